@@ -1,0 +1,458 @@
+#include "core/json_codec.h"
+
+#include <limits>
+#include <utility>
+
+#include <nlohmann/json.hpp>
+
+#include "core/envelope_probe.h"
+#include "core/json_writer.h"
+#include "core/overloaded.h"
+
+namespace eddy::core {
+namespace {
+
+using nlohmann::json;
+
+// Thrown by the field readers below and caught in decode_line: a decoding
+// failure unwinds through a few frames, and only on bad input.
+struct FieldError {
+  std::string text;
+};
+
+std::string_view kind_of(const json& value) {
+  switch (value.type()) {
+    case json::value_t::null: return "null";
+    case json::value_t::boolean: return "a boolean";
+    case json::value_t::string: return "a string";
+    case json::value_t::number_float: return "a fractional number";
+    case json::value_t::number_integer:
+    case json::value_t::number_unsigned: return "an integer";
+    case json::value_t::array: return "an array";
+    case json::value_t::object: return "an object";
+    default: return "an unsupported value";
+  }
+}
+
+[[noreturn]] void fail(std::string text) { throw FieldError{std::move(text)}; }
+
+const json& field(const json& object, std::string_view name) {
+  const auto it = object.find(name);
+  if (it == object.end()) fail("missing field '" + std::string(name) + "'");
+  return *it;
+}
+
+std::optional<int64_t> as_int64(const json& value) {
+  if (value.is_number_unsigned()) {
+    const auto u = value.get<uint64_t>();
+    if (u > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) return std::nullopt;
+    return static_cast<int64_t>(u);
+  }
+  if (value.is_number_integer()) return value.get<int64_t>();
+  return std::nullopt;
+}
+
+int64_t int_field(const json& object, std::string_view name) {
+  const json& value = field(object, name);
+  const auto integer = as_int64(value);
+  if (!integer) {
+    fail("field '" + std::string(name) + "' must be an integer, got " + std::string(kind_of(value)));
+  }
+  return *integer;
+}
+
+// A non-negative integer offset, or nullopt. Callers build the error text only
+// on failure: polls name many keys and this is the hot path.
+std::optional<int64_t> offset_value(const json& value) {
+  const auto integer = as_int64(value);
+  if (!integer || *integer < 0) return std::nullopt;
+  return integer;
+}
+
+std::string describe(const json& value) {
+  const auto integer = as_int64(value);
+  return integer ? std::to_string(*integer) : std::string(kind_of(value));
+}
+
+int64_t offset_or_fail(const json& value, std::string_view where) {
+  const auto offset = offset_value(value);
+  if (!offset) {
+    fail(std::string(where) + " must be a non-negative integer offset, got " + describe(value));
+  }
+  return *offset;
+}
+
+const std::string& checked_key(const std::string& key, const Limits& limits,
+                               std::string_view where) {
+  if (static_cast<int64_t>(key.size()) > limits.key_bytes_max) {
+    fail(std::string(where) + " is " + std::to_string(key.size()) + " bytes; key_bytes_max is " +
+         std::to_string(limits.key_bytes_max));
+  }
+  return key;
+}
+
+const std::string& key_value(const json& value, const Limits& limits, std::string_view where) {
+  if (!value.is_string()) {
+    fail(std::string(where) + " must be a string key, got " + std::string(kind_of(value)));
+  }
+  return checked_key(value.get_ref<const std::string&>(), limits, where);
+}
+
+std::string string_field(const json& object, std::string_view name) {
+  const json& value = field(object, name);
+  if (!value.is_string()) {
+    fail("field '" + std::string(name) + "' must be a string, got " + std::string(kind_of(value)));
+  }
+  return value.get<std::string>();
+}
+
+void check_key_count(size_t count, const Limits& limits, std::string_view name) {
+  if (static_cast<int64_t>(count) > limits.request_keys_max) {
+    fail("field '" + std::string(name) + "' names " + std::to_string(count) +
+         " keys; request_keys_max is " + std::to_string(limits.request_keys_max));
+  }
+}
+
+KeyOffsets key_offsets_field(const json& body, std::string_view name, const Limits& limits) {
+  const json& object = field(body, name);
+  if (!object.is_object()) {
+    fail("field '" + std::string(name) + "' must be an object of key -> offset, got " +
+         std::string(kind_of(object)));
+  }
+  check_key_count(object.size(), limits, name);
+  KeyOffsets offsets;
+  offsets.reserve(object.size());
+  for (const auto& [key, offset] : object.items()) {
+    // nlohmann's object is a std::map: keys arrive sorted and unique.
+    const auto value = offset_value(offset);
+    if (!value) {
+      fail("the offset of key '" + key + "' must be a non-negative integer, got " +
+           describe(offset));
+    }
+    offsets.emplace_back(checked_key(key, limits, "a key"), *value);
+  }
+  return offsets;
+}
+
+Body decode_body(std::string_view type, const json& body, const Limits& limits) {
+  if (type == "send") {
+    return SendBody{key_value(field(body, "key"), limits, "field 'key'"),
+                    Value::from_json(field(body, "msg"))};
+  }
+  if (type == "poll") return PollBody{key_offsets_field(body, "offsets", limits)};
+  if (type == "commit_offsets") return CommitOffsetsBody{key_offsets_field(body, "offsets", limits)};
+  if (type == "list_committed_offsets") {
+    const json& keys = field(body, "keys");
+    if (!keys.is_array()) fail("field 'keys' must be an array, got " + std::string(kind_of(keys)));
+    check_key_count(keys.size(), limits, "keys");
+    ListCommittedOffsetsBody list;
+    list.keys.reserve(keys.size());
+    for (const json& key : keys) list.keys.push_back(key_value(key, limits, "an entry of 'keys'"));
+    return list;
+  }
+  if (type == "init") {
+    InitBody init{string_field(body, "node_id"), {}};
+    const json& ids = field(body, "node_ids");
+    if (!ids.is_array()) fail("field 'node_ids' must be an array, got " + std::string(kind_of(ids)));
+    bool includes_self = false;
+    for (const json& id : ids) {
+      if (!id.is_string()) fail("field 'node_ids' must hold strings, got " + std::string(kind_of(id)));
+      init.node_ids.push_back(id.get<std::string>());
+      includes_self = includes_self || init.node_ids.back() == init.node_id;
+    }
+    if (!includes_self) fail("field 'node_ids' does not include node_id '" + init.node_id + "'");
+    return init;
+  }
+  if (type == "error") {
+    ErrorBody error;
+    const int64_t code = int_field(body, "code");
+    if (code < std::numeric_limits<int32_t>::min() || code > std::numeric_limits<int32_t>::max()) {
+      fail("field 'code' is out of range");
+    }
+    error.code = static_cast<int32_t>(code);
+    if (const auto it = body.find("text"); it != body.end() && it->is_string()) error.text = *it;
+    return error;
+  }
+  if (type == "send_ok") return SendOkBody{int_field(body, "offset")};
+  if (type == "poll_ok") {
+    const json& msgs = field(body, "msgs");
+    if (!msgs.is_object()) fail("field 'msgs' must be an object, got " + std::string(kind_of(msgs)));
+    PollOkBody poll_ok;
+    for (const auto& [key, records] : msgs.items()) {
+      if (!records.is_array()) fail("the records of key '" + key + "' must be an array");
+      std::vector<Record> decoded;
+      for (const json& record : records) {
+        if (!record.is_array() || record.size() != 2) {
+          fail("a record of key '" + key + "' must be an [offset, msg] pair");
+        }
+        decoded.push_back(Record{offset_or_fail(record[0], "a record offset"),
+                                 Value::from_json(record[1])});
+      }
+      poll_ok.msgs.emplace_back(key, std::move(decoded));
+    }
+    return poll_ok;
+  }
+  if (type == "commit_offsets_ok") return CommitOffsetsOkBody{};
+  if (type == "list_committed_offsets_ok") {
+    ListCommittedOffsetsOkBody list_ok;
+    list_ok.offsets = key_offsets_field(body, "offsets", limits);
+    return list_ok;
+  }
+  if (type == "init_ok") return InitOkBody{};
+  if (type == "read") return KvReadBody{Value::from_json(field(body, "key"))};
+  if (type == "read_ok") return KvReadOkBody{Value::from_json(field(body, "value"))};
+  if (type == "write") {
+    return KvWriteBody{Value::from_json(field(body, "key")), Value::from_json(field(body, "value"))};
+  }
+  if (type == "write_ok") return KvWriteOkBody{};
+  if (type == "cas") {
+    KvCasBody cas{Value::from_json(field(body, "key")), Value::from_json(field(body, "from")),
+                  Value::from_json(field(body, "to")), false};
+    if (const auto it = body.find("create_if_not_exists"); it != body.end()) {
+      if (!it->is_boolean()) fail("field 'create_if_not_exists' must be a boolean");
+      cas.create_if_not_exists = it->get<bool>();
+    }
+    return cas;
+  }
+  if (type == "cas_ok") return KvCasOkBody{};
+  return UnknownBody{std::string(type)};
+}
+
+DecodeError probed_error(std::string_view line, std::string text) {
+  Envelope envelope = probe_envelope(line);
+  return DecodeError{ErrorCode::kMalformedRequest, std::move(text), std::move(envelope.src),
+                     std::move(envelope.dest), envelope.msg_id};
+}
+
+std::optional<int64_t> optional_int(const json& body, std::string_view name) {
+  const auto it = body.find(name);
+  if (it == body.end()) return std::nullopt;
+  const auto integer = as_int64(*it);
+  if (!integer) {
+    fail("field '" + std::string(name) + "' must be an integer, got " + std::string(kind_of(*it)));
+  }
+  return integer;
+}
+
+}  // namespace
+
+int32_t json_depth(std::string_view text, int32_t depth_max) {
+  int32_t depth = 0;
+  int32_t deepest = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      if (++depth > deepest) {
+        deepest = depth;
+        if (deepest > depth_max) return deepest;
+      }
+    } else if (c == '}' || c == ']') {
+      --depth;
+    }
+  }
+  return deepest;
+}
+
+DecodeResult decode_line(std::string_view line, const Limits& limits) {
+  if (static_cast<int64_t>(line.size()) > limits.line_bytes_max) {
+    return Err{probed_error(line, "line of " + std::to_string(line.size()) +
+                                      " bytes exceeds line_bytes_max " +
+                                      std::to_string(limits.line_bytes_max))};
+  }
+  if (json_depth(line, limits.json_depth_max) > limits.json_depth_max) {
+    return Err{probed_error(line, "JSON nested deeper than json_depth_max " +
+                                      std::to_string(limits.json_depth_max))};
+  }
+  json document = json::parse(line, nullptr, /*allow_exceptions=*/false);
+  if (document.is_discarded()) return Err{probed_error(line, "line is not valid JSON")};
+  if (!document.is_object()) {
+    return Err{DecodeError{ErrorCode::kMalformedRequest,
+                           "a message must be a JSON object, got " + std::string(kind_of(document)),
+                           {}, {}, {}}};
+  }
+
+  DecodeError error;
+  // Read the envelope first, so that a bad body can still be answered.
+  if (const auto it = document.find("src"); it != document.end() && it->is_string()) {
+    error.src = it->get<std::string>();
+  }
+  if (const auto it = document.find("dest"); it != document.end() && it->is_string()) {
+    error.dest = it->get<std::string>();
+  }
+  const auto body_it = document.find("body");
+  if (body_it != document.end() && body_it->is_object()) {
+    if (const auto id = body_it->find("msg_id"); id != body_it->end()) error.msg_id = as_int64(*id);
+  }
+  try {
+    if (!error.src) fail("field 'src' must be a string");
+    if (!error.dest) fail("field 'dest' must be a string");
+    if (body_it == document.end()) fail("missing field 'body'");
+    if (!body_it->is_object()) fail("field 'body' must be an object");
+    const json& body = *body_it;
+    const json& type = field(body, "type");
+    if (!type.is_string()) fail("field 'type' must be a string, got " + std::string(kind_of(type)));
+    Message message;
+    message.msg_id = optional_int(body, "msg_id");
+    message.in_reply_to = optional_int(body, "in_reply_to");
+    message.body = decode_body(type.get_ref<const std::string&>(), body, limits);
+    message.src = std::move(*error.src);
+    message.dest = std::move(*error.dest);
+    return message;
+  } catch (const FieldError& failure) {
+    error.text = failure.text;
+    return Err{std::move(error)};
+  }
+}
+
+namespace {
+
+void append_key_offsets(std::string& out, const KeyOffsets& offsets) {
+  out.push_back('{');
+  bool first = true;
+  for (const auto& [key, offset] : offsets) {
+    if (!first) out.push_back(',');
+    first = false;
+    append_string(out, key);
+    out.push_back(':');
+    append_int(out, offset);
+  }
+  out.push_back('}');
+}
+
+void append_body_fields(std::string& out, const Body& body) {
+  std::visit(
+      Overloaded{
+          [&](const InitBody& init) {
+            out.append(",\"node_id\":");
+            append_string(out, init.node_id);
+            out.append(",\"node_ids\":[");
+            for (size_t i = 0; i < init.node_ids.size(); ++i) {
+              if (i > 0) out.push_back(',');
+              append_string(out, init.node_ids[i]);
+            }
+            out.push_back(']');
+          },
+          [&](const ErrorBody& error) {
+            out.append(",\"code\":");
+            append_int(out, error.code);
+            out.append(",\"text\":");
+            append_string(out, error.text);
+          },
+          [&](const SendBody& send) {
+            out.append(",\"key\":");
+            append_string(out, send.key);
+            out.append(",\"msg\":");
+            send.msg.append_json(out);
+          },
+          [&](const SendOkBody& send_ok) {
+            out.append(",\"offset\":");
+            append_int(out, send_ok.offset);
+          },
+          [&](const PollBody& poll) {
+            out.append(",\"offsets\":");
+            append_key_offsets(out, poll.offsets);
+          },
+          [&](const PollOkBody& poll_ok) {
+            out.append(",\"msgs\":{");
+            bool first_key = true;
+            for (const auto& [key, records] : poll_ok.msgs) {
+              if (!first_key) out.push_back(',');
+              first_key = false;
+              append_string(out, key);
+              out.append(":[");
+              bool first_record = true;
+              for (const Record& record : records) {
+                out.append(first_record ? "[" : ",[");
+                first_record = false;
+                append_int(out, record.offset);
+                out.push_back(',');
+                record.msg.append_json(out);
+                out.push_back(']');
+              }
+              out.push_back(']');
+            }
+            out.push_back('}');
+          },
+          [&](const CommitOffsetsBody& commit) {
+            out.append(",\"offsets\":");
+            append_key_offsets(out, commit.offsets);
+          },
+          [&](const ListCommittedOffsetsBody& list) {
+            out.append(",\"keys\":[");
+            for (size_t i = 0; i < list.keys.size(); ++i) {
+              if (i > 0) out.push_back(',');
+              append_string(out, list.keys[i]);
+            }
+            out.push_back(']');
+          },
+          [&](const ListCommittedOffsetsOkBody& list_ok) {
+            out.append(",\"offsets\":");
+            append_key_offsets(out, list_ok.offsets);
+          },
+          [&](const KvReadBody& read) {
+            out.append(",\"key\":");
+            read.key.append_json(out);
+          },
+          [&](const KvReadOkBody& read_ok) {
+            out.append(",\"value\":");
+            read_ok.value.append_json(out);
+          },
+          [&](const KvWriteBody& write) {
+            out.append(",\"key\":");
+            write.key.append_json(out);
+            out.append(",\"value\":");
+            write.value.append_json(out);
+          },
+          [&](const KvCasBody& cas) {
+            out.append(",\"key\":");
+            cas.key.append_json(out);
+            out.append(",\"from\":");
+            cas.from.append_json(out);
+            out.append(",\"to\":");
+            cas.to.append_json(out);
+            if (cas.create_if_not_exists) out.append(",\"create_if_not_exists\":true");
+          },
+          // Bodies with no fields beyond type/msg_id/in_reply_to.
+          [&](const InitOkBody&) {}, [&](const CommitOffsetsOkBody&) {},
+          [&](const KvWriteOkBody&) {}, [&](const KvCasOkBody&) {}, [&](const UnknownBody&) {},
+      },
+      body);
+}
+
+}  // namespace
+
+void encode_line(const Message& message, std::string& out) {
+  out.append("{\"src\":");
+  append_string(out, message.src);
+  out.append(",\"dest\":");
+  append_string(out, message.dest);
+  out.append(",\"body\":{\"type\":");
+  append_string(out, body_type(message.body));
+  if (message.msg_id) {
+    out.append(",\"msg_id\":");
+    append_int(out, *message.msg_id);
+  }
+  if (message.in_reply_to) {
+    out.append(",\"in_reply_to\":");
+    append_int(out, *message.in_reply_to);
+  }
+  append_body_fields(out, message.body);
+  out.append("}}\n");
+}
+
+std::string encode_line(const Message& message) {
+  std::string out;
+  encode_line(message, out);
+  return out;
+}
+
+}  // namespace eddy::core

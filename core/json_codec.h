@@ -1,0 +1,48 @@
+// The JSON codec: the one place where Maelstrom's wire format is parsed and
+// written. Lines in, typed Messages out, and back.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/error_code.h"
+#include "core/limits.h"
+#include "core/message.h"
+#include "core/result.h"
+
+namespace eddy::core {
+
+// Why a line could not become a Message, and whatever of its envelope could
+// still be read, so that the node can answer the sender when it is known.
+struct DecodeError {
+  ErrorCode code = ErrorCode::kMalformedRequest;
+  std::string text;
+  std::optional<std::string> src;
+  std::optional<std::string> dest;
+  std::optional<int64_t> msg_id;
+
+  // An error reply needs someone to send it to and a request to answer.
+  bool replyable() const { return src.has_value() && msg_id.has_value(); }
+};
+
+using DecodeResult = Result<Message, DecodeError>;
+
+// Parses one line (without its newline). Never throws, never recurses deeper
+// than `limits.json_depth_max`, and rejects lines over `limits.line_bytes_max`
+// after reading only their envelope. A `type` the codec does not know decodes
+// to UnknownBody (the node answers error 10); a known type with a missing or
+// mistyped field is a DecodeError with code 12.
+DecodeResult decode_line(std::string_view line, const Limits& limits);
+
+// Appends the message as one JSON line, including the trailing '\n'.
+void encode_line(const Message& message, std::string& out);
+std::string encode_line(const Message& message);
+
+// Scans `text` for the nesting depth of its arrays and objects, stopping as
+// soon as it exceeds `depth_max`. Strings are skipped, escapes honoured.
+// Returns the depth reached (capped at depth_max + 1).
+int32_t json_depth(std::string_view text, int32_t depth_max);
+
+}  // namespace eddy::core

@@ -1,0 +1,23 @@
+#include "core/kafka/strategy.h"
+
+#include "core/kafka/single_node.h"
+
+namespace eddy::core::kafka {
+
+const std::vector<StrategyInfo>& strategies() {
+  static const std::vector<StrategyInfo> kStrategies{
+      {"single", "one node owns every log (challenge 5a); refuses multi-node clusters"},
+  };
+  return kStrategies;
+}
+
+Result<std::unique_ptr<Application>, std::string> make_strategy(std::string_view name) {
+  if (name == "single") return std::unique_ptr<Application>(std::make_unique<SingleNodeKafka>());
+  std::string known;
+  for (const StrategyInfo& info : strategies()) {
+    known += (known.empty() ? "" : ", ") + std::string(info.name);
+  }
+  return Err{"unknown strategy '" + std::string(name) + "' (known: " + known + ")"};
+}
+
+}  // namespace eddy::core::kafka

@@ -1,0 +1,28 @@
+// Every bound the node enforces, in one struct, each name ending in its unit.
+// TigerBeetle's rule: put a limit on everything that input can grow.
+#pragma once
+
+#include <cstdint>
+
+namespace eddy::core {
+
+struct Limits {
+  // Lines longer than this are rejected with error 12 (the envelope is still
+  // probed so that the sender gets a reply). Maelstrom's own messages are far
+  // smaller; a poll reply is bounded by the two poll limits below.
+  int64_t line_bytes_max = 1 << 20;
+  // Deeper JSON is rejected before it is parsed into a tree, so no recursive
+  // routine ever sees it (nlohmann's dump() recurses).
+  int32_t json_depth_max = 64;
+  // Messages returned per key by one poll. Clients poll again from the next
+  // offset, so this trades reply size for round trips.
+  int32_t poll_msgs_per_key_max = 64;
+  // Keys named by one poll, commit_offsets or list_committed_offsets.
+  int32_t request_keys_max = 1024;
+  // Length of one log key.
+  int32_t key_bytes_max = 1024;
+  // Default deadline of an RPC to another node or a service.
+  int64_t rpc_timeout_ms = 1000;
+};
+
+}  // namespace eddy::core

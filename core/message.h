@@ -1,0 +1,108 @@
+// Message: Maelstrom's envelope with a typed body.
+//
+// core/ never sees JSON text: the codec (json_codec.h) turns a line into a
+// Message or a DecodeError, and a Message back into a line. Every body type
+// Eddy speaks is a struct below; a type the codec does not know arrives as
+// `UnknownBody` so that the node can answer error 10 (not-supported).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "core/value.h"
+
+namespace eddy::core {
+
+// --- Maelstrom's init (protocol.md) ---------------------------------------
+struct InitBody {
+  std::string node_id;
+  std::vector<std::string> node_ids;
+};
+struct InitOkBody {};
+
+struct ErrorBody {
+  int32_t code = 0;
+  std::string text;
+};
+
+// --- The kafka workload (maelstrom workload/kafka.clj) ---------------------
+using KeyOffsets = std::vector<std::pair<std::string, int64_t>>;  // sorted by key
+
+struct SendBody {
+  std::string key;
+  Value msg;
+};
+struct SendOkBody {
+  int64_t offset = 0;
+};
+struct PollBody {
+  KeyOffsets offsets;  // key -> first offset wanted
+};
+struct Record {
+  int64_t offset = 0;
+  Value msg;
+};
+struct PollOkBody {
+  std::vector<std::pair<std::string, std::vector<Record>>> msgs;  // keys with nothing omitted
+};
+struct CommitOffsetsBody {
+  KeyOffsets offsets;
+};
+struct CommitOffsetsOkBody {};
+struct ListCommittedOffsetsBody {
+  std::vector<std::string> keys;
+};
+struct ListCommittedOffsetsOkBody {
+  KeyOffsets offsets;  // keys never committed are omitted
+};
+
+// --- Maelstrom's key-value services (services.md: lin-kv, seq-kv, lww-kv) --
+struct KvReadBody {
+  Value key;
+};
+struct KvReadOkBody {
+  Value value;
+};
+struct KvWriteBody {
+  Value key;
+  Value value;
+};
+struct KvWriteOkBody {};
+struct KvCasBody {
+  Value key;
+  Value from;
+  Value to;
+  bool create_if_not_exists = false;
+};
+struct KvCasOkBody {};
+
+// A body whose `type` the codec does not know. Kept so that the node can say
+// which type it does not support.
+struct UnknownBody {
+  std::string type;
+};
+
+using Body = std::variant<InitBody, InitOkBody, ErrorBody, SendBody, SendOkBody, PollBody,
+                          PollOkBody, CommitOffsetsBody, CommitOffsetsOkBody,
+                          ListCommittedOffsetsBody, ListCommittedOffsetsOkBody, KvReadBody,
+                          KvReadOkBody, KvWriteBody, KvWriteOkBody, KvCasBody, KvCasOkBody,
+                          UnknownBody>;
+
+// The wire name of a body's type ("send_ok", ...).
+std::string_view body_type(const Body& body);
+
+struct Message {
+  std::string src;
+  std::string dest;
+  std::optional<int64_t> msg_id;
+  std::optional<int64_t> in_reply_to;
+  Body body;
+
+  bool is_reply() const { return in_reply_to.has_value(); }
+};
+
+}  // namespace eddy::core

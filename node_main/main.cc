@@ -1,0 +1,87 @@
+// eddy-node: a Maelstrom node binary. Maelstrom starts one process per node
+// and talks to it on stdin/stdout; everything of substance is in core/.
+#include <signal.h>
+
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "core/kafka/strategy.h"
+#include "core/node.h"
+#include "node_main/stdio_driver.h"
+
+int main(int argc, char** argv) {
+  using namespace eddy;
+  CLI::App app{
+      "eddy-node: a Kafka-style replicated log for Maelstrom's kafka workload.\n"
+      "Speaks Maelstrom's JSON-lines protocol on stdin/stdout and logs on stderr.\n"
+      "Run it under Maelstrom, e.g.:\n"
+      "  ./maelstrom test -w kafka --bin build/release/node_main/eddy-node \\\n"
+      "      --node-count 1 --concurrency 2n --time-limit 20 --rate 1000"};
+  app.get_formatter()->column_width(44);
+
+  std::string strategy = "single";
+  std::string strategy_help = "replication strategy:";
+  for (const auto& info : core::kafka::strategies()) {
+    strategy_help += "\n  " + std::string(info.name) + ": " + std::string(info.summary);
+  }
+  app.add_option("--strategy", strategy, strategy_help)->capture_default_str();
+
+  core::Limits limits;
+  app.add_option("--line-bytes-max", limits.line_bytes_max,
+                 "longest input line decoded; longer ones get error 12")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{256}, int64_t{1} << 30));
+  app.add_option("--json-depth-max", limits.json_depth_max,
+                 "deepest JSON nesting decoded; deeper lines get error 12")
+      ->capture_default_str()
+      ->check(CLI::Range(4, 10'000));
+  app.add_option("--poll-msgs-per-key-max", limits.poll_msgs_per_key_max,
+                 "messages returned per key by one poll")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1 << 20));
+  app.add_option("--request-keys-max", limits.request_keys_max,
+                 "keys one poll/commit_offsets/list_committed_offsets may name")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1 << 24));
+  app.add_option("--key-bytes-max", limits.key_bytes_max, "longest log key accepted")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1 << 24));
+  app.add_option("--rpc-timeout-ms", limits.rpc_timeout_ms,
+                 "default deadline of a call to another node or service")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{1}, int64_t{3'600'000}));
+
+  uint64_t seed = 0;
+  app.add_option("--seed", seed, "seed of the node's random choices (core::Rng)")
+      ->capture_default_str();
+  node_main::DriverOptions driver_options;
+  app.add_option("--held-line-bytes-max", driver_options.held_line_bytes_max,
+                 "longest line held in memory at all; longer ones are dropped unread and logged")
+      ->capture_default_str()
+      ->check(CLI::Range(size_t{256}, size_t{1} << 32));
+  bool verbose = false;
+  bool quiet = false;
+  app.add_flag("--verbose", verbose, "also log debug lines (dropped late replies, ...)");
+  app.add_flag("--quiet", quiet, "log warnings only");
+  CLI11_PARSE(app, argc, argv);
+
+  if (verbose) driver_options.log_level_min = core::LogLevel::kDebug;
+  if (quiet) driver_options.log_level_min = core::LogLevel::kWarn;
+  if (driver_options.held_line_bytes_max < static_cast<size_t>(limits.line_bytes_max)) {
+    std::cerr << "eddy-node: --held-line-bytes-max must be at least --line-bytes-max\n";
+    return 2;
+  }
+  auto application = core::kafka::make_strategy(strategy);
+  if (!application) {
+    std::cerr << "eddy-node: " << application.error() << '\n';
+    return 2;
+  }
+  // A reader that went away must not kill us silently: write() reports EPIPE.
+  ::signal(SIGPIPE, SIG_IGN);
+  core::Node node(core::NodeConfig{limits, seed}, std::move(application).value());
+  node_main::StdioDriver driver(node, limits, driver_options);
+  return driver.run();
+}
