@@ -31,8 +31,7 @@ void Context::send(const std::string& dest, Body body) {
   emit(SendEffect{Message{node_id_, dest, next_msg_id(), std::nullopt, std::move(body)}});
 }
 
-int64_t Context::call(const std::string& dest, Body body, int64_t timeout_ms,
-                      RpcCallback on_done) {
+int64_t Context::call(const std::string& dest, Body body, int64_t timeout_ms, RpcCallback on_done) {
   assert(on_done);
   const int64_t msg_id = next_msg_id();
   pending_.emplace(msg_id, PendingCall{dest, std::move(on_done)});

@@ -12,7 +12,7 @@ namespace eddy::core {
 
 }  // namespace eddy::core
 
-#define EDDY_INVARIANT(condition, what)                                     \
-  do {                                                                      \
+#define EDDY_INVARIANT(condition, what)                                           \
+  do {                                                                            \
     if (!(condition)) ::eddy::core::invariant_failed(__FILE__, __LINE__, (what)); \
   } while (false)

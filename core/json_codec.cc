@@ -1,6 +1,7 @@
 #include "core/json_codec.h"
 
 #include <limits>
+#include <unordered_map>
 #include <utility>
 
 #include <nlohmann/json.hpp>
@@ -22,15 +23,23 @@ struct FieldError {
 
 std::string_view kind_of(const json& value) {
   switch (value.type()) {
-    case json::value_t::null: return "null";
-    case json::value_t::boolean: return "a boolean";
-    case json::value_t::string: return "a string";
-    case json::value_t::number_float: return "a fractional number";
+    case json::value_t::null:
+      return "null";
+    case json::value_t::boolean:
+      return "a boolean";
+    case json::value_t::string:
+      return "a string";
+    case json::value_t::number_float:
+      return "a fractional number";
     case json::value_t::number_integer:
-    case json::value_t::number_unsigned: return "an integer";
-    case json::value_t::array: return "an array";
-    case json::value_t::object: return "an object";
-    default: return "an unsupported value";
+    case json::value_t::number_unsigned:
+      return "an integer";
+    case json::value_t::array:
+      return "an array";
+    case json::value_t::object:
+      return "an object";
+    default:
+      return "an unsupported value";
   }
 }
 
@@ -56,7 +65,8 @@ int64_t int_field(const json& object, std::string_view name) {
   const json& value = field(object, name);
   const auto integer = as_int64(value);
   if (!integer) {
-    fail("field '" + std::string(name) + "' must be an integer, got " + std::string(kind_of(value)));
+    fail("field '" + std::string(name) + "' must be an integer, got " +
+         std::string(kind_of(value)));
   }
   return *integer;
 }
@@ -134,87 +144,154 @@ KeyOffsets key_offsets_field(const json& body, std::string_view name, const Limi
   return offsets;
 }
 
+enum class BodyKind {
+  kUnknown,
+  kSend,
+  kPoll,
+  kCommitOffsets,
+  kListCommittedOffsets,
+  kInit,
+  kError,
+  kSendOk,
+  kPollOk,
+  kCommitOffsetsOk,
+  kListCommittedOffsetsOk,
+  kInitOk,
+  kRead,
+  kReadOk,
+  kWrite,
+  kWriteOk,
+  kCas,
+  kCasOk,
+};
+
+// One hash lookup instead of a chain of string compares: decoding is eddy-node's
+// hot path.
+BodyKind body_kind(std::string_view type) {
+  static const std::unordered_map<std::string_view, BodyKind> kKinds{
+      {"send", BodyKind::kSend},
+      {"poll", BodyKind::kPoll},
+      {"commit_offsets", BodyKind::kCommitOffsets},
+      {"list_committed_offsets", BodyKind::kListCommittedOffsets},
+      {"init", BodyKind::kInit},
+      {"error", BodyKind::kError},
+      {"send_ok", BodyKind::kSendOk},
+      {"poll_ok", BodyKind::kPollOk},
+      {"commit_offsets_ok", BodyKind::kCommitOffsetsOk},
+      {"list_committed_offsets_ok", BodyKind::kListCommittedOffsetsOk},
+      {"init_ok", BodyKind::kInitOk},
+      {"read", BodyKind::kRead},
+      {"read_ok", BodyKind::kReadOk},
+      {"write", BodyKind::kWrite},
+      {"write_ok", BodyKind::kWriteOk},
+      {"cas", BodyKind::kCas},
+      {"cas_ok", BodyKind::kCasOk},
+  };
+  const auto it = kKinds.find(type);
+  return it == kKinds.end() ? BodyKind::kUnknown : it->second;
+}
+
 Body decode_body(std::string_view type, const json& body, const Limits& limits) {
-  if (type == "send") {
-    return SendBody{key_value(field(body, "key"), limits, "field 'key'"),
-                    Value::from_json(field(body, "msg"))};
-  }
-  if (type == "poll") return PollBody{key_offsets_field(body, "offsets", limits)};
-  if (type == "commit_offsets") return CommitOffsetsBody{key_offsets_field(body, "offsets", limits)};
-  if (type == "list_committed_offsets") {
-    const json& keys = field(body, "keys");
-    if (!keys.is_array()) fail("field 'keys' must be an array, got " + std::string(kind_of(keys)));
-    check_key_count(keys.size(), limits, "keys");
-    ListCommittedOffsetsBody list;
-    list.keys.reserve(keys.size());
-    for (const json& key : keys) list.keys.push_back(key_value(key, limits, "an entry of 'keys'"));
-    return list;
-  }
-  if (type == "init") {
-    InitBody init{string_field(body, "node_id"), {}};
-    const json& ids = field(body, "node_ids");
-    if (!ids.is_array()) fail("field 'node_ids' must be an array, got " + std::string(kind_of(ids)));
-    bool includes_self = false;
-    for (const json& id : ids) {
-      if (!id.is_string()) fail("field 'node_ids' must hold strings, got " + std::string(kind_of(id)));
-      init.node_ids.push_back(id.get<std::string>());
-      includes_self = includes_self || init.node_ids.back() == init.node_id;
+  switch (body_kind(type)) {
+    case BodyKind::kSend: {
+      return SendBody{key_value(field(body, "key"), limits, "field 'key'"),
+                      Value::from_json(field(body, "msg"))};
     }
-    if (!includes_self) fail("field 'node_ids' does not include node_id '" + init.node_id + "'");
-    return init;
-  }
-  if (type == "error") {
-    ErrorBody error;
-    const int64_t code = int_field(body, "code");
-    if (code < std::numeric_limits<int32_t>::min() || code > std::numeric_limits<int32_t>::max()) {
-      fail("field 'code' is out of range");
+    case BodyKind::kPoll:
+      return PollBody{key_offsets_field(body, "offsets", limits)};
+    case BodyKind::kCommitOffsets:
+      return CommitOffsetsBody{key_offsets_field(body, "offsets", limits)};
+    case BodyKind::kListCommittedOffsets: {
+      const json& keys = field(body, "keys");
+      if (!keys.is_array())
+        fail("field 'keys' must be an array, got " + std::string(kind_of(keys)));
+      check_key_count(keys.size(), limits, "keys");
+      ListCommittedOffsetsBody list;
+      list.keys.reserve(keys.size());
+      for (const json& key : keys)
+        list.keys.push_back(key_value(key, limits, "an entry of 'keys'"));
+      return list;
     }
-    error.code = static_cast<int32_t>(code);
-    if (const auto it = body.find("text"); it != body.end() && it->is_string()) error.text = *it;
-    return error;
-  }
-  if (type == "send_ok") return SendOkBody{int_field(body, "offset")};
-  if (type == "poll_ok") {
-    const json& msgs = field(body, "msgs");
-    if (!msgs.is_object()) fail("field 'msgs' must be an object, got " + std::string(kind_of(msgs)));
-    PollOkBody poll_ok;
-    for (const auto& [key, records] : msgs.items()) {
-      if (!records.is_array()) fail("the records of key '" + key + "' must be an array");
-      std::vector<Record> decoded;
-      for (const json& record : records) {
-        if (!record.is_array() || record.size() != 2) {
-          fail("a record of key '" + key + "' must be an [offset, msg] pair");
-        }
-        decoded.push_back(Record{offset_or_fail(record[0], "a record offset"),
-                                 Value::from_json(record[1])});
+    case BodyKind::kInit: {
+      InitBody init{string_field(body, "node_id"), {}};
+      const json& ids = field(body, "node_ids");
+      if (!ids.is_array())
+        fail("field 'node_ids' must be an array, got " + std::string(kind_of(ids)));
+      bool includes_self = false;
+      for (const json& id : ids) {
+        if (!id.is_string())
+          fail("field 'node_ids' must hold strings, got " + std::string(kind_of(id)));
+        init.node_ids.push_back(id.get<std::string>());
+        includes_self = includes_self || init.node_ids.back() == init.node_id;
       }
-      poll_ok.msgs.emplace_back(key, std::move(decoded));
+      if (!includes_self) fail("field 'node_ids' does not include node_id '" + init.node_id + "'");
+      return init;
     }
-    return poll_ok;
-  }
-  if (type == "commit_offsets_ok") return CommitOffsetsOkBody{};
-  if (type == "list_committed_offsets_ok") {
-    ListCommittedOffsetsOkBody list_ok;
-    list_ok.offsets = key_offsets_field(body, "offsets", limits);
-    return list_ok;
-  }
-  if (type == "init_ok") return InitOkBody{};
-  if (type == "read") return KvReadBody{Value::from_json(field(body, "key"))};
-  if (type == "read_ok") return KvReadOkBody{Value::from_json(field(body, "value"))};
-  if (type == "write") {
-    return KvWriteBody{Value::from_json(field(body, "key")), Value::from_json(field(body, "value"))};
-  }
-  if (type == "write_ok") return KvWriteOkBody{};
-  if (type == "cas") {
-    KvCasBody cas{Value::from_json(field(body, "key")), Value::from_json(field(body, "from")),
-                  Value::from_json(field(body, "to")), false};
-    if (const auto it = body.find("create_if_not_exists"); it != body.end()) {
-      if (!it->is_boolean()) fail("field 'create_if_not_exists' must be a boolean");
-      cas.create_if_not_exists = it->get<bool>();
+    case BodyKind::kError: {
+      ErrorBody error;
+      const int64_t code = int_field(body, "code");
+      if (code < std::numeric_limits<int32_t>::min() ||
+          code > std::numeric_limits<int32_t>::max()) {
+        fail("field 'code' is out of range");
+      }
+      error.code = static_cast<int32_t>(code);
+      if (const auto it = body.find("text"); it != body.end() && it->is_string()) error.text = *it;
+      return error;
     }
-    return cas;
+    case BodyKind::kSendOk:
+      return SendOkBody{int_field(body, "offset")};
+    case BodyKind::kPollOk: {
+      const json& msgs = field(body, "msgs");
+      if (!msgs.is_object())
+        fail("field 'msgs' must be an object, got " + std::string(kind_of(msgs)));
+      PollOkBody poll_ok;
+      for (const auto& [key, records] : msgs.items()) {
+        if (!records.is_array()) fail("the records of key '" + key + "' must be an array");
+        std::vector<Record> decoded;
+        for (const json& record : records) {
+          if (!record.is_array() || record.size() != 2) {
+            fail("a record of key '" + key + "' must be an [offset, msg] pair");
+          }
+          decoded.push_back(
+              Record{offset_or_fail(record[0], "a record offset"), Value::from_json(record[1])});
+        }
+        poll_ok.msgs.emplace_back(key, std::move(decoded));
+      }
+      return poll_ok;
+    }
+    case BodyKind::kCommitOffsetsOk:
+      return CommitOffsetsOkBody{};
+    case BodyKind::kListCommittedOffsetsOk: {
+      ListCommittedOffsetsOkBody list_ok;
+      list_ok.offsets = key_offsets_field(body, "offsets", limits);
+      return list_ok;
+    }
+    case BodyKind::kInitOk:
+      return InitOkBody{};
+    case BodyKind::kRead:
+      return KvReadBody{Value::from_json(field(body, "key"))};
+    case BodyKind::kReadOk:
+      return KvReadOkBody{Value::from_json(field(body, "value"))};
+    case BodyKind::kWrite: {
+      return KvWriteBody{Value::from_json(field(body, "key")),
+                         Value::from_json(field(body, "value"))};
+    }
+    case BodyKind::kWriteOk:
+      return KvWriteOkBody{};
+    case BodyKind::kCas: {
+      KvCasBody cas{Value::from_json(field(body, "key")), Value::from_json(field(body, "from")),
+                    Value::from_json(field(body, "to")), false};
+      if (const auto it = body.find("create_if_not_exists"); it != body.end()) {
+        if (!it->is_boolean()) fail("field 'create_if_not_exists' must be a boolean");
+        cas.create_if_not_exists = it->get<bool>();
+      }
+      return cas;
+    }
+    case BodyKind::kCasOk:
+      return KvCasOkBody{};
+    case BodyKind::kUnknown:
+      break;
   }
-  if (type == "cas_ok") return KvCasOkBody{};
   return UnknownBody{std::string(type)};
 }
 
@@ -269,15 +346,17 @@ DecodeResult decode_line(std::string_view line, const Limits& limits) {
                                       std::to_string(limits.line_bytes_max))};
   }
   if (json_depth(line, limits.json_depth_max) > limits.json_depth_max) {
-    return Err{probed_error(line, "JSON nested deeper than json_depth_max " +
-                                      std::to_string(limits.json_depth_max))};
+    return Err{probed_error(
+        line, "JSON nested deeper than json_depth_max " + std::to_string(limits.json_depth_max))};
   }
   json document = json::parse(line, nullptr, /*allow_exceptions=*/false);
   if (document.is_discarded()) return Err{probed_error(line, "line is not valid JSON")};
   if (!document.is_object()) {
     return Err{DecodeError{ErrorCode::kMalformedRequest,
                            "a message must be a JSON object, got " + std::string(kind_of(document)),
-                           {}, {}, {}}};
+                           {},
+                           {},
+                           {}}};
   }
 
   DecodeError error;
@@ -329,103 +408,105 @@ void append_key_offsets(std::string& out, const KeyOffsets& offsets) {
 }
 
 void append_body_fields(std::string& out, const Body& body) {
-  std::visit(
-      Overloaded{
-          [&](const InitBody& init) {
-            out.append(",\"node_id\":");
-            append_string(out, init.node_id);
-            out.append(",\"node_ids\":[");
-            for (size_t i = 0; i < init.node_ids.size(); ++i) {
-              if (i > 0) out.push_back(',');
-              append_string(out, init.node_ids[i]);
-            }
-            out.push_back(']');
-          },
-          [&](const ErrorBody& error) {
-            out.append(",\"code\":");
-            append_int(out, error.code);
-            out.append(",\"text\":");
-            append_string(out, error.text);
-          },
-          [&](const SendBody& send) {
-            out.append(",\"key\":");
-            append_string(out, send.key);
-            out.append(",\"msg\":");
-            send.msg.append_json(out);
-          },
-          [&](const SendOkBody& send_ok) {
-            out.append(",\"offset\":");
-            append_int(out, send_ok.offset);
-          },
-          [&](const PollBody& poll) {
-            out.append(",\"offsets\":");
-            append_key_offsets(out, poll.offsets);
-          },
-          [&](const PollOkBody& poll_ok) {
-            out.append(",\"msgs\":{");
-            bool first_key = true;
-            for (const auto& [key, records] : poll_ok.msgs) {
-              if (!first_key) out.push_back(',');
-              first_key = false;
-              append_string(out, key);
-              out.append(":[");
-              bool first_record = true;
-              for (const Record& record : records) {
-                out.append(first_record ? "[" : ",[");
-                first_record = false;
-                append_int(out, record.offset);
-                out.push_back(',');
-                record.msg.append_json(out);
-                out.push_back(']');
-              }
-              out.push_back(']');
-            }
-            out.push_back('}');
-          },
-          [&](const CommitOffsetsBody& commit) {
-            out.append(",\"offsets\":");
-            append_key_offsets(out, commit.offsets);
-          },
-          [&](const ListCommittedOffsetsBody& list) {
-            out.append(",\"keys\":[");
-            for (size_t i = 0; i < list.keys.size(); ++i) {
-              if (i > 0) out.push_back(',');
-              append_string(out, list.keys[i]);
-            }
-            out.push_back(']');
-          },
-          [&](const ListCommittedOffsetsOkBody& list_ok) {
-            out.append(",\"offsets\":");
-            append_key_offsets(out, list_ok.offsets);
-          },
-          [&](const KvReadBody& read) {
-            out.append(",\"key\":");
-            read.key.append_json(out);
-          },
-          [&](const KvReadOkBody& read_ok) {
-            out.append(",\"value\":");
-            read_ok.value.append_json(out);
-          },
-          [&](const KvWriteBody& write) {
-            out.append(",\"key\":");
-            write.key.append_json(out);
-            out.append(",\"value\":");
-            write.value.append_json(out);
-          },
-          [&](const KvCasBody& cas) {
-            out.append(",\"key\":");
-            cas.key.append_json(out);
-            out.append(",\"from\":");
-            cas.from.append_json(out);
-            out.append(",\"to\":");
-            cas.to.append_json(out);
-            if (cas.create_if_not_exists) out.append(",\"create_if_not_exists\":true");
-          },
-          // Bodies with no fields beyond type/msg_id/in_reply_to.
-          [&](const InitOkBody&) {}, [&](const CommitOffsetsOkBody&) {},
-          [&](const KvWriteOkBody&) {}, [&](const KvCasOkBody&) {}, [&](const UnknownBody&) {},
-      },
-      body);
+  std::visit(Overloaded{
+                 [&](const InitBody& init) {
+                   out.append(",\"node_id\":");
+                   append_string(out, init.node_id);
+                   out.append(",\"node_ids\":[");
+                   for (size_t i = 0; i < init.node_ids.size(); ++i) {
+                     if (i > 0) out.push_back(',');
+                     append_string(out, init.node_ids[i]);
+                   }
+                   out.push_back(']');
+                 },
+                 [&](const ErrorBody& error) {
+                   out.append(",\"code\":");
+                   append_int(out, error.code);
+                   out.append(",\"text\":");
+                   append_string(out, error.text);
+                 },
+                 [&](const SendBody& send) {
+                   out.append(",\"key\":");
+                   append_string(out, send.key);
+                   out.append(",\"msg\":");
+                   send.msg.append_json(out);
+                 },
+                 [&](const SendOkBody& send_ok) {
+                   out.append(",\"offset\":");
+                   append_int(out, send_ok.offset);
+                 },
+                 [&](const PollBody& poll) {
+                   out.append(",\"offsets\":");
+                   append_key_offsets(out, poll.offsets);
+                 },
+                 [&](const PollOkBody& poll_ok) {
+                   out.append(",\"msgs\":{");
+                   bool first_key = true;
+                   for (const auto& [key, records] : poll_ok.msgs) {
+                     if (!first_key) out.push_back(',');
+                     first_key = false;
+                     append_string(out, key);
+                     out.append(":[");
+                     bool first_record = true;
+                     for (const Record& record : records) {
+                       out.append(first_record ? "[" : ",[");
+                       first_record = false;
+                       append_int(out, record.offset);
+                       out.push_back(',');
+                       record.msg.append_json(out);
+                       out.push_back(']');
+                     }
+                     out.push_back(']');
+                   }
+                   out.push_back('}');
+                 },
+                 [&](const CommitOffsetsBody& commit) {
+                   out.append(",\"offsets\":");
+                   append_key_offsets(out, commit.offsets);
+                 },
+                 [&](const ListCommittedOffsetsBody& list) {
+                   out.append(",\"keys\":[");
+                   for (size_t i = 0; i < list.keys.size(); ++i) {
+                     if (i > 0) out.push_back(',');
+                     append_string(out, list.keys[i]);
+                   }
+                   out.push_back(']');
+                 },
+                 [&](const ListCommittedOffsetsOkBody& list_ok) {
+                   out.append(",\"offsets\":");
+                   append_key_offsets(out, list_ok.offsets);
+                 },
+                 [&](const KvReadBody& read) {
+                   out.append(",\"key\":");
+                   read.key.append_json(out);
+                 },
+                 [&](const KvReadOkBody& read_ok) {
+                   out.append(",\"value\":");
+                   read_ok.value.append_json(out);
+                 },
+                 [&](const KvWriteBody& write) {
+                   out.append(",\"key\":");
+                   write.key.append_json(out);
+                   out.append(",\"value\":");
+                   write.value.append_json(out);
+                 },
+                 [&](const KvCasBody& cas) {
+                   out.append(",\"key\":");
+                   cas.key.append_json(out);
+                   out.append(",\"from\":");
+                   cas.from.append_json(out);
+                   out.append(",\"to\":");
+                   cas.to.append_json(out);
+                   if (cas.create_if_not_exists) out.append(",\"create_if_not_exists\":true");
+                 },
+                 // Bodies with no fields beyond type/msg_id/in_reply_to.
+                 [&](const InitOkBody&) {},
+                 [&](const CommitOffsetsOkBody&) {},
+                 [&](const KvWriteOkBody&) {},
+                 [&](const KvCasOkBody&) {},
+                 [&](const UnknownBody&) {},
+             },
+             body);
 }
 
 }  // namespace

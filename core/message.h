@@ -86,11 +86,11 @@ struct UnknownBody {
   std::string type;
 };
 
-using Body = std::variant<InitBody, InitOkBody, ErrorBody, SendBody, SendOkBody, PollBody,
-                          PollOkBody, CommitOffsetsBody, CommitOffsetsOkBody,
-                          ListCommittedOffsetsBody, ListCommittedOffsetsOkBody, KvReadBody,
-                          KvReadOkBody, KvWriteBody, KvWriteOkBody, KvCasBody, KvCasOkBody,
-                          UnknownBody>;
+using Body =
+    std::variant<InitBody, InitOkBody, ErrorBody, SendBody, SendOkBody, PollBody, PollOkBody,
+                 CommitOffsetsBody, CommitOffsetsOkBody, ListCommittedOffsetsBody,
+                 ListCommittedOffsetsOkBody, KvReadBody, KvReadOkBody, KvWriteBody, KvWriteOkBody,
+                 KvCasBody, KvCasOkBody, UnknownBody>;
 
 // The wire name of a body's type ("send_ok", ...).
 std::string_view body_type(const Body& body);

@@ -60,9 +60,8 @@ void Node::on_init(Message& message) {
     if (init.node_id == context_.node_id_ && init.node_ids == context_.node_ids_) {
       context_.reply(message, InitOkBody{});  // a retried init is harmless
     } else {
-      context_.reply(message,
-                     ErrorBody{static_cast<int32_t>(ErrorCode::kMalformedRequest),
-                               "already initialised as " + context_.node_id_});
+      context_.reply(message, ErrorBody{static_cast<int32_t>(ErrorCode::kMalformedRequest),
+                                        "already initialised as " + context_.node_id_});
     }
     return;
   }

@@ -18,7 +18,8 @@ Err(E) -> Err<E>;
 template <class T, class E>
 class Result {
  public:
-  Result(T value) : state_(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit on purpose
+  Result(T value)
+      : state_(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit on purpose
   Result(Err<E> err) : state_(std::in_place_index<1>, std::move(err.error)) {}  // NOLINT
 
   bool ok() const { return state_.index() == 0; }

@@ -30,6 +30,8 @@ class Value {
 
   bool is_integer() const { return size_ == kIntegerTag; }
   int64_t integer() const { return static_cast<int64_t>(word_); }  // pre: is_integer()
+  // The stored JSON text of a non-integer value (pre: !is_integer()).
+  std::string_view json_text() const { return text(); }
   // The compact JSON text of the value (for integers too, at the cost of a string).
   std::string to_json_text() const;
   nlohmann::json to_json() const;
@@ -44,9 +46,7 @@ class Value {
 
  private:
   static constexpr uint32_t kIntegerTag = 0xffffffffu;
-  std::string_view text() const {
-    return {reinterpret_cast<const char*>(word_), size_};
-  }
+  std::string_view text() const { return {reinterpret_cast<const char*>(word_), size_}; }
   void release();
 
   uint64_t word_;  // the integer, or a pointer to `size_` bytes of JSON text

@@ -26,7 +26,7 @@ class LineSplitter {
 
  private:
   size_t held_bytes_max_;
-  std::string partial_;     // the start of a line whose newline has not come yet
+  std::string partial_;       // the start of a line whose newline has not come yet
   size_t dropped_bytes_ = 0;  // > 0 while skipping an overlong line
 };
 

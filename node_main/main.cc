@@ -27,7 +27,11 @@ int main(int argc, char** argv) {
   for (const auto& info : core::kafka::strategies()) {
     strategy_help += "\n  " + std::string(info.name) + ": " + std::string(info.summary);
   }
-  app.add_option("--strategy", strategy, strategy_help)->capture_default_str();
+  // Maelstrom starts the binary without arguments of ours but passes its
+  // environment on, so the strategy can also come from EDDY_STRATEGY.
+  app.add_option("--strategy", strategy, strategy_help)
+      ->capture_default_str()
+      ->envname("EDDY_STRATEGY");
 
   core::Limits limits;
   app.add_option("--line-bytes-max", limits.line_bytes_max,

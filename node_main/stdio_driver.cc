@@ -46,7 +46,8 @@ int StdioDriver::run() {
   while (true) {
     int timeout_ms = -1;
     if (const auto due = timers_.next_due_ms()) {
-      timeout_ms = static_cast<int>(std::max<int64_t>(0, std::min<int64_t>(*due - now_ms(), 60'000)));
+      timeout_ms =
+          static_cast<int>(std::max<int64_t>(0, std::min<int64_t>(*due - now_ms(), 60'000)));
     }
     pollfd input{options_.input_fd, POLLIN, 0};
     const int ready = ::poll(&input, 1, timeout_ms);

@@ -18,29 +18,47 @@ const KafkaLog::KeyLog* KafkaLog::find(std::string_view key) const {
   return it == logs_.end() ? nullptr : &it->second;
 }
 
+void KafkaLog::store(KeyLog& log, int64_t offset, const Value& msg) {
+  if (msg.is_integer()) {
+    log.slots.push_back(Slot{offset, static_cast<uint64_t>(msg.integer()), kIntegerSlot});
+    return;
+  }
+  const std::string_view text = msg.json_text();
+  EDDY_INVARIANT(text.size() < kIntegerSlot, "a message's JSON text exceeds 4 GiB");
+  log.slots.push_back(Slot{offset, log.arena.size(), static_cast<uint32_t>(text.size())});
+  log.arena.append(text);
+}
+
 int64_t KafkaLog::append(std::string_view key, Value msg) {
   KeyLog& log = log_for(key);
-  const int64_t offset = log.records.empty() ? 0 : log.records.back().offset + 1;
-  log.records.push_back(Record{offset, std::move(msg)});
+  const int64_t offset = log.slots.empty() ? 0 : log.slots.back().offset + 1;
+  store(log, offset, msg);
   return offset;
 }
 
 bool KafkaLog::append_at(std::string_view key, int64_t offset, Value msg) {
   KeyLog& log = log_for(key);
-  if (!log.records.empty() && offset <= log.records.back().offset) return false;
-  log.records.push_back(Record{offset, std::move(msg)});
+  if (!log.slots.empty() && offset <= log.slots.back().offset) return false;
+  store(log, offset, msg);
   return true;
 }
 
-std::span<const Record> KafkaLog::read(std::string_view key, int64_t from,
-                                       size_t count_max) const {
+size_t KafkaLog::read(std::string_view key, int64_t from, size_t count_max,
+                      std::vector<Record>& out) const {
   const KeyLog* log = find(key);
-  if (log == nullptr) return {};
-  const auto first = std::lower_bound(
-      log->records.begin(), log->records.end(), from,
-      [](const Record& record, int64_t offset) { return record.offset < offset; });
-  const auto available = static_cast<size_t>(log->records.end() - first);
-  return {&*first, std::min(available, count_max)};
+  if (log == nullptr) return 0;
+  auto slot = std::lower_bound(log->slots.begin(), log->slots.end(), from,
+                               [](const Slot& s, int64_t offset) { return s.offset < offset; });
+  size_t count = 0;
+  for (; slot != log->slots.end() && count < count_max; ++slot, ++count) {
+    if (slot->text_bytes == kIntegerSlot) {
+      out.push_back(Record{slot->offset, Value(static_cast<int64_t>(slot->word))});
+    } else {
+      const std::string_view text(log->arena.data() + slot->word, slot->text_bytes);
+      out.push_back(Record{slot->offset, Value::from_json_text(text)});
+    }
+  }
+  return count;
 }
 
 void KafkaLog::commit(std::string_view key, int64_t offset) {
@@ -55,30 +73,29 @@ std::optional<int64_t> KafkaLog::committed(std::string_view key) const {
 
 int64_t KafkaLog::next_offset(std::string_view key) const {
   const KeyLog* log = find(key);
-  return log == nullptr || log->records.empty() ? 0 : log->records.back().offset + 1;
+  return log == nullptr || log->slots.empty() ? 0 : log->slots.back().offset + 1;
 }
 
 size_t KafkaLog::record_count() const {
   size_t count = 0;
-  for (const auto& [key, log] : logs_) count += log.records.size();
+  for (const auto& [key, log] : logs_) count += log.slots.size();
   return count;
 }
 
 size_t KafkaLog::record_bytes() const {
   size_t bytes = 0;
   for (const auto& [key, log] : logs_) {
-    bytes += log.records.capacity() * sizeof(Record);
-    for (const Record& record : log.records) bytes += record.msg.heap_bytes();
+    bytes += log.slots.capacity() * sizeof(Slot) + log.arena.capacity();
   }
   return bytes;
 }
 
 void KafkaLog::check_invariants() const {
   for (const auto& [key, log] : logs_) {
-    for (size_t i = 1; i < log.records.size(); ++i) {
-      EDDY_INVARIANT(log.records[i - 1].offset < log.records[i].offset,
-                     "offsets of key '" + key + "' are not strictly increasing at index " +
-                         std::to_string(i));
+    for (size_t i = 1; i < log.slots.size(); ++i) {
+      EDDY_INVARIANT(
+          log.slots[i - 1].offset < log.slots[i].offset,
+          "offsets of key '" + key + "' are not strictly increasing at index " + std::to_string(i));
     }
   }
 }

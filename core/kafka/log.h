@@ -9,7 +9,6 @@
 #include <cstdint>
 #include <map>
 #include <optional>
-#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -27,10 +26,10 @@ class KafkaLog {
   // Returns false (and stores nothing) otherwise.
   bool append_at(std::string_view key, int64_t offset, Value msg);
 
-  // The contiguous stored records of `key` from the first offset >= `from`,
-  // at most `count_max` of them. Empty for unknown keys. The span is valid
-  // until the next append to the same key.
-  std::span<const Record> read(std::string_view key, int64_t from, size_t count_max) const;
+  // Appends to `out` the contiguous stored records of `key` from the first
+  // offset >= `from`, at most `count_max` of them (none for unknown keys).
+  // Returns how many it appended.
+  size_t read(std::string_view key, int64_t from, size_t count_max, std::vector<Record>& out) const;
 
   // Raises the committed offset of `key` to `offset`; a lower offset is
   // ignored, so committed offsets never move backwards.
@@ -42,17 +41,29 @@ class KafkaLog {
 
   size_t key_count() const { return logs_.size(); }
   size_t record_count() const;
-  // Bytes held by the stored records (vector capacity plus out-of-line values),
-  // for the memory benchmark.
+  // Bytes held by the stored records (slot vectors and text arenas, by
+  // capacity), for the memory benchmark.
   size_t record_bytes() const;
 
   void check_invariants() const;
 
  private:
+  // One stored message: 24 bytes. An integer message lives in `word`; any
+  // other value's JSON text lives in its key's arena at `word`, so it costs
+  // its JSON size, with no allocation (or allocator overhead) of its own.
+  struct Slot {
+    int64_t offset;
+    uint64_t word;        // the integer, or the text's position in the arena
+    uint32_t text_bytes;  // kIntegerSlot for an integer
+  };
+  static constexpr uint32_t kIntegerSlot = 0xffffffffu;
+
   struct KeyLog {
-    std::vector<Record> records;  // strictly increasing offsets
+    std::vector<Slot> slots;  // strictly increasing offsets
+    std::string arena;        // JSON texts of non-integer messages, back to back
     std::optional<int64_t> committed;
   };
+  static void store(KeyLog& log, int64_t offset, const Value& msg);
   KeyLog& log_for(std::string_view key);
   const KeyLog* find(std::string_view key) const;
 

@@ -9,55 +9,56 @@ namespace eddy::core::kafka {
 void SingleNodeKafka::on_init(Context& ctx) {
   serving_ = ctx.node_ids().size() == 1;
   if (!serving_) {
-    ctx.log(LogLevel::kWarn,
-            "strategy 'single' serves a one-node cluster only; this cluster has " +
-                std::to_string(ctx.node_ids().size()) + " nodes, so every request will fail");
+    ctx.log(LogLevel::kWarn, "strategy 'single' serves a one-node cluster only; this cluster has " +
+                                 std::to_string(ctx.node_ids().size()) +
+                                 " nodes, so every request will fail");
   }
 }
 
 bool SingleNodeKafka::on_request(Context& ctx, Message& request) {
-  const bool kafka_request =
-      std::holds_alternative<SendBody>(request.body) ||
-      std::holds_alternative<PollBody>(request.body) ||
-      std::holds_alternative<CommitOffsetsBody>(request.body) ||
-      std::holds_alternative<ListCommittedOffsetsBody>(request.body);
+  const bool kafka_request = std::holds_alternative<SendBody>(request.body) ||
+                             std::holds_alternative<PollBody>(request.body) ||
+                             std::holds_alternative<CommitOffsetsBody>(request.body) ||
+                             std::holds_alternative<ListCommittedOffsetsBody>(request.body);
   if (!kafka_request) return false;
   if (!serving_) {
     ctx.reply(request, ErrorBody{static_cast<int32_t>(ErrorCode::kTemporarilyUnavailable),
                                  "strategy 'single' cannot serve a multi-node cluster"});
     return true;
   }
-  std::visit(
-      Overloaded{
-          [&](SendBody& send) {
-            ctx.reply(request, SendOkBody{log_.append(send.key, std::move(send.msg))});
-          },
-          [&](PollBody& poll) {
-            PollOkBody poll_ok;
-            const auto count_max = static_cast<size_t>(ctx.limits().poll_msgs_per_key_max);
-            for (const auto& [key, from] : poll.offsets) {
-              const auto records = log_.read(key, from, count_max);
-              if (records.empty()) continue;  // Maelstrom allows omitting empty keys
-              poll_ok.msgs.emplace_back(key, std::vector<Record>(records.begin(), records.end()));
-            }
-            ctx.reply(request, std::move(poll_ok));
-          },
-          [&](CommitOffsetsBody& commit) {
-            for (const auto& [key, offset] : commit.offsets) log_.commit(key, offset);
-            ctx.reply(request, CommitOffsetsOkBody{});
-          },
-          [&](ListCommittedOffsetsBody& list) {
-            ListCommittedOffsetsOkBody list_ok;
-            for (const std::string& key : list.keys) {
-              // Keys never committed are omitted: answering -1 or 0 would move a
-              // fresh consumer to a wrong position.
-              if (const auto offset = log_.committed(key)) list_ok.offsets.emplace_back(key, *offset);
-            }
-            ctx.reply(request, std::move(list_ok));
-          },
-          [](auto&) {},
-      },
-      request.body);
+  std::visit(Overloaded{
+                 [&](SendBody& send) {
+                   ctx.reply(request, SendOkBody{log_.append(send.key, std::move(send.msg))});
+                 },
+                 [&](PollBody& poll) {
+                   PollOkBody poll_ok;
+                   const auto count_max = static_cast<size_t>(ctx.limits().poll_msgs_per_key_max);
+                   for (const auto& [key, from] : poll.offsets) {
+                     std::vector<Record> records;
+                     // Keys with nothing are omitted, as Maelstrom allows.
+                     if (log_.read(key, from, count_max, records) > 0) {
+                       poll_ok.msgs.emplace_back(key, std::move(records));
+                     }
+                   }
+                   ctx.reply(request, std::move(poll_ok));
+                 },
+                 [&](CommitOffsetsBody& commit) {
+                   for (const auto& [key, offset] : commit.offsets) log_.commit(key, offset);
+                   ctx.reply(request, CommitOffsetsOkBody{});
+                 },
+                 [&](ListCommittedOffsetsBody& list) {
+                   ListCommittedOffsetsOkBody list_ok;
+                   for (const std::string& key : list.keys) {
+                     // Keys never committed are omitted: answering -1 or 0 would move a
+                     // fresh consumer to a wrong position.
+                     if (const auto offset = log_.committed(key))
+                       list_ok.offsets.emplace_back(key, *offset);
+                   }
+                   ctx.reply(request, std::move(list_ok));
+                 },
+                 [](auto&) {},
+             },
+             request.body);
   return true;
 }
 
