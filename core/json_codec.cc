@@ -32,8 +32,12 @@ std::string_view kind_of(const json& value) {
     case json::value_t::number_float:
       return "a fractional number";
     case json::value_t::number_integer:
-    case json::value_t::number_unsigned:
       return "an integer";
+    case json::value_t::number_unsigned:
+      // Only reached for integers that int64 cannot hold.
+      return value.get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())
+                 ? "an integer beyond int64"
+                 : "an integer";
     case json::value_t::array:
       return "an array";
     case json::value_t::object:
@@ -214,6 +218,7 @@ Body decode_body(std::string_view type, const json& body, const Limits& limits) 
     }
     case BodyKind::kInit: {
       InitBody init{string_field(body, "node_id"), {}};
+      if (init.node_id.empty()) fail("field 'node_id' must not be empty");
       const json& ids = field(body, "node_ids");
       if (!ids.is_array())
         fail("field 'node_ids' must be an array, got " + std::string(kind_of(ids)));

@@ -54,7 +54,7 @@ struct CommitOffsetsBody {
 };
 struct CommitOffsetsOkBody {};
 struct ListCommittedOffsetsBody {
-  std::vector<std::string> keys;
+  std::vector<std::string> keys;  // as the request lists them
 };
 struct ListCommittedOffsetsOkBody {
   KeyOffsets offsets;  // keys never committed are omitted

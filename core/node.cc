@@ -56,6 +56,13 @@ void Node::on_message(Message& message) {
 
 void Node::on_init(Message& message) {
   auto& init = std::get<InitBody>(message.body);
+  if (init.node_id.empty()) {
+    // The codec refuses this too; a Node driven without the codec must as well,
+    // since an empty name is how the context tells "not initialised".
+    context_.reply(message, ErrorBody{static_cast<int32_t>(ErrorCode::kMalformedRequest),
+                                      "init must name a non-empty node_id"});
+    return;
+  }
   if (context_.initialised()) {
     if (init.node_id == context_.node_id_ && init.node_ids == context_.node_ids_) {
       context_.reply(message, InitOkBody{});  // a retried init is harmless

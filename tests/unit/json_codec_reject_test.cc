@@ -208,7 +208,7 @@ TEST(JsonCodecReject, SendOkWithStringOrFloatOffset) {
 
 TEST(JsonCodecReject, PollOkWithBadRecords) {
   EXPECT_TRUE(is_malformed(rejected(line(R"({"type":"poll_ok","msgs":{"k":[[-1,5]]}})")),
-                           "a record offset must be a non-negative integer, got -1"));
+                           "a record offset must be a non-negative integer offset, got -1"));
   EXPECT_TRUE(is_malformed(rejected(line(R"({"type":"poll_ok","msgs":{"k":[[1]]}})")),
                            "a record of key 'k' must be an [offset, msg] pair"));
   EXPECT_TRUE(is_malformed(rejected(line(R"({"type":"poll_ok","msgs":{"k":5}})")),

@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/json_codec.h"
 #include "core/node.h"
 
 namespace eddy::core {
@@ -83,14 +84,15 @@ Message only_send(const std::vector<Effect>& effects) {
   return sent.front();
 }
 
+// A copy of the body (so that it may come from a temporary Message); fails the
+// test and returns an empty body if it has another type.
 template <class B>
-const B& body_of(const Message& message) {
+B body_of(const Message& message) {
   const B* body = std::get_if<B>(&message.body);
   if (body == nullptr) {
     ADD_FAILURE() << "expected body '" << body_type(Body{B{}}) << "', got '"
                   << body_type(message.body) << "'";
-    static const B kEmpty{};
-    return kEmpty;
+    return B{};
   }
   return *body;
 }
@@ -162,6 +164,23 @@ TEST_F(NodeTest, ReInitWithOtherPeersGetsError12) {
   const Message reply = only_send(receive(init_request("n1", {"n1", "n2", "n3"}, 2)));
   EXPECT_EQ(body_of<ErrorBody>(reply).code, 12);
   EXPECT_EQ(node_->context().node_ids(), (std::vector<std::string>{"n1", "n2"}));
+}
+
+// The codec accepts {"node_id":"","node_ids":[""]}. Whatever the node does with
+// it, an init_ok must mean "initialised": later requests must not be refused
+// with 11 ("expected init first"), and a second, different init must not
+// re-run Application::on_init ("called once").
+TEST_F(NodeTest, InitOkForAnEmptyNodeIdMeansInitialised) {
+  const Message reply = only_send(receive(init_request("", {""})));
+  if (!std::holds_alternative<InitOkBody>(reply.body)) {
+    EXPECT_EQ(body_of<ErrorBody>(reply).code, 12);  // refusing it is fine too
+    return;
+  }
+  EXPECT_TRUE(node_->context().initialised());
+  const Message answer = only_send(receive(request("c1", "", 2, PollBody{})));
+  EXPECT_NE(body_of<ErrorBody>(answer).code, 11) << body_of<ErrorBody>(answer).text;
+  receive(init_request("n1", {"n1"}, 3));
+  EXPECT_EQ(app_->init_count, 1);
 }
 
 // --- before init -------------------------------------------------------------------
@@ -284,6 +303,18 @@ TEST_F(NodeTest, RejectionBeforeInitIsAnsweredAsItsDest) {
   EXPECT_EQ(reply.dest, "c1");
   EXPECT_EQ(reply.in_reply_to, 2);
   EXPECT_EQ(body_of<ErrorBody>(reply).code, 12);
+}
+
+TEST_F(NodeTest, BadLineFromTheCodecIsAnsweredWith12) {
+  init();
+  const DecodeResult decoded = decode_line(
+      R"({"src":"c1","dest":"n1","body":{"type":"poll","msg_id":6,"offsets":{"k":1.0}}})", Limits{});
+  ASSERT_FALSE(decoded.ok());
+  const Message reply = only_send(node_->step(0, Rejected{decoded.error()}));
+  EXPECT_EQ(reply.dest, "c1");
+  EXPECT_EQ(reply.in_reply_to, 6);
+  EXPECT_EQ(body_of<ErrorBody>(reply).code, 12);
+  EXPECT_EQ(body_of<ErrorBody>(reply).text, decoded.error().text);
 }
 
 // --- application timers ---------------------------------------------------------------

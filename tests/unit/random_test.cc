@@ -65,8 +65,9 @@ TEST(Rng, BelowOneIsAlwaysZero) {
 
 TEST(Rng, BelowStaysInRange) {
   Rng rng(11);
-  for (const uint64_t bound : {2ULL, 3ULL, 7ULL, 10ULL, 1000ULL, (1ULL << 32) + 1, (1ULL << 63) + 1,
-                               std::numeric_limits<uint64_t>::max()}) {
+  const std::vector<uint64_t> bounds{2, 3, 7, 10, 1000, (uint64_t{1} << 32) + 1,
+                                     (uint64_t{1} << 63) + 1, std::numeric_limits<uint64_t>::max()};
+  for (const uint64_t bound : bounds) {
     SCOPED_TRACE(bound);
     for (int i = 0; i < 2000; ++i) ASSERT_LT(rng.below(bound), bound);
   }
