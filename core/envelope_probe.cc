@@ -47,9 +47,11 @@ class ProbeHandler final : public nlohmann::json_sax<nlohmann::json> {
 
  private:
   bool at_msg_id() const { return depth_ == 2 && in_body_ && key_ == "msg_id"; }
+  // Returning false stops the parse: once all three fields are known, the
+  // rest of a huge line need not be scanned.
   bool scalar() {
     if (depth_ <= 2) key_.clear();
-    return true;
+    return !(envelope_.src && envelope_.dest && envelope_.msg_id);
   }
   bool open() {
     ++depth_;

@@ -99,6 +99,9 @@ void Node::on_rejected(const DecodeError& error) {
   std::string where = error.src ? " from " + *error.src : std::string(" from an unknown sender");
   context_.log(LogLevel::kWarn, "rejected a message" + where + ": " + error.text);
   if (!error.replyable()) return;
+  // Before init the reply is signed with the name the sender used; without
+  // one there is no name to sign it with.
+  if (!context_.initialised() && !error.dest) return;
   Message request;
   request.src = *error.src;
   request.dest = error.dest.value_or(context_.node_id_);

@@ -49,19 +49,20 @@ bool SingleNodeKafka::on_request(Context& ctx, Message& request) {
                    ctx.reply(request, CommitOffsetsOkBody{});
                  },
                  [&](ListCommittedOffsetsBody& list) {
-            // A map, because KeyOffsets is sorted and unique: a request may
-            // list keys in any order, or twice.
-            std::map<std::string_view, int64_t> offsets;
-            for (const std::string& key : list.keys) {
-              // Keys never committed are omitted: answering -1 or 0 would move a
-              // fresh consumer to a wrong position.
-              if (const auto offset = log_.committed(key)) offsets.emplace(key, *offset);
-            }
-            ListCommittedOffsetsOkBody list_ok;
-            for (const auto& [key, offset] : offsets) list_ok.offsets.emplace_back(key, offset);
-            ctx.reply(request, std::move(list_ok));
-          },
-          [](auto&) {},
+                   // A map, because KeyOffsets is sorted and unique: a request may
+                   // list keys in any order, or twice.
+                   std::map<std::string_view, int64_t> offsets;
+                   for (const std::string& key : list.keys) {
+                     // Keys never committed are omitted: answering -1 or 0 would move a
+                     // fresh consumer to a wrong position.
+                     if (const auto offset = log_.committed(key)) offsets.emplace(key, *offset);
+                   }
+                   ListCommittedOffsetsOkBody list_ok;
+                   for (const auto& [key, offset] : offsets)
+                     list_ok.offsets.emplace_back(key, offset);
+                   ctx.reply(request, std::move(list_ok));
+                 },
+                 [](auto&) {},
              },
              request.body);
   return true;

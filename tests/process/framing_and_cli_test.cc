@@ -49,7 +49,7 @@ TEST(Framing, FinalLineWithoutNewlineIsAnswered) {
 
 TEST(Framing, OnlyALineWithoutNewline) {
   // The very first (init) line has no newline and is also the last.
-  NodeProcess process(EDDY_NODE_BIN);
+  NodeProcess process(EDDY_NODE_BIN, {}, KafkaSession::hermetic({}));
   ASSERT_TRUE(process.write(
       R"({"src":"c0","dest":"n0","body":{"type":"init","msg_id":1,"node_id":"n0","node_ids":["n0"]}})"));
   const NodeProcess::Exit exit = process.finish();
@@ -108,7 +108,7 @@ TEST(Framing, RepliesArriveBeforeEndOfInput) {
 }
 
 TEST(Framing, ImmediateEndOfInputExitsZeroSilently) {
-  NodeProcess process(EDDY_NODE_BIN);
+  NodeProcess process(EDDY_NODE_BIN, {}, KafkaSession::hermetic({}));
   const NodeProcess::Exit exit = process.finish();
   EXPECT_TRUE(exit.ok()) << exit.describe() << "\n" << process.stderr_text();
   EXPECT_EQ(process.unread_stdout(), "");
@@ -117,7 +117,7 @@ TEST(Framing, ImmediateEndOfInputExitsZeroSilently) {
 // --- Command line ---
 
 TEST(CommandLine, HelpExitsZeroAndDescribesStrategy) {
-  NodeProcess process(EDDY_NODE_BIN, {"--help"});
+  NodeProcess process(EDDY_NODE_BIN, {"--help"}, KafkaSession::hermetic({}));
   const NodeProcess::Exit exit = process.finish();
   EXPECT_TRUE(exit.ok()) << exit.describe();
   const std::string help = process.unread_stdout() + process.stderr_text();
@@ -127,7 +127,7 @@ TEST(CommandLine, HelpExitsZeroAndDescribesStrategy) {
 }
 
 TEST(CommandLine, UnknownStrategyExitsTwo) {
-  NodeProcess process(EDDY_NODE_BIN, {"--strategy", "bogus"});
+  NodeProcess process(EDDY_NODE_BIN, {"--strategy", "bogus"}, KafkaSession::hermetic({}));
   const NodeProcess::Exit exit = process.finish();
   EXPECT_TRUE(exit.exited) << exit.describe();
   EXPECT_EQ(exit.code, 2) << exit.describe();
@@ -140,7 +140,7 @@ TEST(CommandLine, UnknownStrategyExitsTwo) {
 
 TEST(CommandLine, UnknownStrategyExitsEvenWithInputWaiting) {
   // It must not start serving: the init line stays unanswered.
-  NodeProcess process(EDDY_NODE_BIN, {"--strategy=nope"});
+  NodeProcess process(EDDY_NODE_BIN, {"--strategy=nope"}, KafkaSession::hermetic({}));
   process.write_line(
       R"({"src":"c0","dest":"n0","body":{"type":"init","msg_id":1,"node_id":"n0","node_ids":["n0"]}})");
   const NodeProcess::Exit exit = process.finish();
@@ -155,8 +155,33 @@ TEST(CommandLine, ExplicitSingleStrategyServes) {
   node.expect_clean_exit();
 }
 
+TEST(CommandLine, StrategyFromEnvironment) {
+  // Maelstrom passes its environment on: EDDY_STRATEGY picks the strategy.
+  {
+    NodeProcess process(EDDY_NODE_BIN, {}, {{"EDDY_STRATEGY", "bogus"}});
+    const NodeProcess::Exit exit = process.finish();
+    EXPECT_EQ(exit.code, 2) << exit.describe();
+    EXPECT_NE(process.stderr_text().find("unknown strategy 'bogus'"), std::string::npos)
+        << process.stderr_text();
+  }
+  {
+    KafkaSession node({}, "n0", "c1", {{"EDDY_STRATEGY", "single"}});
+    node.init();
+    node.send("k1", 1);
+    node.expect_clean_exit();
+  }
+  {
+    // The command line wins over the environment.
+    KafkaSession node({"--strategy", "single"}, "n0", "c1", {{"EDDY_STRATEGY", "bogus"}});
+    node.init();
+    node.send("k1", 1);
+    node.expect_clean_exit();
+  }
+}
+
 TEST(CommandLine, HeldLimitBelowLineLimitExitsTwo) {
-  NodeProcess process(EDDY_NODE_BIN, {"--line-bytes-max", "8192", "--held-line-bytes-max", "4096"});
+  NodeProcess process(EDDY_NODE_BIN, {"--line-bytes-max", "8192", "--held-line-bytes-max", "4096"},
+                      KafkaSession::hermetic({}));
   const NodeProcess::Exit exit = process.finish();
   EXPECT_EQ(exit.code, 2) << exit.describe();
   EXPECT_NE(process.stderr_text().find("--held-line-bytes-max"), std::string::npos)
@@ -169,7 +194,7 @@ TEST(CommandLine, OutOfRangeLimitIsRefused) {
         std::vector<std::string>{"--json-depth-max", "1000000"},
         std::vector<std::string>{"--request-keys-max", "0"},
         std::vector<std::string>{"--no-such-flag"}}) {
-    NodeProcess process(EDDY_NODE_BIN, args);
+    NodeProcess process(EDDY_NODE_BIN, args, KafkaSession::hermetic({}));
     const NodeProcess::Exit exit = process.finish();
     EXPECT_TRUE(exit.exited) << args[0] << ": " << exit.describe();
     EXPECT_NE(exit.code, 0) << args[0];

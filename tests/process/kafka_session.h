@@ -42,9 +42,18 @@ inline json records_json(const Records& records) {
 
 class KafkaSession {
  public:
+  // EDDY_STRATEGY is removed from the node's environment unless `env` sets it,
+  // so that the tests do not depend on the shell they run in.
   explicit KafkaSession(std::vector<std::string> args = {}, std::string node_id = "n0",
-                        std::string client = "c1")
-      : node_id_(std::move(node_id)), client_(std::move(client)), process_(EDDY_NODE_BIN, std::move(args)) {}
+                        std::string client = "c1", NodeProcess::EnvChanges env = {})
+      : node_id_(std::move(node_id)),
+        client_(std::move(client)),
+        process_(EDDY_NODE_BIN, std::move(args), hermetic(std::move(env))) {}
+
+  static NodeProcess::EnvChanges hermetic(NodeProcess::EnvChanges env) {
+    env.insert(env.begin(), {"EDDY_STRATEGY", std::nullopt});
+    return env;
+  }
 
   NodeProcess& process() { return process_; }
   const std::string& node_id() const { return node_id_; }
@@ -77,7 +86,8 @@ class KafkaSession {
     const auto line = process_.read_line(timeout);
     if (!line) {
       ADD_FAILURE() << "no reply from the node within " << timeout.count()
-                    << " ms; stderr so far:\n" << process_.stderr_text();
+                    << " ms; stderr so far:\n"
+                    << process_.stderr_text();
       return nullptr;
     }
     json message = json::parse(*line, nullptr, /*allow_exceptions=*/false);
@@ -107,7 +117,8 @@ class KafkaSession {
     // The node numbers its own messages: integers, strictly increasing.
     const json msg_id = body.value("msg_id", json());
     if (msg_id.is_number_integer()) {
-      EXPECT_GT(msg_id.get<int64_t>(), last_reply_id_) << "reply msg_ids must increase: " << message;
+      EXPECT_GT(msg_id.get<int64_t>(), last_reply_id_)
+          << "reply msg_ids must increase: " << message;
       last_reply_id_ = msg_id.get<int64_t>();
     } else {
       ADD_FAILURE() << "reply without an integer msg_id: " << message;
@@ -150,7 +161,8 @@ class KafkaSession {
 
   // send -> send_ok; returns the offset (-1 on failure).
   int64_t send(const std::string& key, const json& msg) {
-    const json reply = call(json{{"type", "send"}, {"key", key}, {"msg", msg}}, "send_ok", {"offset"});
+    const json reply =
+        call(json{{"type", "send"}, {"key", key}, {"msg", msg}}, "send_ok", {"offset"});
     if (reply.is_null() || !reply["offset"].is_number_integer()) {
       ADD_FAILURE() << "send_ok without an integer offset: " << reply;
       return -1;

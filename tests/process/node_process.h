@@ -23,8 +23,8 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstdint>
 #include <chrono>
+#include <cstdint>
 #include <cstring>
 #include <optional>
 #include <stdexcept>
@@ -43,10 +43,10 @@ class NodeProcess {
   using Ms = std::chrono::milliseconds;
 
   struct Exit {
-    bool exited = false;      // exited normally (WIFEXITED)
-    int code = -1;            // exit status when exited
-    int signal = 0;           // terminating signal, if any
-    bool timed_out = false;   // we had to kill it
+    bool exited = false;     // exited normally (WIFEXITED)
+    int code = -1;           // exit status when exited
+    int signal = 0;          // terminating signal, if any
+    bool timed_out = false;  // we had to kill it
     bool ok() const { return exited && code == 0 && !timed_out; }
     std::string describe() const {
       if (timed_out) return "killed after its deadline";
@@ -55,10 +55,15 @@ class NodeProcess {
     }
   };
 
-  // Starts `binary args...`. `lifetime` bounds the whole run: past it, every
-  // operation gives up and the child is killed.
+  // Changes to the inherited environment: {"NAME", "value"} sets NAME,
+  // {"NAME", std::nullopt} removes it.
+  using EnvChanges = std::vector<std::pair<std::string, std::optional<std::string>>>;
+
+  // Starts `binary args...` with this process's environment, changed by `env`.
+  // `lifetime` bounds the whole run: past it, every operation gives up and the
+  // child is killed.
   explicit NodeProcess(const std::string& binary, std::vector<std::string> args = {},
-                       Ms lifetime = Ms(20'000))
+                       const EnvChanges& env = {}, Ms lifetime = Ms(20'000))
       : deadline_(Clock::now() + lifetime) {
     // Writing to a child that has exited must be an error, not our death.
     ::signal(SIGPIPE, SIG_IGN);
@@ -88,7 +93,24 @@ class NodeProcess {
     for (auto& arg : argv_strings) argv.push_back(arg.data());
     argv.push_back(nullptr);
 
-    const int rc = ::posix_spawn(&pid_, binary.c_str(), &actions, &attr, argv.data(), environ);
+    std::vector<std::string> env_strings;
+    for (char** entry = environ; *entry != nullptr; ++entry) {
+      const std::string_view text(*entry);
+      bool changed = false;
+      for (const auto& [name, value] : env) {
+        changed = changed ||
+                  (text.starts_with(name) && text.size() > name.size() && text[name.size()] == '=');
+      }
+      if (!changed) env_strings.emplace_back(text);
+    }
+    for (const auto& [name, value] : env) {
+      if (value) env_strings.push_back(name + "=" + *value);
+    }
+    std::vector<char*> envp;
+    for (auto& entry : env_strings) envp.push_back(entry.data());
+    envp.push_back(nullptr);
+
+    const int rc = ::posix_spawn(&pid_, binary.c_str(), &actions, &attr, argv.data(), envp.data());
     posix_spawn_file_actions_destroy(&actions);
     posix_spawnattr_destroy(&attr);
     ::close(in[0]);
@@ -189,7 +211,8 @@ class NodeProcess {
     return *exit_;
   }
 
-  // Everything the child wrote on stderr so far (all of it after finish()).
+  // Everything the child wrote on stderr so far (all of it after finish()), up
+  // to the first 16 MiB.
   const std::string& stderr_text() const { return stderr_buf_; }
   // Stdout bytes read but not yet returned by read_line (after finish(): all
   // the unread output).
@@ -248,8 +271,12 @@ class NodeProcess {
         continue;
       }
       const ssize_t n = ::read(fd, chunk, sizeof chunk);
-      if (n > 0) {
-        (&fd == &stdout_ ? stdout_buf_ : stderr_buf_).append(chunk, static_cast<size_t>(n));
+      if (n > 0 && &fd == &stdout_) {
+        stdout_buf_.append(chunk, static_cast<size_t>(n));
+      } else if (n > 0) {
+        // A child that floods stderr must not exhaust our memory: keep the start.
+        const size_t room = kStderrKeptMax - std::min(kStderrKeptMax, stderr_buf_.size());
+        stderr_buf_.append(chunk, std::min(room, static_cast<size_t>(n)));
       } else if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
         ::close(fd);
         fd = -1;
@@ -264,6 +291,8 @@ class NodeProcess {
       *fd = -1;
     }
   }
+
+  static constexpr size_t kStderrKeptMax = 16u << 20;
 
   pid_t pid_ = -1;
   int stdin_ = -1;

@@ -6,7 +6,6 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
-#include <regex>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -23,7 +22,16 @@ std::vector<json> seed_examples(const std::string& path) {
   std::ifstream file(path);
   std::stringstream buffer;
   buffer << file.rdbuf();
-  const std::string text = std::regex_replace(buffer.str(), std::regex("<[^>]*>"), "");
+  std::string text;
+  bool in_tag = false;
+  for (const char c : buffer.str()) {
+    if (c == '<')
+      in_tag = true;
+    else if (c == '>' && in_tag)
+      in_tag = false;
+    else if (!in_tag)
+      text.push_back(c);
+  }
   std::vector<json> examples;
   size_t start = 0;
   while ((start = text.find('{', start)) != std::string::npos) {
@@ -33,8 +41,10 @@ std::vector<json> seed_examples(const std::string& path) {
     for (; end < text.size(); ++end) {
       const char c = text[end];
       if (in_string) {
-        if (c == '\\') ++end;
-        else if (c == '"') in_string = false;
+        if (c == '\\')
+          ++end;
+        else if (c == '"')
+          in_string = false;
       } else if (c == '"') {
         in_string = true;
       } else if (c == '{') {
@@ -67,9 +77,9 @@ std::set<std::string> payload_fields(const json& body) {
 
 TEST(SeedSession, SeedFileHasTheEightExamples) {
   const auto seed = seed_by_type();
-  for (const char* type : {"send", "send_ok", "poll", "poll_ok", "commit_offsets",
-                           "commit_offsets_ok", "list_committed_offsets",
-                           "list_committed_offsets_ok"}) {
+  for (const char* type :
+       {"send", "send_ok", "poll", "poll_ok", "commit_offsets", "commit_offsets_ok",
+        "list_committed_offsets", "list_committed_offsets_ok"}) {
     EXPECT_TRUE(seed.contains(type)) << "seed 001 has no '" << type << "' example";
   }
 }
@@ -149,12 +159,13 @@ TEST(SeedSession, SingleNodeKafkaExamples) {
   EXPECT_EQ(node.list_committed(json{"k1", "k2"}), json::object());
 
   // commit_offsets, then list_committed_offsets (unknown k3 omitted).
-  const json commit_ok = node.call(json{{"type", "commit_offsets"},
-                                        {"offsets", {{"k1", k1[2].first}, {"k2", k2[1].first}}}},
-                                   "commit_offsets_ok", {});
+  const json commit_ok = node.call(
+      json{{"type", "commit_offsets"}, {"offsets", {{"k1", k1[2].first}, {"k2", k2[1].first}}}},
+      "commit_offsets_ok", {});
   EXPECT_EQ(payload_fields(commit_ok), payload_fields(seed["commit_offsets_ok"]));
-  const json listed = node.call(json{{"type", "list_committed_offsets"}, {"keys", {"k1", "k2", "k3"}}},
-                                "list_committed_offsets_ok", {"offsets"});
+  const json listed =
+      node.call(json{{"type", "list_committed_offsets"}, {"keys", {"k1", "k2", "k3"}}},
+                "list_committed_offsets_ok", {"offsets"});
   EXPECT_EQ(payload_fields(listed), payload_fields(seed["list_committed_offsets_ok"]));
   EXPECT_EQ(listed.value("offsets", json()), (json{{"k1", k1[2].first}, {"k2", k2[1].first}}));
 
@@ -166,8 +177,8 @@ TEST(SeedSession, SingleNodeKafkaExamples) {
   // offsets 1000/2000 above everything committed, the listing must be exactly
   // the seed's list_committed_offsets_ok.
   node.call(seed["commit_offsets"], "commit_offsets_ok", {});
-  const json seed_listed = node.call(seed["list_committed_offsets"], "list_committed_offsets_ok",
-                                     {"offsets"});
+  const json seed_listed =
+      node.call(seed["list_committed_offsets"], "list_committed_offsets_ok", {"offsets"});
   EXPECT_EQ(seed_listed.value("offsets", json()), seed["list_committed_offsets_ok"]["offsets"]);
 
   // Committing did not touch the logs.
@@ -235,7 +246,8 @@ TEST(SeedSession, RepliesGoToTheirSender) {
   node.init();
   const int64_t offset = node.send("k", 1);
   // A second client, c2, on the same pipe.
-  node.write_line(R"({"src":"c2","dest":"n0","body":{"type":"send","msg_id":1,"key":"k","msg":2}})");
+  node.write_line(
+      R"({"src":"c2","dest":"n0","body":{"type":"send","msg_id":1,"key":"k","msg":2}})");
   const json reply = node.read_message();
   EXPECT_EQ(reply.value("dest", json()), "c2") << reply;
   EXPECT_EQ(reply.value("src", json()), "n0") << reply;

@@ -18,7 +18,8 @@ TEST(EnvelopeProbe, ReadsAllThreeFieldsOfAWholeMessage) {
 }
 
 TEST(EnvelopeProbe, TruncatedJsonKeepsFieldsReadBeforeTheError) {
-  const Envelope e = probe_envelope(R"({"src":"c1","dest":"n1","body":{"type":"send","msg_id":7,"ke)");
+  const Envelope e =
+      probe_envelope(R"({"src":"c1","dest":"n1","body":{"type":"send","msg_id":7,"ke)");
   EXPECT_EQ(e.src, "c1");
   EXPECT_EQ(e.dest, "n1");
   EXPECT_EQ(e.msg_id, 7);
@@ -94,8 +95,8 @@ TEST(EnvelopeProbe, HundredThousandLevelsAfterTheEnvelopeDoNotCrash) {
 }
 
 TEST(EnvelopeProbe, HundredThousandUnclosedLevelsDoNotCrash) {
-  const Envelope e = probe_envelope(R"({"src":"c1","body":{"msg_id":4,"msg":)" +
-                                    std::string(100'000, '['));
+  const Envelope e =
+      probe_envelope(R"({"src":"c1","body":{"msg_id":4,"msg":)" + std::string(100'000, '['));
   EXPECT_EQ(e.src, "c1");
   EXPECT_EQ(e.msg_id, 4);
 }

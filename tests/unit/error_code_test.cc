@@ -85,8 +85,8 @@ TEST(ErrorCode, UnknownCodesBelow1000AreUnknownAndIndefinite) {
 }
 
 TEST(ErrorCode, FreeRangeFrom1000IsAlwaysIndefinite) {
-  for (const int32_t code : {1000, 1001, 1011, 1012, 5000, 65535,
-                             std::numeric_limits<int32_t>::max()}) {
+  for (const int32_t code :
+       {1000, 1001, 1011, 1012, 5000, 65535, std::numeric_limits<int32_t>::max()}) {
     SCOPED_TRACE(testing::Message() << "code " << code);
     EXPECT_FALSE(error_info(code).has_value());
     EXPECT_FALSE(is_definite(code));

@@ -6,8 +6,8 @@
 #include <limits>
 #include <string>
 #include <string_view>
-#include <vector>
 #include <utility>
+#include <vector>
 
 #include "core/json_codec.h"
 
@@ -17,8 +17,8 @@ namespace {
 // One line with the usual envelope around `body_json`.
 std::string line(std::string_view body_json, std::string_view src = "c1",
                  std::string_view dest = "n1") {
-  return R"({"src":")" + std::string(src) + R"(","dest":")" + std::string(dest) +
-         R"(","body":)" + std::string(body_json) + "}";
+  return R"({"src":")" + std::string(src) + R"(","dest":")" + std::string(dest) + R"(","body":)" +
+         std::string(body_json) + "}";
 }
 
 Message decoded(std::string_view text, const Limits& limits = Limits{}) {
@@ -44,9 +44,8 @@ B body_of(const Message& message) {
 }
 
 TEST(JsonCodecDecode, Init) {
-  const Message m =
-      decoded(line(R"({"type":"init","msg_id":1,"node_id":"n3","node_ids":["n1","n2","n3"]})",
-                   "c0", "n3"));
+  const Message m = decoded(
+      line(R"({"type":"init","msg_id":1,"node_id":"n3","node_ids":["n1","n2","n3"]})", "c0", "n3"));
   EXPECT_EQ(m.src, "c0");
   EXPECT_EQ(m.dest, "n3");
   EXPECT_EQ(m.msg_id, 1);
@@ -81,8 +80,7 @@ TEST(JsonCodecDecode, SendWithNegativeIntegerMsg) {
 }
 
 TEST(JsonCodecDecode, SendWithStringMsg) {
-  const auto& send =
-      body_of<SendBody>(decoded(line(R"({"type":"send","key":"k","msg":"hello"})")));
+  const auto& send = body_of<SendBody>(decoded(line(R"({"type":"send","key":"k","msg":"hello"})")));
   EXPECT_FALSE(send.msg.is_integer());
   EXPECT_EQ(send.msg.to_json_text(), R"("hello")");
 }
@@ -125,7 +123,8 @@ TEST(JsonCodecDecode, PollWithNoKeys) {
 }
 
 TEST(JsonCodecDecode, CommitOffsets) {
-  const Message m = decoded(line(R"({"type":"commit_offsets","msg_id":4,"offsets":{"b":3,"a":9}})"));
+  const Message m =
+      decoded(line(R"({"type":"commit_offsets","msg_id":4,"offsets":{"b":3,"a":9}})"));
   EXPECT_EQ(body_of<CommitOffsetsBody>(m).offsets, (KeyOffsets{{"a", 9}, {"b", 3}}));
 }
 
@@ -145,7 +144,8 @@ TEST(JsonCodecDecode, ErrorWithText) {
 }
 
 TEST(JsonCodecDecode, ErrorWithoutTextHasEmptyText) {
-  const auto& error = body_of<ErrorBody>(decoded(line(R"({"type":"error","in_reply_to":5,"code":20})")));
+  const auto& error =
+      body_of<ErrorBody>(decoded(line(R"({"type":"error","in_reply_to":5,"code":20})")));
   EXPECT_EQ(error.code, 20);
   EXPECT_EQ(error.text, "");
 }
@@ -161,8 +161,8 @@ TEST(JsonCodecDecode, SendOk) {
 }
 
 TEST(JsonCodecDecode, PollOk) {
-  const Message m = decoded(
-      line(R"({"type":"poll_ok","in_reply_to":3,"msgs":{"k2":[[4,{"x":1}]],"k1":[[0,9],[1,"x"]]}})"));
+  const Message m = decoded(line(
+      R"({"type":"poll_ok","in_reply_to":3,"msgs":{"k2":[[4,{"x":1}]],"k1":[[0,9],[1,"x"]]}})"));
   const auto& poll_ok = body_of<PollOkBody>(m);
   ASSERT_EQ(poll_ok.msgs.size(), 2u);
   EXPECT_EQ(poll_ok.msgs[0].first, "k1");
@@ -236,8 +236,8 @@ TEST(JsonCodecDecode, KvCasWithCreateIfNotExists) {
 }
 
 TEST(JsonCodecDecode, KvCasWithCreateIfNotExistsFalse) {
-  const auto& cas = body_of<KvCasBody>(decoded(line(
-      R"({"type":"cas","key":"x","from":1,"to":2,"create_if_not_exists":false})")));
+  const auto& cas = body_of<KvCasBody>(
+      decoded(line(R"({"type":"cas","key":"x","from":1,"to":2,"create_if_not_exists":false})")));
   EXPECT_FALSE(cas.create_if_not_exists);
 }
 
@@ -250,8 +250,8 @@ TEST(JsonCodecDecode, UnknownTypeDecodesToUnknownBody) {
 
 TEST(JsonCodecDecode, UnknownEnvelopeFieldsAreIgnored) {
   // Maelstrom adds an `id` to the envelope.
-  const Message m =
-      decoded(R"({"id":17,"src":"c1","dest":"n1","body":{"type":"send_ok","offset":1},"extra":[1]})");
+  const Message m = decoded(
+      R"({"id":17,"src":"c1","dest":"n1","body":{"type":"send_ok","offset":1},"extra":[1]})");
   EXPECT_EQ(m.src, "c1");
   EXPECT_EQ(body_of<SendOkBody>(m).offset, 1);
 }

@@ -35,8 +35,8 @@ testing::AssertionResult round_trips(const Message& original) {
   }
   DecodeResult decoded = decode_line(without_newline, Limits{});
   if (!decoded.ok()) {
-    return testing::AssertionFailure() << "decode failed: " << decoded.error().text
-                                       << "\n  line: " << first;
+    return testing::AssertionFailure()
+           << "decode failed: " << decoded.error().text << "\n  line: " << first;
   }
   const std::string second = encode_line(decoded.value());
   if (second != first) {
@@ -57,9 +57,10 @@ std::string escaped(std::string_view text) {
 // --- exact text ---------------------------------------------------------------
 
 TEST(JsonCodecEncode, SendOkReply) {
-  EXPECT_EQ(encode_line(message("n1", "c1", 3, 2, SendOkBody{41})),
-            R"({"src":"n1","dest":"c1","body":{"type":"send_ok","msg_id":3,"in_reply_to":2,"offset":41}})"
-            "\n");
+  EXPECT_EQ(
+      encode_line(message("n1", "c1", 3, 2, SendOkBody{41})),
+      R"({"src":"n1","dest":"c1","body":{"type":"send_ok","msg_id":3,"in_reply_to":2,"offset":41}})"
+      "\n");
 }
 
 TEST(JsonCodecEncode, InitOkReply) {
@@ -69,9 +70,10 @@ TEST(JsonCodecEncode, InitOkReply) {
 }
 
 TEST(JsonCodecEncode, ErrorWithoutMsgId) {
-  EXPECT_EQ(encode_line(message("n1", "c1", std::nullopt, 5, ErrorBody{11, "busy"})),
-            R"({"src":"n1","dest":"c1","body":{"type":"error","in_reply_to":5,"code":11,"text":"busy"}})"
-            "\n");
+  EXPECT_EQ(
+      encode_line(message("n1", "c1", std::nullopt, 5, ErrorBody{11, "busy"})),
+      R"({"src":"n1","dest":"c1","body":{"type":"error","in_reply_to":5,"code":11,"text":"busy"}})"
+      "\n");
 }
 
 TEST(JsonCodecEncode, PollOkWithMixedMessages) {
@@ -85,30 +87,34 @@ TEST(JsonCodecEncode, PollOkWithMixedMessages) {
 }
 
 TEST(JsonCodecEncode, EmptyPollOkAndListOk) {
-  EXPECT_EQ(encode_line(message("n1", "c1", 4, 3, PollOkBody{})),
-            R"({"src":"n1","dest":"c1","body":{"type":"poll_ok","msg_id":4,"in_reply_to":3,"msgs":{}}})"
-            "\n");
-  EXPECT_EQ(encode_line(message("n1", "c1", 5, 4, ListCommittedOffsetsOkBody{})),
-            R"({"src":"n1","dest":"c1","body":{"type":"list_committed_offsets_ok","msg_id":5,"in_reply_to":4,"offsets":{}}})"
-            "\n");
+  EXPECT_EQ(
+      encode_line(message("n1", "c1", 4, 3, PollOkBody{})),
+      R"({"src":"n1","dest":"c1","body":{"type":"poll_ok","msg_id":4,"in_reply_to":3,"msgs":{}}})"
+      "\n");
+  EXPECT_EQ(
+      encode_line(message("n1", "c1", 5, 4, ListCommittedOffsetsOkBody{})),
+      R"({"src":"n1","dest":"c1","body":{"type":"list_committed_offsets_ok","msg_id":5,"in_reply_to":4,"offsets":{}}})"
+      "\n");
 }
 
 TEST(JsonCodecEncode, ListCommittedOffsetsOk) {
-  EXPECT_EQ(encode_line(message("n1", "c1", 5, 4,
-                                ListCommittedOffsetsOkBody{{{"a", 3}, {"b", 0}}})),
-            R"({"src":"n1","dest":"c1","body":{"type":"list_committed_offsets_ok","msg_id":5,"in_reply_to":4,"offsets":{"a":3,"b":0}}})"
-            "\n");
+  EXPECT_EQ(
+      encode_line(message("n1", "c1", 5, 4, ListCommittedOffsetsOkBody{{{"a", 3}, {"b", 0}}})),
+      R"({"src":"n1","dest":"c1","body":{"type":"list_committed_offsets_ok","msg_id":5,"in_reply_to":4,"offsets":{"a":3,"b":0}}})"
+      "\n");
 }
 
 TEST(JsonCodecEncode, KvCasWritesCreateFlagOnlyWhenSet) {
-  EXPECT_EQ(encode_line(message("n1", "lin-kv", 6, std::nullopt,
-                                KvCasBody{json_value(R"("k")"), Value(1), Value(2), true})),
-            R"({"src":"n1","dest":"lin-kv","body":{"type":"cas","msg_id":6,"key":"k","from":1,"to":2,"create_if_not_exists":true}})"
-            "\n");
-  EXPECT_EQ(encode_line(message("n1", "lin-kv", 7, std::nullopt,
-                                KvCasBody{json_value(R"("k")"), Value(1), Value(2), false})),
-            R"({"src":"n1","dest":"lin-kv","body":{"type":"cas","msg_id":7,"key":"k","from":1,"to":2}})"
-            "\n");
+  EXPECT_EQ(
+      encode_line(message("n1", "lin-kv", 6, std::nullopt,
+                          KvCasBody{json_value(R"("k")"), Value(1), Value(2), true})),
+      R"({"src":"n1","dest":"lin-kv","body":{"type":"cas","msg_id":6,"key":"k","from":1,"to":2,"create_if_not_exists":true}})"
+      "\n");
+  EXPECT_EQ(
+      encode_line(message("n1", "lin-kv", 7, std::nullopt,
+                          KvCasBody{json_value(R"("k")"), Value(1), Value(2), false})),
+      R"({"src":"n1","dest":"lin-kv","body":{"type":"cas","msg_id":7,"key":"k","from":1,"to":2}})"
+      "\n");
 }
 
 TEST(JsonCodecEncode, KvReadWithoutMsgIdOrInReplyTo) {
@@ -120,7 +126,10 @@ TEST(JsonCodecEncode, KvReadWithoutMsgIdOrInReplyTo) {
 TEST(JsonCodecEncode, AppendsToTheGivenString) {
   std::string out = "prefix";
   encode_line(message("a", "b", std::nullopt, std::nullopt, KvWriteOkBody{}), out);
-  EXPECT_EQ(out, "prefix" R"({"src":"a","dest":"b","body":{"type":"write_ok"}})" "\n");
+  EXPECT_EQ(out,
+            "prefix"
+            R"({"src":"a","dest":"b","body":{"type":"write_ok"}})"
+            "\n");
 }
 
 // --- string escaping --------------------------------------------------------------
@@ -139,7 +148,9 @@ TEST(JsonWriter, OtherControlCharactersUseUnicodeEscapes) {
   EXPECT_EQ(escaped(std::string_view("\x00", 1)), R"("\u0000")");
   EXPECT_EQ(escaped("\x01"), R"("\u0001")");
   EXPECT_EQ(escaped("\x1f"), R"("\u001f")");
-  EXPECT_EQ(escaped("a\x0b" "b"), R"("a\u000bb")");
+  EXPECT_EQ(escaped("a\x0b"
+                    "b"),
+            R"("a\u000bb")");
 }
 
 TEST(JsonWriter, DeleteAndNonAsciiPassThrough) {
@@ -174,16 +185,17 @@ TEST(JsonCodecEncode, EscapedErrorTextDecodesBackToTheSameBytes) {
 }
 
 TEST(JsonCodecEncode, EscapedKeysAndNodeNames) {
-  EXPECT_EQ(encode_line(message("n\"1", "c\\1", std::nullopt, std::nullopt,
-                                SendBody{"k\n", Value(1)})),
-            R"({"src":"n\"1","dest":"c\\1","body":{"type":"send","key":"k\n","msg":1}})"
-            "\n");
+  EXPECT_EQ(
+      encode_line(message("n\"1", "c\\1", std::nullopt, std::nullopt, SendBody{"k\n", Value(1)})),
+      R"({"src":"n\"1","dest":"c\\1","body":{"type":"send","key":"k\n","msg":1}})"
+      "\n");
 }
 
 // --- round trips ------------------------------------------------------------------
 
 TEST(JsonCodecRoundTrip, Init) {
-  EXPECT_TRUE(round_trips(message("c0", "n2", 1, std::nullopt, InitBody{"n2", {"n1", "n2", "n3"}})));
+  EXPECT_TRUE(
+      round_trips(message("c0", "n2", 1, std::nullopt, InitBody{"n2", {"n1", "n2", "n3"}})));
 }
 
 TEST(JsonCodecRoundTrip, InitOkAndEmptyReplies) {
@@ -220,25 +232,30 @@ TEST(JsonCodecRoundTrip, PollOk) {
 }
 
 TEST(JsonCodecRoundTrip, ListCommittedOffsetsAndReply) {
-  EXPECT_TRUE(round_trips(
-      message("c1", "n1", 7, std::nullopt, ListCommittedOffsetsBody{{"b", "a", "c"}})));
-  EXPECT_TRUE(round_trips(message("n1", "c1", 8, 7, ListCommittedOffsetsOkBody{{{"a", 1}, {"b", 2}}})));
+  EXPECT_TRUE(
+      round_trips(message("c1", "n1", 7, std::nullopt, ListCommittedOffsetsBody{{"b", "a", "c"}})));
+  EXPECT_TRUE(
+      round_trips(message("n1", "c1", 8, 7, ListCommittedOffsetsOkBody{{{"a", 1}, {"b", 2}}})));
 }
 
 TEST(JsonCodecRoundTrip, KvBodies) {
-  EXPECT_TRUE(round_trips(message("n1", "lin-kv", 9, std::nullopt, KvReadBody{json_value(R"("k")")})));
-  EXPECT_TRUE(round_trips(message("lin-kv", "n1", 10, 9, KvReadOkBody{json_value(R"({"v":[1,2]})")})));
-  EXPECT_TRUE(round_trips(message("n1", "lin-kv", 11, std::nullopt, KvWriteBody{Value(1), Value(2)})));
+  EXPECT_TRUE(
+      round_trips(message("n1", "lin-kv", 9, std::nullopt, KvReadBody{json_value(R"("k")")})));
+  EXPECT_TRUE(
+      round_trips(message("lin-kv", "n1", 10, 9, KvReadOkBody{json_value(R"({"v":[1,2]})")})));
+  EXPECT_TRUE(
+      round_trips(message("n1", "lin-kv", 11, std::nullopt, KvWriteBody{Value(1), Value(2)})));
   EXPECT_TRUE(round_trips(message("n1", "lin-kv", 12, std::nullopt,
                                   KvCasBody{Value(1), json_value("null"), Value(3), true})));
-  EXPECT_TRUE(round_trips(message("n1", "lin-kv", 13, std::nullopt,
-                                  KvCasBody{Value(1), Value(2), Value(3), false})));
+  EXPECT_TRUE(round_trips(
+      message("n1", "lin-kv", 13, std::nullopt, KvCasBody{Value(1), Value(2), Value(3), false})));
 }
 
 TEST(JsonCodecRoundTrip, UnknownBodyKeepsItsType) {
   const std::string encoded =
       encode_line(message("c1", "n1", 14, std::nullopt, UnknownBody{"echo"}));
-  EXPECT_EQ(encoded, R"({"src":"c1","dest":"n1","body":{"type":"echo","msg_id":14}})" "\n");
+  EXPECT_EQ(encoded, R"({"src":"c1","dest":"n1","body":{"type":"echo","msg_id":14}})"
+                     "\n");
   EXPECT_TRUE(round_trips(message("c1", "n1", 14, std::nullopt, UnknownBody{"echo"})));
 }
 

@@ -14,8 +14,8 @@ namespace {
 
 std::string line(std::string_view body_json, std::string_view src = "c1",
                  std::string_view dest = "n1") {
-  return R"({"src":")" + std::string(src) + R"(","dest":")" + std::string(dest) +
-         R"(","body":)" + std::string(body_json) + "}";
+  return R"({"src":")" + std::string(src) + R"(","dest":")" + std::string(dest) + R"(","body":)" +
+         std::string(body_json) + "}";
 }
 
 DecodeError rejected(std::string_view text, const Limits& limits = Limits{}) {
@@ -52,9 +52,7 @@ TEST(JsonCodecReject, NotJson) {
   EXPECT_FALSE(error.replyable());
 }
 
-TEST(JsonCodecReject, EmptyLine) {
-  EXPECT_TRUE(is_malformed(rejected(""), "not valid JSON"));
-}
+TEST(JsonCodecReject, EmptyLine) { EXPECT_TRUE(is_malformed(rejected(""), "not valid JSON")); }
 
 TEST(JsonCodecReject, TrailingGarbageAfterTheObject) {
   EXPECT_TRUE(is_malformed(rejected(line(R"({"type":"init_ok"})") + " x"), "not valid JSON"));
@@ -139,7 +137,8 @@ TEST(JsonCodecReject, FractionalMsgId) {
 }
 
 TEST(JsonCodecReject, MistypedInReplyTo) {
-  const DecodeError error = rejected(line(R"({"type":"send_ok","msg_id":2,"in_reply_to":"x","offset":1})"));
+  const DecodeError error =
+      rejected(line(R"({"type":"send_ok","msg_id":2,"in_reply_to":"x","offset":1})"));
   EXPECT_TRUE(is_malformed(error, "field 'in_reply_to' must be an integer, got a string"));
   EXPECT_TRUE(error.replyable());
 }
@@ -164,14 +163,16 @@ TEST(JsonCodecReject, PollWithStringOffset) {
 }
 
 TEST(JsonCodecReject, PollWithFractionalOffset) {
-  EXPECT_TRUE(is_malformed(rejected(line(R"({"type":"poll","msg_id":1,"offsets":{"k":1.5}})")),
-                           "the offset of key 'k' must be a non-negative integer, got a fractional number"));
+  EXPECT_TRUE(is_malformed(
+      rejected(line(R"({"type":"poll","msg_id":1,"offsets":{"k":1.5}})")),
+      "the offset of key 'k' must be a non-negative integer, got a fractional number"));
 }
 
 TEST(JsonCodecReject, PollWithWholeFloatOffset) {
   // nlohmann parses 1.0 as a float: an offset must be written as an integer.
-  EXPECT_TRUE(is_malformed(rejected(line(R"({"type":"poll","msg_id":1,"offsets":{"k":1.0}})")),
-                           "the offset of key 'k' must be a non-negative integer, got a fractional number"));
+  EXPECT_TRUE(is_malformed(
+      rejected(line(R"({"type":"poll","msg_id":1,"offsets":{"k":1.0}})")),
+      "the offset of key 'k' must be a non-negative integer, got a fractional number"));
 }
 
 TEST(JsonCodecReject, PollWithNegativeOffset) {
@@ -195,8 +196,8 @@ TEST(JsonCodecReject, CommitWithStringFractionalAndNegativeOffsets) {
                            "the offset of key 'a' must be a non-negative integer, got a string"));
   EXPECT_TRUE(is_malformed(rejected(line(R"({"type":"commit_offsets","offsets":{"a":1.0}})")),
                            "got a fractional number"));
-  EXPECT_TRUE(is_malformed(rejected(line(R"({"type":"commit_offsets","offsets":{"a":-3}})")),
-                           "got -3"));
+  EXPECT_TRUE(
+      is_malformed(rejected(line(R"({"type":"commit_offsets","offsets":{"a":-3}})")), "got -3"));
 }
 
 TEST(JsonCodecReject, SendOkWithStringOrFloatOffset) {
@@ -290,9 +291,9 @@ TEST(JsonCodecReject, SendKeyOverKeyBytesMax) {
 }
 
 TEST(JsonCodecReject, PollAndCommitKeyOverKeyBytesMax) {
-  EXPECT_TRUE(is_malformed(
-      rejected(line(R"({"type":"poll","offsets":{"abcde":0}})"), small_key_limits()),
-      "a key is 5 bytes; key_bytes_max is 4"));
+  EXPECT_TRUE(
+      is_malformed(rejected(line(R"({"type":"poll","offsets":{"abcde":0}})"), small_key_limits()),
+                   "a key is 5 bytes; key_bytes_max is 4"));
   EXPECT_TRUE(is_malformed(
       rejected(line(R"({"type":"commit_offsets","offsets":{"abcde":0}})"), small_key_limits()),
       "a key is 5 bytes; key_bytes_max is 4"));
@@ -305,8 +306,8 @@ TEST(JsonCodecReject, ListKeyOverKeyBytesMax) {
 }
 
 TEST(JsonCodecReject, LineOverLineBytesMaxStillProbesTheEnvelope) {
-  const std::string text = line(R"({"type":"send","msg_id":9,"key":"k","msg":")" +
-                                std::string(200, 'x') + R"("})");
+  const std::string text =
+      line(R"({"type":"send","msg_id":9,"key":"k","msg":")" + std::string(200, 'x') + R"("})");
   Limits limits;
   limits.line_bytes_max = static_cast<int64_t>(text.size()) - 1;
   const DecodeError error = rejected(text, limits);

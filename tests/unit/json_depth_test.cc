@@ -55,10 +55,10 @@ TEST(JsonDepth, HundredThousandLevelsAreCappedAtMaxPlusOne) {
 }
 
 TEST(JsonDepth, AMaelstromMessageIsShallow) {
-  EXPECT_EQ(json_depth(
-                R"({"src":"c1","dest":"n1","body":{"type":"poll_ok","msgs":{"k":[[0,1],[1,2]]}}})",
-                kMax),
-            5);
+  EXPECT_EQ(
+      json_depth(R"({"src":"c1","dest":"n1","body":{"type":"poll_ok","msgs":{"k":[[0,1],[1,2]]}}})",
+                 kMax),
+      5);
 }
 
 }  // namespace

@@ -13,7 +13,8 @@ namespace eddy::core::kafka {
 namespace {
 
 // read() into a fresh vector, checking that its count matches what it appended.
-std::vector<Record> read(const KafkaLog& log, std::string_view key, int64_t from, size_t count_max) {
+std::vector<Record> read(const KafkaLog& log, std::string_view key, int64_t from,
+                         size_t count_max) {
   std::vector<Record> out;
   const size_t count = log.read(key, from, count_max, out);
   EXPECT_EQ(count, out.size());

@@ -27,8 +27,9 @@ class ProxyApp final : public Application {
   bool on_request(Context& ctx, Message& request) override {
     const auto* read = std::get_if<KvReadBody>(&request.body);
     if (read == nullptr) return false;
-    ctx.call("lin-kv", KvReadBody{read->key}, kTimeoutMs,
-             [this, request](Context& c, RpcResult result) { on_read(c, request, std::move(result)); });
+    ctx.call(
+        "lin-kv", KvReadBody{read->key}, kTimeoutMs,
+        [this, request](Context& c, RpcResult result) { on_read(c, request, std::move(result)); });
     return true;
   }
 
@@ -98,15 +99,15 @@ class NodeRpcTest : public testing::Test {
 
   // A client read of `key` at now_ms; returns the msg_id of the call it starts.
   int64_t client_read(int64_t client_msg_id, Value key, int64_t now_ms = 1000) {
-    last_ = record(node_->step(
-        now_ms, Received{Message{"c1", "n1", client_msg_id, std::nullopt, KvReadBody{std::move(key)}}}));
+    last_ = record(node_->step(now_ms, Received{Message{"c1", "n1", client_msg_id, std::nullopt,
+                                                        KvReadBody{std::move(key)}}}));
     const Message call = only_send(last_);
     return call.msg_id.value_or(-1);
   }
 
   std::vector<Effect> kv_reply(int64_t in_reply_to, Body body, int64_t now_ms = 1010) {
-    return record(node_->step(
-        now_ms, Received{Message{"lin-kv", "n1", next_kv_msg_id_++, in_reply_to, std::move(body)}}));
+    return record(node_->step(now_ms, Received{Message{"lin-kv", "n1", next_kv_msg_id_++,
+                                                       in_reply_to, std::move(body)}}));
   }
 
   std::vector<Effect> fire_timeout(int64_t call_id, int64_t now_ms = 1000 + kTimeoutMs) {

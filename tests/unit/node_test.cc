@@ -253,9 +253,8 @@ TEST_F(NodeTest, ReplyToNoCallIsDroppedWithADebugLog) {
 
 TEST_F(NodeTest, ReplyableRejectionGetsAnErrorWithItsCodeAndAWarning) {
   init();
-  const auto effects =
-      node_->step(0, Rejected{DecodeError{ErrorCode::kMalformedRequest, "missing field 'msg'",
-                                          "c1", "n1", 9}});
+  const auto effects = node_->step(
+      0, Rejected{DecodeError{ErrorCode::kMalformedRequest, "missing field 'msg'", "c1", "n1", 9}});
   const Message reply = only_send(effects);
   const auto& error = body_of<ErrorBody>(reply);
   EXPECT_EQ(error.code, 12);
@@ -308,7 +307,8 @@ TEST_F(NodeTest, RejectionBeforeInitIsAnsweredAsItsDest) {
 TEST_F(NodeTest, BadLineFromTheCodecIsAnsweredWith12) {
   init();
   const DecodeResult decoded = decode_line(
-      R"({"src":"c1","dest":"n1","body":{"type":"poll","msg_id":6,"offsets":{"k":1.0}}})", Limits{});
+      R"({"src":"c1","dest":"n1","body":{"type":"poll","msg_id":6,"offsets":{"k":1.0}}})",
+      Limits{});
   ASSERT_FALSE(decoded.ok());
   const Message reply = only_send(node_->step(0, Rejected{decoded.error()}));
   EXPECT_EQ(reply.dest, "c1");

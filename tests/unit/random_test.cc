@@ -40,9 +40,7 @@ TEST(Rng, GoldenValuesForNamedStreams) {
   EXPECT_EQ(Rng(42).stream("b").next_u64(), 0xa372062bd822b5ffULL);
 }
 
-TEST(Rng, SameSeedSameSequence) {
-  EXPECT_EQ(draws(Rng(7), 1000), draws(Rng(7), 1000));
-}
+TEST(Rng, SameSeedSameSequence) { EXPECT_EQ(draws(Rng(7), 1000), draws(Rng(7), 1000)); }
 
 TEST(Rng, DifferentSeedsDiffer) {
   const auto a = draws(Rng(1), 100);
@@ -65,8 +63,14 @@ TEST(Rng, BelowOneIsAlwaysZero) {
 
 TEST(Rng, BelowStaysInRange) {
   Rng rng(11);
-  const std::vector<uint64_t> bounds{2, 3, 7, 10, 1000, (uint64_t{1} << 32) + 1,
-                                     (uint64_t{1} << 63) + 1, std::numeric_limits<uint64_t>::max()};
+  const std::vector<uint64_t> bounds{2,
+                                     3,
+                                     7,
+                                     10,
+                                     1000,
+                                     (uint64_t{1} << 32) + 1,
+                                     (uint64_t{1} << 63) + 1,
+                                     std::numeric_limits<uint64_t>::max()};
   for (const uint64_t bound : bounds) {
     SCOPED_TRACE(bound);
     for (int i = 0; i < 2000; ++i) ASSERT_LT(rng.below(bound), bound);

@@ -41,7 +41,8 @@ class SingleNodeKafkaTest : public testing::Test {
   // Sends one request from c1 and returns the node's only reply to it.
   Message ask(Body body) {
     const int64_t msg_id = next_msg_id_++;
-    last_effects_ = node_->step(0, Received{Message{"c1", "n0", msg_id, std::nullopt, std::move(body)}});
+    last_effects_ =
+        node_->step(0, Received{Message{"c1", "n0", msg_id, std::nullopt, std::move(body)}});
     std::vector<Message> replies;
     for (const Effect& effect : last_effects_) {
       if (const auto* send = std::get_if<SendEffect>(&effect)) replies.push_back(send->message);
@@ -61,12 +62,15 @@ class SingleNodeKafkaTest : public testing::Test {
   int64_t send(const std::string& key, Value msg) {
     return body_of<SendOkBody>(ask(SendBody{key, std::move(msg)})).offset;
   }
-  PollOkBody poll(KeyOffsets offsets) { return body_of<PollOkBody>(ask(PollBody{std::move(offsets)})); }
+  PollOkBody poll(KeyOffsets offsets) {
+    return body_of<PollOkBody>(ask(PollBody{std::move(offsets)}));
+  }
   void commit(KeyOffsets offsets) {
     body_of<CommitOffsetsOkBody>(ask(CommitOffsetsBody{std::move(offsets)}));
   }
   KeyOffsets list(std::vector<std::string> keys) {
-    return body_of<ListCommittedOffsetsOkBody>(ask(ListCommittedOffsetsBody{std::move(keys)})).offsets;
+    return body_of<ListCommittedOffsetsOkBody>(ask(ListCommittedOffsetsBody{std::move(keys)}))
+        .offsets;
   }
 
   SingleNodeKafka* app_ = nullptr;
@@ -245,20 +249,34 @@ TEST_F(SingleNodeKafkaTest, ExactWireExchange) {
     EXPECT_TRUE(decoded.ok());
     std::string out;
     for (const Effect& effect : node_->step(0, Received{std::move(decoded).value()})) {
-      if (const auto* send_effect = std::get_if<SendEffect>(&effect)) encode_line(send_effect->message, out);
+      if (const auto* send_effect = std::get_if<SendEffect>(&effect))
+        encode_line(send_effect->message, out);
     }
     return out;
   };
-  EXPECT_EQ(step_line(R"({"src":"c0","dest":"n0","body":{"type":"init","msg_id":1,"node_id":"n0","node_ids":["n0"]}})"),
-            R"({"src":"n0","dest":"c0","body":{"type":"init_ok","msg_id":1,"in_reply_to":1}})" "\n");
-  EXPECT_EQ(step_line(R"({"src":"c1","dest":"n0","body":{"type":"send","msg_id":1,"key":"9","msg":1}})"),
-            R"({"src":"n0","dest":"c1","body":{"type":"send_ok","msg_id":2,"in_reply_to":1,"offset":0}})" "\n");
-  EXPECT_EQ(step_line(R"({"src":"c1","dest":"n0","body":{"type":"poll","msg_id":2,"offsets":{"9":0}}})"),
-            R"({"src":"n0","dest":"c1","body":{"type":"poll_ok","msg_id":3,"in_reply_to":2,"msgs":{"9":[[0,1]]}}})" "\n");
-  EXPECT_EQ(step_line(R"({"src":"c1","dest":"n0","body":{"type":"commit_offsets","msg_id":3,"offsets":{"9":0}}})"),
-            R"({"src":"n0","dest":"c1","body":{"type":"commit_offsets_ok","msg_id":4,"in_reply_to":3}})" "\n");
-  EXPECT_EQ(step_line(R"({"src":"c1","dest":"n0","body":{"type":"list_committed_offsets","msg_id":4,"keys":["9","8"]}})"),
-            R"({"src":"n0","dest":"c1","body":{"type":"list_committed_offsets_ok","msg_id":5,"in_reply_to":4,"offsets":{"9":0}}})" "\n");
+  EXPECT_EQ(
+      step_line(
+          R"({"src":"c0","dest":"n0","body":{"type":"init","msg_id":1,"node_id":"n0","node_ids":["n0"]}})"),
+      R"({"src":"n0","dest":"c0","body":{"type":"init_ok","msg_id":1,"in_reply_to":1}})"
+      "\n");
+  EXPECT_EQ(
+      step_line(R"({"src":"c1","dest":"n0","body":{"type":"send","msg_id":1,"key":"9","msg":1}})"),
+      R"({"src":"n0","dest":"c1","body":{"type":"send_ok","msg_id":2,"in_reply_to":1,"offset":0}})"
+      "\n");
+  EXPECT_EQ(
+      step_line(R"({"src":"c1","dest":"n0","body":{"type":"poll","msg_id":2,"offsets":{"9":0}}})"),
+      R"({"src":"n0","dest":"c1","body":{"type":"poll_ok","msg_id":3,"in_reply_to":2,"msgs":{"9":[[0,1]]}}})"
+      "\n");
+  EXPECT_EQ(
+      step_line(
+          R"({"src":"c1","dest":"n0","body":{"type":"commit_offsets","msg_id":3,"offsets":{"9":0}}})"),
+      R"({"src":"n0","dest":"c1","body":{"type":"commit_offsets_ok","msg_id":4,"in_reply_to":3}})"
+      "\n");
+  EXPECT_EQ(
+      step_line(
+          R"({"src":"c1","dest":"n0","body":{"type":"list_committed_offsets","msg_id":4,"keys":["9","8"]}})"),
+      R"({"src":"n0","dest":"c1","body":{"type":"list_committed_offsets_ok","msg_id":5,"in_reply_to":4,"offsets":{"9":0}}})"
+      "\n");
 }
 
 TEST(KafkaStrategy, SingleIsKnown) {

@@ -165,7 +165,8 @@ TEST(Value, MoveAssignmentReplacesText) {
 TEST(Value, VectorOfValuesSurvivesReallocation) {
   std::vector<Value> values;
   for (int i = 0; i < 100; ++i) {
-    values.push_back(i % 2 == 0 ? Value(i) : Value::from_json_text("\"" + std::to_string(i) + "\""));
+    values.push_back(i % 2 == 0 ? Value(i)
+                                : Value::from_json_text("\"" + std::to_string(i) + "\""));
   }
   for (int i = 0; i < 100; ++i) {
     const std::string want = i % 2 == 0 ? std::to_string(i) : "\"" + std::to_string(i) + "\"";
@@ -197,7 +198,8 @@ TEST(Value, IntegersOrderNumericallyBeforeTexts) {
 
 TEST(Value, OrderedSetOfKeys) {
   std::set<Value> keys;
-  for (const char* text : {R"("b")", "10", "-1", R"("a")", "2", "10", R"("a")"}) keys.insert(parsed(text));
+  for (const char* text : {R"("b")", "10", "-1", R"("a")", "2", "10", R"("a")"})
+    keys.insert(parsed(text));
   std::vector<std::string> order;
   for (const Value& key : keys) order.push_back(key.to_json_text());
   EXPECT_EQ(order, (std::vector<std::string>{"-1", "2", "10", R"("a")", R"("b")"}));
