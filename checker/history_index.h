@@ -1,0 +1,94 @@
+// HistoryIndex: one pass over a History that turns the client ops into flat,
+// interned data (key ids, message ids, spans of polled records), so that the
+// checker's later passes neither hash strings nor allocate per op. Internal to
+// the checker.
+//
+// Ids: a key id per distinct key string, a value id per distinct (key,
+// message) pair, both in first-seen order. Op numbers are positions in the
+// History. Output never shows an id: it shows keys (in key_rank order),
+// messages and op positions.
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "checker/history.h"
+#include "checker/value_table.h"
+
+namespace eddy::checker::detail {
+
+inline constexpr int32_t kNone = -1;
+inline constexpr int64_t kNoOffset = std::numeric_limits<int64_t>::min();
+
+// Jepsen's `h/client-ops`: everything but the nemesis.
+inline bool is_client_op(const Op& op) {
+  return op.f != OpF::kNemesis && op.process != kNemesisProcess;
+}
+
+// True when a's key sorts before b's in the reports: integer keys ("7",
+// "12") by value, before any other key, which sorts as bytes.
+bool key_less(const std::string& a, const std::string& b);
+
+// What the history says about one (key, message) pair.
+struct ValueFacts {
+  int32_t writer = kNone;             // last completed send of it (Jepsen's writer-of)
+  int32_t writer_invocation = kNone;  // that send's invocation
+  int32_t first_reader = kNone;       // first completion that read it (readers-of, first)
+  bool sent_ok = false;               // an ok send wrote it
+  bool read_ok = false;               // an ok poll read it (reads-by-type :ok)
+  bool fail_written = false;          // a failed send wrote it (writes-by-type :fail)
+  bool attempted = false;             // some send op carried it, completed or not
+
+  // Filled by build_version_order, in dense indices of its key's log.
+  int32_t first_index = kNone;  // where it first appears
+  int32_t last_index = kNone;   // where it last appears
+  int32_t index = kNone;        // Jepsen's by-value: unknown (kNone) if it never wins an offset
+  int32_t offset_count = 0;     // offsets holding it (duplicate when >= 2)
+  int64_t first_offset = kNoOffset;
+};
+
+struct Range {
+  int32_t begin = 0;
+  int32_t end = 0;
+};
+
+// One key of a poll completion: its records are [begin, end) of
+// record_value / record_offset.
+struct PolledSpan {
+  int32_t key = 0;
+  int32_t begin = 0;
+  int32_t end = 0;
+};
+
+struct HistoryIndex {
+  int32_t op_count = 0;
+
+  std::vector<std::string> key_names;    // by key id
+  std::vector<int32_t> key_rank;         // by key id: position in key_less order
+  std::vector<uint8_t> key_read_ok;      // by key id: an ok poll returned it, even as []
+  std::vector<int32_t> key_first_touch;  // by key id: first ok send/poll with data for it
+
+  ValueTable values;
+  std::vector<ValueFacts> facts;  // by value id
+
+  std::vector<int32_t> op_value;       // by op: a send's value id, else kNone
+  std::vector<Range> op_range;         // by op: a poll's spans, or an assign's keys
+  std::vector<int32_t> invocation_of;  // by op: a completion's invocation, else kNone
+
+  std::vector<PolledSpan> spans;
+  std::vector<int32_t> record_value;  // by record: value id
+  std::vector<int64_t> record_offset;
+  std::vector<int32_t> assign_keys;
+
+  int32_t last_ok_data_op = kNone;  // the last ok send or poll (unseen's final snapshot)
+
+  int32_t key_count() const { return static_cast<int32_t>(key_names.size()); }
+  const ValueFacts& fact(int32_t value_id) const { return facts[static_cast<size_t>(value_id)]; }
+  ValueFacts& fact(int32_t value_id) { return facts[static_cast<size_t>(value_id)]; }
+};
+
+HistoryIndex index_history(const History& history);
+
+}  // namespace eddy::checker::detail

@@ -1,0 +1,279 @@
+#include "checker/kafka_checker.h"
+
+#include <algorithm>
+#include <array>
+#include <unordered_set>
+#include <utility>
+
+#include "checker/anomaly_cases.h"
+#include "checker/commit_order.h"
+#include "checker/examples.h"
+#include "checker/history_index.h"
+#include "checker/process_walk.h"
+#include "checker/stats.h"
+#include "checker/version_order.h"
+
+namespace eddy::checker {
+namespace {
+
+using detail::Cases;
+using detail::HistoryIndex;
+using detail::kNone;
+using detail::Range;
+using detail::ValueFacts;
+using detail::VersionOrder;
+
+std::string quoted(const std::string& text) { return "\"" + text + "\""; }
+
+std::vector<int32_t> keys_in_order(const HistoryIndex& index) {
+  std::vector<int32_t> keys(static_cast<size_t>(index.key_count()));
+  for (int32_t key = 0; key < index.key_count(); ++key) {
+    keys[static_cast<size_t>(index.key_rank[static_cast<size_t>(key)])] = key;
+  }
+  return keys;
+}
+
+// must-have-committed? for the writer of a message.
+bool committed(const History& history, const HistoryIndex& index, int32_t op) {
+  const OpType type = history[static_cast<size_t>(op)].type;
+  return type == OpType::kOk ||
+         (type == OpType::kInfo && index.fact(index.op_value[static_cast<size_t>(op)]).read_ok);
+}
+
+// lost-write-cases, for one key that ok polls returned. `bound` is the
+// highest first index of a message ok polls read; every message whose last
+// index is <= bound must have been read, unless its writer may not have
+// committed. Where Jepsen throws, the reason goes to `unknown`.
+class LostWrites {
+ public:
+  LostWrites(const History& history, const HistoryIndex& index, const VersionOrder& order,
+             Cases& cases)
+      : history_(history), index_(index), order_(order), cases_(cases) {}
+
+  void run() {
+    for (int32_t key : keys_in_order(index_)) {
+      if (index_.key_read_ok[static_cast<size_t>(key)] != 0) check_key(key);
+    }
+    if (keys_never_read_ > 0) {
+      cases_.unknown_reasons.push_back(
+          std::to_string(keys_never_read_) + " key(s) returned by ok polls only as [] (first: " +
+          first_never_read_ + "): Jepsen's lost-write-cases throws on them (nth of index -1)");
+    }
+    if (lost_without_writer_ > 0) {
+      cases_.unknown_reasons.push_back(
+          std::to_string(lost_without_writer_) + " unread message(s) with no writer (first: " +
+          first_without_writer_ + "): Jepsen's lost-write-cases throws no-writer-of");
+    }
+  }
+
+ private:
+  void check_key(int32_t key) {
+    const Range values = order_.key_values[static_cast<size_t>(key)];
+    int32_t bound = kNone;
+    for (int32_t v = values.begin; v < values.end; ++v) {
+      const ValueFacts& facts = index_.fact(value_at(v));
+      if (facts.read_ok) bound = std::max(bound, facts.first_index);
+    }
+    if (bound == kNone) {
+      if (keys_never_read_++ == 0) first_never_read_ = quoted(key_name(key));
+      return;
+    }
+    const size_t first_case = cases_.lost_write.size();
+    int32_t max_read_value = kNone;
+    for (int32_t v = values.begin; v < values.end; ++v) {
+      const int32_t value = value_at(v);
+      const ValueFacts& facts = index_.fact(value);
+      if (facts.last_index > bound) break;  // values are sorted by last index
+      if (facts.last_index == bound && max_read_value == kNone) max_read_value = value;
+      if (facts.read_ok) continue;
+      if (facts.writer == kNone) {
+        if (lost_without_writer_++ == 0) {
+          first_without_writer_ = "key " + quoted(key_name(key)) + " message " +
+                                  std::to_string(index_.values.value_of(value));
+        }
+        continue;
+      }
+      if (!committed(history_, index_, facts.writer)) continue;
+      cases_.lost_write.push_back({value, facts.first_index, bound, facts.writer, kNone});
+    }
+    const int32_t max_read =
+        max_read_value == kNone ? kNone : index_.fact(max_read_value).first_reader;
+    for (size_t c = first_case; c < cases_.lost_write.size(); ++c) {
+      cases_.lost_write[c].max_read = max_read;
+    }
+  }
+
+  int32_t value_at(int32_t position) const {
+    return order_.values_in_log[static_cast<size_t>(position)];
+  }
+  const std::string& key_name(int32_t key) const {
+    return index_.key_names[static_cast<size_t>(key)];
+  }
+
+  const History& history_;
+  const HistoryIndex& index_;
+  const VersionOrder& order_;
+  Cases& cases_;
+  int64_t keys_never_read_ = 0;
+  std::string first_never_read_;
+  int64_t lost_without_writer_ = 0;
+  std::string first_without_writer_;
+};
+
+// unseen: Jepsen walks the ok sends and polls keeping, per key, the messages
+// sent but not yet polled; its last snapshot is the error. As polled sets only
+// grow, that snapshot is "sent by an ok send, never read by an ok poll", with
+// one quirk kept for fidelity: `merge-with set/difference` copies a key that
+// is only in `polled` as is, so when the last ok op is the first to touch a
+// key and polls it, the messages it read count as unseen.
+void find_unseen(const History& history, const HistoryIndex& index, Cases& cases) {
+  std::vector<std::pair<int32_t, int64_t>> unseen;  // (key rank, message)
+  for (int32_t value = 0; value < index.values.size(); ++value) {
+    const ValueFacts& facts = index.fact(value);
+    if (facts.sent_ok && !facts.read_ok) {
+      unseen.emplace_back(index.key_rank[static_cast<size_t>(index.values.key_of(value))],
+                          index.values.value_of(value));
+    }
+  }
+  const int32_t last = index.last_ok_data_op;
+  if (last != kNone && history[static_cast<size_t>(last)].f == OpF::kPoll) {
+    const Range range = index.op_range[static_cast<size_t>(last)];
+    for (int32_t s = range.begin; s < range.end; ++s) {
+      const detail::PolledSpan& span = index.spans[static_cast<size_t>(s)];
+      if (index.key_first_touch[static_cast<size_t>(span.key)] != last) continue;
+      for (int32_t r = span.begin; r < span.end; ++r) {
+        const int32_t value = index.record_value[static_cast<size_t>(r)];
+        unseen.emplace_back(index.key_rank[static_cast<size_t>(span.key)],
+                            index.values.value_of(value));
+      }
+    }
+  }
+  std::sort(unseen.begin(), unseen.end());
+  unseen.erase(std::unique(unseen.begin(), unseen.end()), unseen.end());
+  const std::vector<int32_t> keys = keys_in_order(index);
+  for (size_t g = 0, h = 0; g < unseen.size(); g = h) {
+    detail::UnseenKey key{keys[static_cast<size_t>(unseen[g].first)], {}};
+    for (h = g; h < unseen.size() && unseen[h].first == unseen[g].first; ++h) {
+      key.messages.push_back(unseen[h].second);
+    }
+    cases.unseen.push_back(std::move(key));
+  }
+}
+
+std::string phantom_reason(const History& history, const HistoryIndex& index, const Cases& cases) {
+  const detail::ReadCase& first = cases.phantom_read.front();
+  const int64_t message = index.values.value_of(first.value);
+  return std::to_string(cases.phantom_read.size()) +
+         " read(s) of messages no send carried (first: key " +
+         quoted(index.key_names[static_cast<size_t>(index.values.key_of(first.value))]) +
+         " message " + (message == kNonIntegerValue ? "null" : std::to_string(message)) +
+         " by op " + std::to_string(history[static_cast<size_t>(first.reader)].index) +
+         "): Jepsen's checker throws no-writer-of-value";
+}
+
+// info-txn-causes: the distinct errors of info sends and polls.
+std::vector<std::string> info_causes(const History& history) {
+  std::vector<std::string> causes;
+  std::unordered_set<std::string> seen;
+  for (const Op& op : history) {
+    if (!detail::is_client_op(op) || op.type != OpType::kInfo) continue;
+    if ((op.f != OpF::kSend && op.f != OpF::kPoll) || op.error.empty()) continue;
+    if (seen.insert(op.error).second) causes.push_back(op.error);
+  }
+  return causes;
+}
+
+std::string join(const std::vector<std::string>& parts, std::string_view separator) {
+  std::string out;
+  for (const std::string& part : parts) {
+    if (!out.empty()) out.append(separator);
+    out.append(part);
+  }
+  return out;
+}
+
+void add_stats(const History& history, const HistoryIndex& index, const CheckOptions& options,
+               CheckResult& result) {
+  detail::StatsSummary stats = detail::compute_stats(history, index.invocation_of);
+  result.by_f = std::move(stats.by_f);
+  result.stats_problems = std::move(stats.problems);
+  result.availability = stats.availability;
+  result.history_entries = stats.entries;
+  result.client_invocations = stats.invocations;
+  if (options.availability_min && result.availability < *options.availability_min) {
+    result.availability_problem = "ok fraction " + std::to_string(result.availability) +
+                                  " is below the required " +
+                                  std::to_string(*options.availability_min);
+  }
+  const auto send = result.by_f.find("send");
+  result.acknowledged_sends = send == result.by_f.end() ? 0 : send->second.ok;
+  result.keys = index.key_count();
+  for (int32_t value = 0; value < index.values.size(); ++value) {
+    if (index.fact(value).read_ok) ++result.polled_values;
+  }
+}
+
+Validity verdict(const CheckResult& result) {
+  if (!result.bad_anomaly_types.empty() || !result.stats_problems.empty() ||
+      !result.availability_problem.empty()) {
+    return Validity::kInvalid;
+  }
+  return result.unknown_reason.empty() ? Validity::kValid : Validity::kUnknown;
+}
+
+}  // namespace
+
+std::string_view to_string(Validity validity) {
+  switch (validity) {
+    case Validity::kValid:
+      return "valid";
+    case Validity::kInvalid:
+      return "invalid";
+    case Validity::kUnknown:
+      return "unknown";
+  }
+  return "unknown";
+}
+
+bool is_allowed_anomaly(std::string_view type) {
+  // allowed-error-types; poll-skip and nonmonotonic-poll would join them only
+  // with sub-via :subscribe, G1c only with ww-deps: Maelstrom sets neither.
+  static constexpr std::array<std::string_view, 6> kAllowed{
+      "int-send-skip",           "G0", "G0-process", "G0-realtime", "PL-1-cycle-exists",
+      "strong-PL-1-cycle-exists"};
+  return std::find(kAllowed.begin(), kAllowed.end(), type) != kAllowed.end();
+}
+
+CheckResult check_kafka(const History& history, const CheckOptions& options) {
+  HistoryIndex index = detail::index_history(history);
+  const VersionOrder order = detail::build_version_order(history, index);
+  Cases cases;
+  detail::walk_history(history, index, cases);
+  LostWrites(history, index, order, cases).run();
+  find_unseen(history, index, cases);
+
+  CheckResult result;
+  result.anomalies = detail::render_anomalies(history, index, order, cases, options);
+  if (Anomaly commits = detail::find_nonmonotonic_commits(history, options); commits.count > 0) {
+    result.anomalies.emplace(commits.type, std::move(commits));
+  }
+  for (const auto& [type, anomaly] : result.anomalies) {
+    // phantom-read is ours, not a Jepsen error type: it makes the verdict
+    // unknown (Jepsen throws), not invalid.
+    if (!is_allowed_anomaly(type) && type != anomaly::kPhantomRead) {
+      result.bad_anomaly_types.push_back(type);
+    }
+  }
+  std::vector<std::string> unknown = order.problems;
+  unknown.insert(unknown.end(), cases.unknown_reasons.begin(), cases.unknown_reasons.end());
+  if (!cases.phantom_read.empty()) unknown.push_back(phantom_reason(history, index, cases));
+  result.unknown_reason = join(unknown, "; ");
+  result.worst_realtime_lag = cases.worst_lag;
+  result.worst_realtime_lag_ms = cases.worst_lag.lag_us / 1000;
+  result.info_causes = info_causes(history);
+  add_stats(history, index, options, result);
+  result.validity = verdict(result);
+  return result;
+}
+
+}  // namespace eddy::checker

@@ -1,0 +1,282 @@
+#include "checker/process_walk.h"
+
+#include "checker/process_table.h"
+
+#include <algorithm>
+#include <limits>
+#include <unordered_map>
+#include <vector>
+
+namespace eddy::checker::detail {
+namespace {
+
+constexpr int64_t kNoLagOffset = std::numeric_limits<int64_t>::min();
+constexpr int64_t kNever = std::numeric_limits<int64_t>::max();
+
+// realtime-lag's `expired[k]`: element j is the completion time of the first
+// ok/info op whose highest offset for k is >= j. Stored as the points where
+// the highest offset seen so far grows, so sparse offsets cost nothing.
+struct Breakpoint {
+  int64_t offset;
+  int64_t time_us;
+};
+
+// What one process remembers about one key.
+struct KeyState {
+  int32_t last_read_op = kNone;     // poll-skip's last-reads[k]
+  int32_t last_read_value = kNone;  // the last message that op read for k; kNone for []
+  int32_t last_send_op = kNone;     // nonmonotonic-send's last-sends[k]
+  int32_t last_send_value = kNone;
+  int64_t lag_offset = kNoLagOffset;  // realtime-lag's process-offsets[k]
+
+  bool empty() const {
+    return last_read_op == kNone && last_send_op == kNone && lag_offset == kNoLagOffset;
+  }
+};
+using ProcessState = std::unordered_map<int32_t, KeyState>;
+
+class Walker {
+ public:
+  Walker(const History& history, const HistoryIndex& index, Cases& cases)
+      : history_(history), index_(index), cases_(cases) {
+    expired_.resize(static_cast<size_t>(index.key_count()));
+    assigned_stamp_.assign(static_cast<size_t>(index.key_count()), 0);
+  }
+
+  void run() {
+    build_expired();
+    for (int32_t i = 0; i < index_.op_count; ++i) {
+      const Op& op = history_[static_cast<size_t>(i)];
+      if (!is_client_op(op) || op.type == OpType::kInvoke) continue;
+      if (op.f == OpF::kAssign) on_assign(i, op);
+      if (op.f == OpF::kPoll) on_poll(i, op);
+      if (op.f == OpF::kSend) on_send(i, op);
+    }
+  }
+
+ private:
+  int32_t index_of(int32_t value) const {
+    return value == kNone ? kNone : index_.fact(value).index;
+  }
+
+  // The version-order distance from a to b; 1 (no error) when either index
+  // is unknown, as Jepsen does.
+  static int32_t delta(int32_t index_a, int32_t index_b) {
+    return index_a == kNone || index_b == kNone ? 1 : index_b - index_a;
+  }
+
+  int32_t value_at(int32_t record) const {
+    return index_.record_value[static_cast<size_t>(record)];
+  }
+
+  void build_expired() {
+    for (int32_t i = 0; i < index_.op_count; ++i) {
+      const Op& op = history_[static_cast<size_t>(i)];
+      if (!is_client_op(op) || (op.type != OpType::kOk && op.type != OpType::kInfo)) continue;
+      if (op.f == OpF::kSend && op.offset) {
+        // op->max-send-offsets starts its max at 0.
+        const int32_t key = index_.values.key_of(index_.op_value[static_cast<size_t>(i)]);
+        extend_expired(key, std::max<int64_t>(0, *op.offset), op.time_us);
+      } else if (op.f == OpF::kPoll) {
+        const Range range = index_.op_range[static_cast<size_t>(i)];
+        for (int32_t s = range.begin; s < range.end; ++s) {
+          const PolledSpan& span = index_.spans[static_cast<size_t>(s)];
+          extend_expired(span.key, max_offset(span), op.time_us);
+        }
+      }
+    }
+  }
+
+  int64_t max_offset(const PolledSpan& span) const {
+    int64_t offset = -1;  // op->max-poll-offsets: an empty list gives -1
+    for (int32_t r = span.begin; r < span.end; ++r) {
+      offset = std::max(offset, index_.record_offset[static_cast<size_t>(r)]);
+    }
+    return offset;
+  }
+
+  void extend_expired(int32_t key, int64_t offset, int64_t time_us) {
+    std::vector<Breakpoint>& points = expired_[static_cast<size_t>(key)];
+    if (offset >= 0 && (points.empty() || offset > points.back().offset)) {
+      points.push_back(Breakpoint{offset, time_us});
+    }
+  }
+
+  int64_t expired_at(int32_t key, int64_t offset) const {
+    const std::vector<Breakpoint>& points = expired_[static_cast<size_t>(key)];
+    const auto it = std::lower_bound(
+        points.begin(), points.end(), offset,
+        [](const Breakpoint& point, int64_t wanted) { return point.offset < wanted; });
+    return it == points.end() ? kNever : it->time_us;
+  }
+
+  // assign (ok or info): keep only the assigned keys' last reads and sends;
+  // an ok assign also resets realtime-lag's offsets to the assigned keys,
+  // keeping those it had and starting the others at -1.
+  void on_assign(int32_t i, const Op& op) {
+    if (op.type != OpType::kOk && op.type != OpType::kInfo) return;
+    const bool ok = op.type == OpType::kOk;
+    const Range range = index_.op_range[static_cast<size_t>(i)];
+    ++stamp_;
+    for (int32_t k = range.begin; k < range.end; ++k) {
+      assigned_stamp_[static_cast<size_t>(index_.assign_keys[static_cast<size_t>(k)])] = stamp_;
+    }
+    ProcessState& process = processes_[op.process];
+    for (auto it = process.begin(); it != process.end();) {
+      KeyState& state = it->second;
+      if (assigned_stamp_[static_cast<size_t>(it->first)] != stamp_) {
+        state.last_read_op = state.last_read_value = kNone;
+        state.last_send_op = state.last_send_value = kNone;
+        if (ok) state.lag_offset = kNoLagOffset;
+      }
+      it = state.empty() ? process.erase(it) : std::next(it);
+    }
+    if (!ok) return;
+    for (int32_t k = range.begin; k < range.end; ++k) {
+      KeyState& state = process[index_.assign_keys[static_cast<size_t>(k)]];
+      if (state.lag_offset == kNoLagOffset) state.lag_offset = -1;
+    }
+  }
+
+  void on_poll(int32_t i, const Op& op) {
+    const Range range = index_.op_range[static_cast<size_t>(i)];
+    const bool ok = op.type == OpType::kOk;
+    if (range.begin == range.end && !ok) return;
+    ProcessState& process = processes_[op.process];
+    for (int32_t s = range.begin; s < range.end; ++s) {
+      const PolledSpan& span = index_.spans[static_cast<size_t>(s)];
+      check_reads(i, ok, span);
+      check_internal(i, span);
+      check_against_last(i, span, process);
+      if (!ok) continue;
+      KeyState& state = process[span.key];
+      state.last_read_op = i;
+      state.last_read_value = span.begin < span.end ? value_at(span.end - 1) : kNone;
+      state.lag_offset = std::max(state.lag_offset, max_offset(span));
+    }
+    if (ok) measure_lag(i, op, process);
+  }
+
+  // poll-skip+nonmonotonic-cases: the first message read now against the
+  // last one the process's previous ok poll of the key read.
+  void check_against_last(int32_t i, const PolledSpan& span, const ProcessState& process) {
+    const auto it = process.find(span.key);
+    if (it == process.end() || it->second.last_read_op == kNone) return;
+    PairCase error;
+    error.key = span.key;
+    error.value_a = it->second.last_read_value;
+    error.value_b = span.begin < span.end ? value_at(span.begin) : kNone;
+    error.index_a = index_of(error.value_a);
+    error.index_b = index_of(error.value_b);
+    error.delta = delta(error.index_a, error.index_b);
+    error.op_a = it->second.last_read_op;
+    error.op_b = i;
+    if (error.delta > 1) cases_.poll_skip.push_back(error);
+    if (error.delta < 1) cases_.nonmonotonic_poll.push_back(error);
+  }
+
+  // int-poll-skip+nonmonotonic-cases: consecutive records of one key.
+  void check_internal(int32_t i, const PolledSpan& span) {
+    for (int32_t r = span.begin + 1; r < span.end; ++r) {
+      PairCase error;
+      error.key = span.key;
+      error.value_a = value_at(r - 1);
+      error.value_b = value_at(r);
+      error.index_a = index_of(error.value_a);
+      error.index_b = index_of(error.value_b);
+      error.delta = delta(error.index_a, error.index_b);
+      error.op_a = error.op_b = i;
+      if (error.delta > 1) cases_.int_poll_skip.push_back(error);
+      if (error.delta < 1) cases_.int_nonmonotonic_poll.push_back(error);
+    }
+  }
+
+  // Every read against its writer:
+  //  - no send carried the message (or it is not an integer): Elle's wr-graph
+  //    throws no-writer-of-value, so Jepsen's result is :unknown;
+  //  - g1a-cases: an ok poll read a message whose send failed;
+  //  - an ok poll completed before the send of its message was invoked: the
+  //    wr edge send -> poll and the realtime edge poll -> send make a cycle.
+  //    Every cycle over wr and realtime edges contains such a pair (along a
+  //    cycle, each send's invocation would precede the next one's), so these
+  //    are exactly the cases in which Elle reports G1c-realtime.
+  void check_reads(int32_t i, bool ok, const PolledSpan& span) {
+    for (int32_t r = span.begin; r < span.end; ++r) {
+      const int32_t value = value_at(r);
+      const ValueFacts& facts = index_.fact(value);
+      if (!facts.attempted || index_.values.value_of(value) == kNonIntegerValue) {
+        cases_.phantom_read.push_back(ReadCase{value, i, kNone});
+        continue;
+      }
+      if (!ok) continue;
+      if (facts.fail_written) cases_.g1a.push_back(ReadCase{value, i, facts.writer});
+      if (facts.writer_invocation != kNone && i < facts.writer_invocation) {
+        cases_.g1c_realtime.push_back(ReadCase{value, i, facts.writer});
+      }
+    }
+  }
+
+  // nonmonotonic-send-cases, over ok and info completions.
+  void on_send(int32_t i, const Op& op) {
+    if (op.type != OpType::kOk && op.type != OpType::kInfo) return;
+    const int32_t value = index_.op_value[static_cast<size_t>(i)];
+    KeyState& state = processes_[op.process][index_.values.key_of(value)];
+    if (state.last_send_op != kNone) {
+      PairCase error;
+      error.key = index_.values.key_of(value);
+      error.value_a = state.last_send_value;
+      error.value_b = value;
+      error.index_a = index_of(error.value_a);
+      error.index_b = index_of(error.value_b);
+      error.delta = delta(error.index_a, error.index_b);
+      error.op_a = state.last_send_op;
+      error.op_b = i;
+      if (error.delta < 1) cases_.nonmonotonic_send.push_back(error);
+    }
+    state.last_send_op = i;
+    state.last_send_value = value;
+  }
+
+  // realtime-lag: for every key the process tracks, how long before this
+  // poll's invocation the offset after the highest one it has seen existed.
+  void measure_lag(int32_t i, const Op& op, const ProcessState& process) {
+    const int32_t invocation = index_.invocation_of[static_cast<size_t>(i)];
+    const int64_t invoked_us =
+        invocation == kNone ? op.time_us : history_[static_cast<size_t>(invocation)].time_us;
+    for (const auto& [key, state] : process) {
+      if (state.lag_offset == kNoLagOffset) continue;
+      const int64_t expired_us = expired_at(key, state.lag_offset + 1);
+      const int64_t lag_us =
+          expired_us == kNever ? 0 : std::max<int64_t>(0, invoked_us - expired_us);
+      const int32_t rank = index_.key_rank[static_cast<size_t>(key)];
+      // The first worst lag in history order; within one poll, in key order.
+      if (lag_us > worst_lag_us_ ||
+          (lag_us == worst_lag_us_ && i == worst_op_ && rank < worst_rank_)) {
+        worst_lag_us_ = lag_us;
+        worst_op_ = i;
+        worst_rank_ = rank;
+        cases_.worst_lag =
+            RealtimeLag{lag_us, invoked_us, op.process, index_.key_names[static_cast<size_t>(key)]};
+      }
+    }
+  }
+
+  const History& history_;
+  const HistoryIndex& index_;
+  Cases& cases_;
+  std::vector<std::vector<Breakpoint>> expired_;  // by key id
+  ProcessTable<ProcessState> processes_;
+  std::vector<uint32_t> assigned_stamp_;  // by key id: == stamp_ when in the current assign
+  uint32_t stamp_ = 0;
+  int64_t worst_lag_us_ = -1;
+  int32_t worst_op_ = kNone;
+  int32_t worst_rank_ = 0;
+};
+
+}  // namespace
+
+void walk_history(const History& history, const HistoryIndex& index, Cases& cases) {
+  Walker(history, index, cases).run();
+}
+
+}  // namespace eddy::checker::detail
