@@ -167,6 +167,8 @@ enum class BodyKind {
   kWriteOk,
   kCas,
   kCasOk,
+  kTs,
+  kTsOk,
 };
 
 // One hash lookup instead of a chain of string compares: decoding is eddy-node's
@@ -190,6 +192,8 @@ BodyKind body_kind(std::string_view type) {
       {"write_ok", BodyKind::kWriteOk},
       {"cas", BodyKind::kCas},
       {"cas_ok", BodyKind::kCasOk},
+      {"ts", BodyKind::kTs},
+      {"ts_ok", BodyKind::kTsOk},
   };
   const auto it = kKinds.find(type);
   return it == kKinds.end() ? BodyKind::kUnknown : it->second;
@@ -294,6 +298,10 @@ Body decode_body(std::string_view type, const json& body, const Limits& limits) 
     }
     case BodyKind::kCasOk:
       return KvCasOkBody{};
+    case BodyKind::kTs:
+      return TsBody{};
+    case BodyKind::kTsOk:
+      return TsOkBody{int_field(body, "ts")};
     case BodyKind::kUnknown:
       break;
   }
@@ -508,7 +516,12 @@ void append_body_fields(std::string& out, const Body& body) {
                  [&](const InitOkBody&) {},
                  [&](const CommitOffsetsOkBody&) {},
                  [&](const KvWriteOkBody&) {},
+                 [&](const TsOkBody& ts_ok) {
+                   out.append(",\"ts\":");
+                   append_int(out, ts_ok.ts);
+                 },
                  [&](const KvCasOkBody&) {},
+                 [&](const TsBody&) {},
                  [&](const UnknownBody&) {},
              },
              body);

@@ -28,6 +28,8 @@ std::string_view body_type(const Body& body) {
           [](const KvWriteOkBody&) -> std::string_view { return "write_ok"; },
           [](const KvCasBody&) -> std::string_view { return "cas"; },
           [](const KvCasOkBody&) -> std::string_view { return "cas_ok"; },
+          [](const TsBody&) -> std::string_view { return "ts"; },
+          [](const TsOkBody&) -> std::string_view { return "ts_ok"; },
           [](const UnknownBody& unknown) -> std::string_view { return unknown.type; },
       },
       body);

@@ -80,6 +80,12 @@ struct KvCasBody {
 };
 struct KvCasOkBody {};
 
+// --- Maelstrom's lin-tso: a linearizable timestamp oracle -----------------
+struct TsBody {};
+struct TsOkBody {
+  int64_t ts = 0;
+};
+
 // A body whose `type` the codec does not know. Kept so that the node can say
 // which type it does not support.
 struct UnknownBody {
@@ -90,7 +96,7 @@ using Body =
     std::variant<InitBody, InitOkBody, ErrorBody, SendBody, SendOkBody, PollBody, PollOkBody,
                  CommitOffsetsBody, CommitOffsetsOkBody, ListCommittedOffsetsBody,
                  ListCommittedOffsetsOkBody, KvReadBody, KvReadOkBody, KvWriteBody, KvWriteOkBody,
-                 KvCasBody, KvCasOkBody, UnknownBody>;
+                 KvCasBody, KvCasOkBody, TsBody, TsOkBody, UnknownBody>;
 
 // The wire name of a body's type ("send_ok", ...).
 std::string_view body_type(const Body& body);

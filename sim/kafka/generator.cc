@@ -1,0 +1,89 @@
+#include "sim/kafka/generator.h"
+
+#include <algorithm>
+#include <bit>
+
+namespace eddy::sim::kafka {
+
+KafkaGenerator::KafkaGenerator(const SimOptions& options, core::Rng rng)
+    : max_writes_per_key_(options.max_writes_per_key), assign_p_(options.assign_p), rng_(rng) {
+  for (int i = 0; i < options.key_count; ++i) slots_.push_back(i);
+}
+
+KafkaOp KafkaGenerator::draw() {
+  const bool send = rng_.below(2) == 0;
+  // Exponential skew, base 2: an integer r in [0, 2^(n+1) - 2) lands in slot
+  // j when r + 2 has bit width j + 2, so slot j has weight 2^(j+1). This is
+  // elle's floor(log2(u * scale + 2) - 1) without floating point.
+  const auto n = slots_.size();
+  const uint64_t scale = (uint64_t{1} << (n + 1)) - 2;
+  const auto slot = std::min<size_t>(n - 1, std::bit_width(rng_.below(scale) + 2) - 2);
+  while (true) {
+    const int64_t key = slots_[slot];
+    int64_t& next = next_value_.try_emplace(key, 1).first->second;
+    if (send && next > max_writes_per_key_) {
+      // The key is used up: its slot gets a fresh key and the draw is redone.
+      slots_[slot] = *std::max_element(slots_.begin(), slots_.end()) + 1;
+      continue;
+    }
+    KafkaOp op;
+    op.f = send ? checker::OpF::kSend : checker::OpF::kPoll;
+    op.key = std::to_string(key);
+    if (send) op.value = next++;
+    return op;
+  }
+}
+
+KafkaOp KafkaGenerator::next() {
+  if (!pending_) pending_ = draw();
+  if (rng_.chance(assign_p_)) {
+    KafkaOp assign;
+    assign.f = checker::OpF::kAssign;
+    assign.keys.push_back(pending_->key);
+    if (rng_.below(3) == 0) {
+      for (const auto& [key, offset] : sent_) assign.keys.push_back(key);
+      std::sort(assign.keys.begin(), assign.keys.end());
+      assign.keys.erase(std::unique(assign.keys.begin(), assign.keys.end()), assign.keys.end());
+    }
+    return assign;
+  }
+  KafkaOp op = std::move(*pending_);
+  pending_.reset();
+  return op;
+}
+
+void KafkaGenerator::note_max(const std::string& key, int64_t offset) {
+  auto [it, inserted] = max_offsets_.try_emplace(key, offset);
+  if (!inserted) it->second = std::max(it->second, offset);
+}
+
+void KafkaGenerator::retire_if_polled(const std::string& key) {
+  const auto sent = sent_.find(key);
+  const auto polled = polled_.find(key);
+  if (sent != sent_.end() && polled != polled_.end() && polled->second >= sent->second) {
+    sent_.erase(sent);
+    polled_.erase(polled);
+  }
+}
+
+void KafkaGenerator::on_ok_send(const std::string& key, int64_t offset) {
+  note_max(key, offset);
+  auto [it, inserted] = sent_.try_emplace(key, offset);
+  if (!inserted) it->second = std::max(it->second, offset);
+  retire_if_polled(key);
+}
+
+void KafkaGenerator::on_ok_poll(const std::vector<checker::PolledKey>& polled) {
+  for (const checker::PolledKey& key : polled) {
+    if (key.records.empty()) continue;
+    int64_t highest = key.records.front().offset;
+    for (const checker::PolledRecord& record : key.records)
+      highest = std::max(highest, record.offset);
+    note_max(key.key, highest);
+    auto [it, inserted] = polled_.try_emplace(key.key, highest);
+    if (!inserted) it->second = std::max(it->second, highest);
+    retire_if_polled(key.key);
+  }
+}
+
+}  // namespace eddy::sim::kafka

@@ -1,0 +1,456 @@
+#include "sim/kafka/workload.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "core/error_code.h"
+#include "core/overloaded.h"
+
+namespace eddy::sim::kafka {
+namespace {
+
+constexpr TimeUs kInitTimeoutUs = 10'000'000;  // maelstrom db.clj: 10 s for init
+constexpr TimeUs kFinalPollGapUs = 400'000;    // stagger 1/5 s: gaps U[0, 0.4 s)
+
+TimeUs seconds_to_us(double seconds) { return static_cast<TimeUs>(seconds * 1e6); }
+
+std::string error_text(const core::ErrorBody& error) {
+  return "error " + std::to_string(error.code) + " (" + std::string(core::error_name(error.code)) +
+         "): " + error.text;
+}
+
+}  // namespace
+
+KafkaWorkload::KafkaWorkload(World& world, core::Rng rng, std::vector<std::string> node_names,
+                             Nemesis& nemesis)
+    : world_(world),
+      rng_(rng.stream("stagger")),
+      node_names_(std::move(node_names)),
+      nemesis_(nemesis),
+      generator_(world.options, rng.stream("ops")) {}
+
+// --- init ---------------------------------------------------------------------------
+
+void KafkaWorkload::start() {
+  init_done_.assign(node_names_.size(), false);
+  for (size_t i = 0; i < node_names_.size(); ++i) {
+    const std::string client = "c" + std::to_string(next_client_id_++);
+    init_clients_.push_back(world_.network.add_endpoint(client, EndpointKind::kClient));
+    worker_of_endpoint_.resize(init_clients_.back() + 1, -1);
+    world_.network.send(world_.now_us, core::Message{client, node_names_[i], 1, std::nullopt,
+                                                     core::InitBody{node_names_[i], node_names_}});
+    world_.at(world_.now_us + kInitTimeoutUs, ClientTimeoutEvent{-1 - static_cast<int>(i), 0});
+  }
+}
+
+// --- phases -----------------------------------------------------------------------
+
+void KafkaWorkload::begin_main() {
+  phase_ = Phase::kMain;
+  main_start_us_ = world_.now_us;
+  cutoff_us_ = main_start_us_ + seconds_to_us(world_.options.time_limit_s);
+  next_op_due_us_ = main_start_us_;
+  next_crash_due_us_ = main_start_us_;  // jepsen's stagger emits its first op at once
+  emitting_ = world_.options.rate_per_s > 0;
+  const int concurrency = std::max(1, world_.options.concurrency);
+  for (int t = 0; t < concurrency; ++t) {
+    Worker worker;
+    worker.index = t;
+    worker.node = node_names_[static_cast<size_t>(t) % node_names_.size()];
+    worker.process = t;
+    workers_.push_back(std::move(worker));
+    open_client(workers_.back());
+  }
+  if (nemesis_.enabled()) world_.at(main_start_us_, NemesisEvent{});
+  world_.at(cutoff_us_, PhaseEvent{});
+  dispatch();
+}
+
+bool KafkaWorkload::all_idle() const {
+  return std::all_of(workers_.begin(), workers_.end(),
+                     [](const Worker& w) { return w.step == Step::kIdle; });
+}
+
+void KafkaWorkload::maybe_end_main() {
+  if (phase_ != Phase::kMain || world_.now_us < cutoff_us_ || !all_idle()) return;
+  phase_ = Phase::kRecovery;
+  if (nemesis_.enabled()) {
+    checker::Op op;
+    op.process = checker::kNemesisProcess;
+    op.type = checker::OpType::kInfo;
+    op.f = checker::OpF::kNemesis;
+    op.nemesis = nemesis_.heal();
+    record(std::move(op));
+  }
+  world_.at(world_.now_us + seconds_to_us(world_.options.recovery_s), PhaseEvent{});
+}
+
+void KafkaWorkload::begin_final() {
+  phase_ = Phase::kFinal;
+  final_deadline_us_ = world_.now_us + seconds_to_us(world_.options.final_time_limit_s);
+  std::vector<std::string> keys;
+  for (const auto& [key, offset] : generator_.max_offsets()) keys.push_back(key);
+  for (Worker& worker : workers_) {
+    worker.targets = generator_.max_offsets();
+    // Each thread first crashes its client, then assigns every key from 0.
+    KafkaOp crash;
+    crash.f = checker::OpF::kCrash;
+    start_op(worker, crash);
+    KafkaOp assign;
+    assign.f = checker::OpF::kAssign;
+    assign.keys = keys;
+    assign.seek_to_beginning = true;
+    start_op(worker, assign);
+    worker.final_done = worker.targets.empty();
+    if (!worker.final_done) start_final_poll(worker);
+  }
+  world_.at(final_deadline_us_, PhaseEvent{});
+  maybe_finish();
+}
+
+void KafkaWorkload::maybe_finish() {
+  if (phase_ != Phase::kFinal || !all_idle()) return;
+  const bool everyone_done =
+      std::all_of(workers_.begin(), workers_.end(), [](const Worker& w) { return w.final_done; });
+  if (everyone_done || world_.now_us >= final_deadline_us_) phase_ = Phase::kDone;
+}
+
+void KafkaWorkload::on_phase_event() {
+  switch (phase_) {
+    case Phase::kMain:
+      maybe_end_main();
+      return;
+    case Phase::kRecovery:
+      begin_final();
+      return;
+    case Phase::kFinal:
+      maybe_finish();
+      return;
+    case Phase::kInit:
+    case Phase::kDone:
+      return;
+  }
+}
+
+void KafkaWorkload::on_nemesis_event() {
+  if (phase_ != Phase::kMain || world_.now_us >= cutoff_us_) return;
+  checker::Op op;
+  op.process = checker::kNemesisProcess;
+  op.type = checker::OpType::kInfo;
+  op.f = checker::OpF::kNemesis;
+  op.nemesis = nemesis_.step();
+  record(std::move(op));
+  world_.at(world_.now_us + nemesis_.next_gap_us(), NemesisEvent{});
+}
+
+// --- the main phase's dispatcher ----------------------------------------------------
+
+void KafkaWorkload::schedule_dispatch(TimeUs due_us) {
+  if (dispatch_scheduled_us_ >= world_.now_us && dispatch_scheduled_us_ <= due_us) return;
+  dispatch_scheduled_us_ = due_us;
+  world_.at(due_us, WorkerEvent{-1});
+}
+
+void KafkaWorkload::dispatch() {
+  if (phase_ != Phase::kMain) return;
+  while (emitting_) {
+    const auto free = std::find_if(workers_.begin(), workers_.end(),
+                                   [](const Worker& w) { return w.step == Step::kIdle; });
+    if (free == workers_.end()) return;  // the next completion dispatches again
+    // gen/any: whichever of the op and crash generators is due first.
+    const bool crash_first = next_crash_due_us_ <= next_op_due_us_;
+    const TimeUs due = crash_first ? next_crash_due_us_ : next_op_due_us_;
+    if (due > world_.now_us) {
+      schedule_dispatch(due);
+      return;
+    }
+    if (world_.now_us >= cutoff_us_) {
+      emitting_ = false;  // jepsen time-limit: nothing is emitted past the cutoff
+      break;
+    }
+    KafkaOp op;
+    if (crash_first) {
+      op.f = checker::OpF::kCrash;
+      const double span_s =
+          2 * world_.options.crash_interval_s / static_cast<double>(workers_.size());
+      next_crash_due_us_ =
+          world_.now_us +
+          static_cast<TimeUs>(rng_.below(static_cast<uint64_t>(std::max(1.0, span_s * 1e6))));
+    } else {
+      op = generator_.next();
+      const double span_us = 2e6 / world_.options.rate_per_s;
+      next_op_due_us_ =
+          world_.now_us +
+          static_cast<TimeUs>(rng_.below(static_cast<uint64_t>(std::max(1.0, span_us))));
+    }
+    start_op(*free, op);
+  }
+  maybe_end_main();
+}
+
+void KafkaWorkload::on_worker_event(const WorkerEvent& event) {
+  if (event.worker < 0) {
+    if (dispatch_scheduled_us_ == world_.now_us) dispatch_scheduled_us_ = -1;
+    dispatch();
+    return;
+  }
+  Worker& worker = workers_[static_cast<size_t>(event.worker)];
+  if (phase_ == Phase::kFinal && worker.step == Step::kIdle && !worker.final_done) {
+    start_final_poll(worker);
+  }
+}
+
+// --- ops --------------------------------------------------------------------------
+
+void KafkaWorkload::open_client(Worker& worker) {
+  worker.client = "c" + std::to_string(next_client_id_++);
+  worker.endpoint = world_.network.add_endpoint(worker.client, EndpointKind::kClient);
+  worker_of_endpoint_.resize(worker.endpoint + 1, -1);
+  worker_of_endpoint_[worker.endpoint] = worker.index;
+  worker.next_msg_id = 1;
+  worker.offsets.clear();
+}
+
+void KafkaWorkload::record(checker::Op op) {
+  op.index = static_cast<int64_t>(history_.size());
+  op.time_us = world_.now_us;
+  history_.push_back(std::move(op));
+}
+
+void KafkaWorkload::start_op(Worker& worker, const KafkaOp& op) {
+  checker::Op invocation;
+  invocation.process = worker.process;
+  invocation.type = checker::OpType::kInvoke;
+  invocation.f = op.f;
+  invocation.key = op.key;
+  invocation.value = op.value;
+  invocation.keys = op.keys;
+  invocation.seek_to_beginning = op.seek_to_beginning;
+  invocation.node = worker.node;
+  invocation.client = worker.client;
+  record(invocation);
+  worker.op = std::move(invocation);
+  worker.last_emit_us = world_.now_us;
+
+  switch (op.f) {
+    case checker::OpF::kSend:
+      call(worker, Step::kSend, core::SendBody{op.key, core::Value(op.value)});
+      return;
+    case checker::OpF::kPoll: {
+      core::KeyOffsets offsets(worker.offsets.begin(), worker.offsets.end());
+      call(worker, Step::kPoll, core::PollBody{std::move(offsets)});
+      return;
+    }
+    case checker::OpF::kAssign:
+      if (op.seek_to_beginning) {
+        worker.offsets.clear();
+        for (const std::string& key : op.keys) worker.offsets[key] = 0;
+        worker.step = Step::kListCommitted;  // so that complete() sees a busy worker
+        complete(worker, checker::OpType::kOk);
+        return;
+      }
+      worker.assign_keys = op.keys;
+      call(worker, Step::kListCommitted, core::ListCommittedOffsetsBody{op.keys});
+      return;
+    case checker::OpF::kCrash:
+      worker.step = Step::kListCommitted;
+      complete(worker, checker::OpType::kInfo, "crash");
+      return;
+    case checker::OpF::kNemesis:
+      return;
+  }
+}
+
+void KafkaWorkload::start_final_poll(Worker& worker) {
+  if (world_.now_us >= final_deadline_us_) {
+    maybe_finish();
+    return;
+  }
+  KafkaOp poll;
+  poll.f = checker::OpF::kPoll;
+  start_op(worker, poll);
+}
+
+void KafkaWorkload::call(Worker& worker, Step step, core::Body body) {
+  worker.step = step;
+  worker.awaiting = worker.next_msg_id++;
+  worker.call_serial = next_call_serial_++;
+  world_.network.send(world_.now_us, core::Message{worker.client, worker.node, worker.awaiting,
+                                                   std::nullopt, std::move(body)});
+  world_.at(world_.now_us + world_.options.client_timeout_ms * 1000,
+            ClientTimeoutEvent{worker.index, worker.call_serial});
+}
+
+void KafkaWorkload::complete(Worker& worker, checker::OpType type, std::string error) {
+  checker::Op completion = worker.op;
+  completion.type = type;
+  completion.error = std::move(error);
+  if (type != checker::OpType::kOk) {
+    completion.offset.reset();
+    completion.polled.clear();
+    completion.committed.reset();
+  }
+  record(std::move(completion));
+  worker.step = Step::kIdle;
+  worker.awaiting = 0;
+  if (type == checker::OpType::kInfo) {
+    // jepsen interpreter: an indeterminate op crashes the process; the thread
+    // goes on as process p + concurrency with a fresh client.
+    world_.network.close_endpoint(worker.endpoint);
+    worker_of_endpoint_[worker.endpoint] = -1;
+    worker.process += static_cast<int64_t>(workers_.size());
+    open_client(worker);
+  }
+  if (phase_ == Phase::kMain) {
+    dispatch();
+  } else if (phase_ == Phase::kFinal) {
+    if (!worker.final_done && worker.op.f == checker::OpF::kPoll) {
+      const TimeUs gap = static_cast<TimeUs>(rng_.below(kFinalPollGapUs));
+      world_.at(std::max(world_.now_us, worker.last_emit_us + gap), WorkerEvent{worker.index});
+    }
+    maybe_finish();
+  }
+}
+
+void KafkaWorkload::on_client_timeout(const ClientTimeoutEvent& event) {
+  if (event.worker < 0) {
+    const auto node = static_cast<size_t>(-1 - event.worker);
+    if (phase_ == Phase::kInit && !init_done_[node]) {
+      abort_reason_ = "node " + node_names_[node] + " did not answer init within 10 s";
+      phase_ = Phase::kDone;
+    }
+    return;
+  }
+  Worker& worker = workers_[static_cast<size_t>(event.worker)];
+  if (worker.step == Step::kIdle || worker.call_serial != event.call_serial) return;
+  complete(
+      worker, checker::OpType::kInfo,
+      "indeterminate: timed out after " + std::to_string(world_.options.client_timeout_ms) + " ms");
+}
+
+void KafkaWorkload::on_client_message(EndpointId client, core::Message message) {
+  if (phase_ == Phase::kInit) {
+    for (size_t i = 0; i < init_clients_.size(); ++i) {
+      if (init_clients_[i] != client || init_done_[i]) continue;
+      if (!std::holds_alternative<core::InitOkBody>(message.body) || message.in_reply_to != 1) {
+        abort_reason_ = "node " + node_names_[i] + " answered init with " +
+                        std::string(core::body_type(message.body));
+        phase_ = Phase::kDone;
+        return;
+      }
+      init_done_[i] = true;
+      world_.network.close_endpoint(client);
+      if (std::all_of(init_done_.begin(), init_done_.end(), [](bool b) { return b; })) begin_main();
+      return;
+    }
+    return;
+  }
+  if (client >= worker_of_endpoint_.size() || worker_of_endpoint_[client] < 0) return;
+  Worker& worker = workers_[static_cast<size_t>(worker_of_endpoint_[client])];
+  // client.clj: a reply to an earlier request (its msg_id is not the awaited
+  // one) is dropped, and the client keeps waiting.
+  if (worker.step == Step::kIdle || message.in_reply_to != worker.awaiting) return;
+  on_reply(worker, message);
+}
+
+void KafkaWorkload::on_reply(Worker& worker, core::Message& reply) {
+  if (auto* error = std::get_if<core::ErrorBody>(&reply.body)) {
+    // A definite error promises the op did not happen; anything else leaves
+    // it open. A commit error after a successful poll fails the poll op, but
+    // the poll itself happened, so only an indeterminate outcome is honest.
+    const bool definite = core::is_definite(error->code) && worker.step != Step::kCommit;
+    complete(worker, definite ? checker::OpType::kFail : checker::OpType::kInfo,
+             (definite ? "" : "indeterminate: ") + error_text(*error));
+    return;
+  }
+  const auto malformed = [&] {
+    complete(worker, checker::OpType::kInfo,
+             "indeterminate: malformed response " + std::string(core::body_type(reply.body)) +
+                 " to " + std::string(checker::to_string(worker.op.f)));
+  };
+  switch (worker.step) {
+    case Step::kSend:
+      if (auto* ok = std::get_if<core::SendOkBody>(&reply.body)) {
+        worker.op.offset = ok->offset;
+        generator_.on_ok_send(worker.op.key, ok->offset);
+        complete(worker, checker::OpType::kOk);
+        return;
+      }
+      return malformed();
+    case Step::kPoll:
+      if (auto* ok = std::get_if<core::PollOkBody>(&reply.body)) return on_poll_ok(worker, *ok);
+      return malformed();
+    case Step::kCommit:
+      if (std::holds_alternative<core::CommitOffsetsOkBody>(reply.body)) {
+        generator_.on_ok_poll(worker.op.polled);
+        if (phase_ == Phase::kFinal) {
+          for (const checker::PolledKey& key : worker.op.polled) {
+            const auto target = worker.targets.find(key.key);
+            if (target == worker.targets.end()) continue;
+            for (const checker::PolledRecord& record : key.records) {
+              if (record.offset >= target->second) {
+                worker.targets.erase(target);
+                break;
+              }
+            }
+          }
+          worker.final_done = worker.targets.empty();
+        }
+        complete(worker, checker::OpType::kOk);
+        return;
+      }
+      return malformed();
+    case Step::kListCommitted:
+      if (auto* ok = std::get_if<core::ListCommittedOffsetsOkBody>(&reply.body)) {
+        const std::map<std::string, int64_t> committed(ok->offsets.begin(), ok->offsets.end());
+        std::map<std::string, int64_t> offsets;
+        for (const std::string& key : worker.assign_keys) {
+          if (const auto kept = worker.offsets.find(key); kept != worker.offsets.end()) {
+            offsets[key] = kept->second;
+          } else if (const auto c = committed.find(key);
+                     c != committed.end() && !world_.options.maelstrom_assign_bug) {
+            offsets[key] = c->second;  // resume at the committed message, re-reading it
+          } else {
+            offsets[key] = 0;
+          }
+        }
+        worker.offsets = std::move(offsets);
+        worker.op.committed = ok->offsets;
+        std::sort(worker.op.committed->begin(), worker.op.committed->end());
+        complete(worker, checker::OpType::kOk);
+        return;
+      }
+      return malformed();
+    case Step::kIdle:
+    case Step::kInit:
+      return;
+  }
+}
+
+void KafkaWorkload::on_poll_ok(Worker& worker, core::PollOkBody& poll_ok) {
+  core::KeyOffsets commits;
+  worker.op.polled.clear();
+  for (auto& [key, records] : poll_ok.msgs) {
+    checker::PolledKey polled{key, {}};
+    int64_t next = 0;  // an empty list counts as offset -1
+    for (const core::Record& record : records) {
+      polled.records.push_back(checker::PolledRecord{
+          record.offset,
+          record.msg.is_integer() ? record.msg.integer() : checker::kNonIntegerValue});
+      next = std::max(next, record.offset + 1);
+    }
+    auto [it, inserted] = worker.offsets.try_emplace(key, next);
+    if (!inserted) it->second = std::max(it->second, next);
+    if (!records.empty()) commits.emplace_back(key, next - 1);
+    worker.op.polled.push_back(std::move(polled));
+  }
+  if (commits.empty()) {
+    generator_.on_ok_poll(worker.op.polled);
+    if (phase_ == Phase::kFinal) worker.final_done = worker.targets.empty();
+    complete(worker, checker::OpType::kOk);
+    return;
+  }
+  call(worker, Step::kCommit, core::CommitOffsetsBody{std::move(commits)});
+}
+
+}  // namespace eddy::sim::kafka

@@ -1,0 +1,129 @@
+// KafkaWorkload: Maelstrom's kafka clients in virtual time, and the run's
+// phases (maelstrom core.clj, workload/kafka.clj; docs/maelstrom-semantics.md
+// section 4):
+//  init     each node gets `init` from a fresh client; all must answer
+//  main     `concurrency` workers, worker t bound to node t mod N, take ops
+//           from KafkaGenerator, staggered globally at 1/rate (gaps U[0, 2/rate)),
+//           and crashes staggered at crash_interval_s / concurrency; no op
+//           starts after time_limit_s; the nemesis runs meanwhile
+//  recovery once every worker is idle: the nemesis heals, then recovery_s pass
+//  final    every worker crashes its client, assigns every key seen from
+//           offset 0, and polls (gaps U[0, 0.4 s)) until its own polls have
+//           reached the highest offset known per key, for final_time_limit_s
+//
+// Each op is one RPC (poll: a poll, then a commit of what it returned;
+// assign: list_committed_offsets) with a client timeout. A reply that is
+// not the expected body, a timeout, or an indefinite error completes the op
+// as :info and the worker continues as a new process with a new client.
+// Eddy's client takes a definite error at its word (:fail, same process);
+// Maelstrom's kafka client has no error handling and records every error as
+// :info, which SimOptions can't yet select (see docs/simulator.md).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "checker/history.h"
+#include "core/message.h"
+#include "sim/kafka/generator.h"
+#include "sim/nemesis.h"
+#include "sim/world.h"
+
+namespace eddy::sim::kafka {
+
+enum class Phase : uint8_t { kInit, kMain, kRecovery, kFinal, kDone };
+
+class KafkaWorkload {
+ public:
+  KafkaWorkload(World& world, core::Rng rng, std::vector<std::string> node_names, Nemesis& nemesis);
+
+  // Sends init to every node; the main phase starts when all have answered.
+  void start();
+  void on_client_message(EndpointId client, core::Message message);
+  void on_worker_event(const WorkerEvent& event);
+  void on_client_timeout(const ClientTimeoutEvent& event);
+  void on_nemesis_event();
+  void on_phase_event();
+
+  Phase phase() const { return phase_; }
+  bool done() const { return phase_ == Phase::kDone; }
+  // Why the run could not go on (init failed), or empty.
+  const std::string& abort_reason() const { return abort_reason_; }
+  const checker::History& history() const { return history_; }
+  checker::History take_history() { return std::move(history_); }
+
+ private:
+  enum class Step : uint8_t { kIdle, kSend, kPoll, kCommit, kListCommitted, kInit };
+
+  struct Worker {
+    int index = 0;
+    std::string node;
+    int64_t process = 0;
+    std::string client;
+    EndpointId endpoint = 0;
+    int64_t next_msg_id = 1;
+    std::map<std::string, int64_t> offsets;  // assigned key -> next offset to poll
+    Step step = Step::kIdle;
+    int64_t awaiting = 0;      // msg_id of the outstanding request
+    uint64_t call_serial = 0;  // tells a stale timeout from a live one
+    checker::Op op;            // the op in flight (its invocation, then its completion)
+    std::vector<std::string> assign_keys;
+    // Final phase.
+    std::map<std::string, int64_t> targets;
+    TimeUs last_emit_us = 0;
+    bool final_done = false;
+  };
+
+  // --- phases ---
+  void begin_main();
+  void maybe_end_main();
+  void begin_final();
+  void maybe_finish();
+  bool all_idle() const;
+
+  // --- ops ---
+  void dispatch();
+  void schedule_dispatch(TimeUs due_us);
+  void start_op(Worker& worker, const KafkaOp& op);
+  void start_final_poll(Worker& worker);
+  void call(Worker& worker, Step step, core::Body body);
+  void complete(Worker& worker, checker::OpType type, std::string error = {});
+  void on_reply(Worker& worker, core::Message& reply);
+  void on_poll_ok(Worker& worker, core::PollOkBody& poll_ok);
+  void record(checker::Op op);
+  void open_client(Worker& worker);
+
+  World& world_;
+  core::Rng rng_;
+  std::vector<std::string> node_names_;
+  Nemesis& nemesis_;
+  KafkaGenerator generator_;
+  Phase phase_ = Phase::kInit;
+  std::string abort_reason_;
+  checker::History history_;
+
+  std::vector<Worker> workers_;
+  std::vector<int> worker_of_endpoint_;  // -1: not a worker's client
+  int64_t next_client_id_ = 0;
+  uint64_t next_call_serial_ = 1;
+
+  // init
+  std::vector<EndpointId> init_clients_;
+  std::vector<bool> init_done_;
+
+  // main phase: the global stagger of ops and of crashes
+  TimeUs main_start_us_ = 0;
+  TimeUs cutoff_us_ = 0;
+  TimeUs next_op_due_us_ = 0;
+  TimeUs next_crash_due_us_ = 0;
+  TimeUs dispatch_scheduled_us_ = -1;
+  bool emitting_ = true;
+
+  // final phase
+  TimeUs final_deadline_us_ = 0;
+};
+
+}  // namespace eddy::sim::kafka

@@ -1,0 +1,278 @@
+// eddy-sim: runs Eddy's nodes in a deterministic simulated cluster, with
+// Maelstrom's flags and meanings, and checks the history as Maelstrom would.
+//
+//   eddy-sim test -w kafka --node-count 1 --concurrency 2n --time-limit 20 --rate 1000
+//   eddy-sim check -w kafka runs/kafka-single-1n-seed0
+//
+// Exit status: 0 valid, 1 anomalies found, 2 bad usage or unknown verdict.
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "checker/history_io.h"
+#include "checker/kafka_checker.h"
+#include "sim/report.h"
+#include "sim/simulation.h"
+#include "tests/broken/broken_variants.h"
+
+namespace {
+
+using namespace eddy;
+
+constexpr int kExitValid = 0;
+constexpr int kExitInvalid = 1;
+constexpr int kExitUnknown = 2;
+
+int exit_code_for(checker::Validity validity) {
+  switch (validity) {
+    case checker::Validity::kValid:
+      return kExitValid;
+    case checker::Validity::kInvalid:
+      return kExitInvalid;
+    case checker::Validity::kUnknown:
+      return kExitUnknown;
+  }
+  return kExitUnknown;
+}
+
+double wall_seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+struct TestArgs {
+  sim::SimOptions options;
+  std::string concurrency = "2n";
+  std::string latency_dist = "constant";
+  std::string delivery = "maelstrom";
+  std::string nemesis;
+  std::string out;
+  bool quiet = false;
+};
+
+void add_test_options(CLI::App& test, TestArgs& args) {
+  sim::SimOptions& o = args.options;
+  test.add_option("-w,--workload", o.workload, "workload (kafka)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"kafka"}));
+  std::string strategies = "replication strategy of every node:";
+  for (const auto& [name, summary] : sim::known_strategies())
+    strategies += "\n  " + name + ": " + summary;
+  test.add_option("--strategy", o.strategy, strategies)->capture_default_str();
+  test.add_option("--node-count", o.node_count, "nodes n0..n(N-1)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 64));
+  test.add_option("--concurrency", args.concurrency, "clients: an integer, or Kn for K per node")
+      ->capture_default_str();
+  test.add_option("--time-limit", o.time_limit_s, "seconds of the main phase")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 86400.0));
+  test.add_option("--rate", o.rate_per_s, "ops per second over all clients")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1e6));
+  test.add_option("--latency", o.latency_ms, "mean node<->node and node<->service latency, ms")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{0}, int64_t{600'000}));
+  test.add_option("--latency-dist", args.latency_dist,
+                  "constant, uniform [0, 2L) or exponential (mean L)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"constant", "uniform", "exponential"}));
+  test.add_option(
+          "--delivery", args.delivery,
+          "maelstrom: each endpoint takes its earliest message and waits for it (head-of-line "
+          "blocking, partitions checked when taken); ideal: every message at its own deadline")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"maelstrom", "ideal"}));
+  test.add_option("--nemesis", args.nemesis, "faults, comma-separated: partition, one-way, pause");
+  test.add_option("--nemesis-interval", o.nemesis_interval_s,
+                  "mean seconds between nemesis actions")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  test.add_option("--loss-p", o.loss_p, "probability a server message is lost")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
+  test.add_option("--duplicate-p", o.duplicate_p, "probability a server message is delivered twice")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
+  test.add_option("--spike-p", o.spike_p, "probability a server message is delayed by --spike-ms")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
+  test.add_option("--spike-ms", o.spike_ms, "extra delay of a latency spike, ms")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{0}, int64_t{600'000}));
+  test.add_option("--key-count", o.key_count, "active key slots of the workload")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 30));
+  test.add_option("--max-writes-per-key", o.max_writes_per_key,
+                  "sends per key before it is retired")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1 << 20));
+  test.add_option("--assign-p", o.assign_p, "chance an op request becomes an assign")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
+  test.add_option("--crash-interval", o.crash_interval_s,
+                  "seconds between client crashes, times concurrency")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  test.add_option("--client-timeout-ms", o.client_timeout_ms, "client RPC timeout, ms")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{1}, int64_t{3'600'000}));
+  test.add_flag("--maelstrom-assign-bug", o.maelstrom_assign_bug,
+                "start newly assigned keys at 0, as Maelstrom 0.2.x's client does, instead of at "
+                "the committed offset");
+  test.add_option("--recovery", o.recovery_s, "seconds between the main and the final phase")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 3600.0));
+  test.add_option("--final-time-limit", o.final_time_limit_s, "seconds of final polls")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 3600.0));
+  test.add_option("--poll-msgs-per-key-max", o.limits.poll_msgs_per_key_max,
+                  "the nodes' poll limit per key")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1 << 20));
+  test.add_option("--seed", o.seed, "seed of every random choice of the run")
+      ->capture_default_str();
+  test.add_option("--out", args.out,
+                  "run folder (default runs/<workload>-<strategy>-<N>n-seed<seed>)");
+  test.add_flag("--journal", o.journal, "keep every message in journal.jsonl");
+  test.add_flag("--node-logs", o.node_logs, "keep the nodes' logs in nodes/<id>.log");
+  test.add_option("--check-every", o.invariant_check_every_steps,
+                  "check node invariants every N steps (1: every step)")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{1}, int64_t{1} << 40));
+  test.add_flag("-q,--quiet", args.quiet, "print only the verdict line and the replay command");
+}
+
+// Resolves the textual flags into options; returns an error text or empty.
+std::string finish_options(TestArgs& args) {
+  sim::SimOptions& o = args.options;
+  const std::string& c = args.concurrency;
+  try {
+    if (!c.empty() && c.back() == 'n') {
+      o.concurrency = (c.size() == 1 ? 1 : std::stoi(c.substr(0, c.size() - 1))) * o.node_count;
+    } else {
+      o.concurrency = std::stoi(c);
+    }
+  } catch (const std::exception&) {
+    return "--concurrency must be an integer or Kn, got '" + c + "'";
+  }
+  if (o.concurrency < 1 || o.concurrency > 10'000) return "--concurrency must be in 1..10000";
+  o.latency_dist = args.latency_dist == "uniform"       ? sim::LatencyDist::kUniform
+                   : args.latency_dist == "exponential" ? sim::LatencyDist::kExponential
+                                                        : sim::LatencyDist::kConstant;
+  o.delivery =
+      args.delivery == "ideal" ? sim::DeliveryModel::kIdeal : sim::DeliveryModel::kMaelstrom;
+  o.nemesis.clear();
+  std::stringstream faults(args.nemesis);
+  for (std::string fault; std::getline(faults, fault, ',');) {
+    if (fault.empty()) continue;
+    if (fault != "partition" && fault != "one-way" && fault != "pause") {
+      return "--nemesis: unknown fault '" + fault + "' (known: partition, one-way, pause)";
+    }
+    o.nemesis.push_back(fault);
+  }
+  auto factory = sim::application_factory(o.strategy);
+  if (!factory) return factory.error();
+  if (args.out.empty()) {
+    args.out = "runs/" + o.workload + "-" + o.strategy + "-" + std::to_string(o.node_count) +
+               "n-seed" + std::to_string(o.seed);
+    for (char& ch : args.out) {
+      if (ch == ':') ch = '-';
+    }
+  }
+  return "";
+}
+
+int run_test(TestArgs& args) {
+  if (const std::string error = finish_options(args); !error.empty()) {
+    std::cerr << "eddy-sim: " << error << "\n";
+    return kExitUnknown;
+  }
+  const auto start = std::chrono::steady_clock::now();
+  double last_progress = 0;
+  const sim::ProgressFn progress = [&](sim::TimeUs now_us, const checker::History& history) {
+    const double wall = wall_seconds_since(start);
+    if (wall < 1.0 || wall - last_progress < 0.5) return;
+    last_progress = wall;
+    std::fprintf(stderr, "\r[eddy-sim] virtual %.1f s, %zu history entries, wall %.1f s",
+                 now_us / 1e6, history.size(), wall);
+  };
+  sim::SimResult result = sim::Simulation(args.options).run(progress);
+  const double sim_wall = wall_seconds_since(start);
+  const checker::CheckResult check = checker::check_kafka(result.history);
+  const double total_wall = wall_seconds_since(start);
+  if (last_progress > 0) std::fprintf(stderr, "\n");
+
+  const std::string report = sim::format_run_report(args.options, result, check);
+  if (const std::string error = sim::write_run_folder(args.out, args.options, result, check);
+      !error.empty()) {
+    std::cerr << "eddy-sim: " << error << "\n";
+    return kExitUnknown;
+  }
+  if (args.quiet) {
+    std::cout << "verdict: " << checker::to_string(check.validity)
+              << "\nreplay: " << sim::replay_command(args.options) << "\n";
+  } else {
+    std::cout << report;
+  }
+  const double virtual_s = static_cast<double>(result.end_us) / 1e6;
+  std::fprintf(stderr,
+               "[eddy-sim] %.1f s of virtual time in %.3f s of wall time (simulation %.3f s, "
+               "checker %.3f s): %.0fx real time; run folder %s\n",
+               virtual_s, total_wall, sim_wall, total_wall - sim_wall,
+               total_wall > 0 ? virtual_s / total_wall : 0.0, args.out.c_str());
+  if (!result.abort_reason.empty()) return kExitUnknown;
+  return exit_code_for(check.validity);
+}
+
+int run_check(const std::string& path) {
+  namespace fs = std::filesystem;
+  fs::path history_path = path;
+  if (fs::is_directory(history_path)) history_path /= "history.jsonl";
+  std::ifstream in(history_path, std::ios::binary);
+  if (!in) {
+    std::cerr << "eddy-sim: cannot read " << history_path.string() << "\n";
+    return kExitUnknown;
+  }
+  auto history = checker::read_history(in);
+  if (!history) {
+    std::cerr << "eddy-sim: " << history_path.string() << ": " << history.error() << "\n";
+    return kExitUnknown;
+  }
+  const checker::CheckResult check = checker::check_kafka(history.value());
+  std::cout << checker::format_report(check);
+  return exit_code_for(check.validity);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  broken::register_broken_variants();
+  CLI::App app{
+      "eddy-sim: Eddy's deterministic cluster simulator, with Maelstrom's flags.\n"
+      "Exit status: 0 valid, 1 anomalies found, 2 bad usage or unknown verdict."};
+  app.require_subcommand(1);
+  TestArgs test_args;
+  CLI::App* test = app.add_subcommand("test", "run a simulated cluster and check its history");
+  add_test_options(*test, test_args);
+  std::string workload = "kafka";
+  std::string check_path;
+  CLI::App* check =
+      app.add_subcommand("check", "check a saved history (a run folder or a history.jsonl)");
+  check->add_option("-w,--workload", workload, "workload (kafka)")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"kafka"}));
+  check->add_option("run", check_path, "run folder or history file")->required();
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    const int code = app.exit(error);
+    return code == 0 ? 0 : kExitUnknown;
+  }
+  if (*test) return run_test(test_args);
+  return run_check(check_path);
+}

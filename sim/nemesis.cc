@@ -1,0 +1,120 @@
+#include "sim/nemesis.h"
+
+#include <algorithm>
+
+namespace eddy::sim {
+
+Nemesis::Nemesis(World& world, core::Rng rng, std::vector<EndpointId> nodes)
+    : world_(world), rng_(rng), nodes_(std::move(nodes)), faults_(world.options.nemesis) {}
+
+TimeUs Nemesis::next_gap_us() {
+  const auto span_us = static_cast<uint64_t>(2 * world_.options.nemesis_interval_s * 1e6);
+  return span_us == 0 ? 0 : static_cast<TimeUs>(rng_.below(span_us));
+}
+
+std::vector<EndpointId> Nemesis::shuffled() {
+  std::vector<EndpointId> nodes = nodes_;
+  for (size_t i = nodes.size(); i > 1; --i) std::swap(nodes[i - 1], nodes[rng_.below(i)]);
+  return nodes;
+}
+
+std::string Nemesis::describe(const std::vector<std::vector<EndpointId>>& components) const {
+  std::string text;
+  for (size_t c = 0; c < components.size(); ++c) {
+    std::vector<std::string> names;
+    for (const EndpointId node : components[c]) names.push_back(world_.network.name(node));
+    std::sort(names.begin(), names.end());
+    text += c == 0 ? "[" : " | [";
+    for (size_t i = 0; i < names.size(); ++i) text += (i ? " " : "") + names[i];
+    text += "]";
+  }
+  return text;
+}
+
+void Nemesis::complete_grudge(const std::vector<std::vector<EndpointId>>& components) {
+  for (size_t a = 0; a < components.size(); ++a) {
+    for (size_t b = 0; b < components.size(); ++b) {
+      if (a == b) continue;
+      for (const EndpointId dest : components[a]) {
+        for (const EndpointId src : components[b]) world_.network.drop(dest, src);
+      }
+    }
+  }
+}
+
+std::string Nemesis::start_partition() {
+  static constexpr const char* kShapes[] = {"one", "minority-third", "majority", "majorities-ring"};
+  const std::string shape = kShapes[rng_.below(4)];
+  const size_t n = nodes_.size();
+  std::vector<EndpointId> order = shuffled();
+  if (shape == "majorities-ring") {
+    // Each node hears the floor(n/2) nodes after it on a shuffled ring (its
+    // window of a majority) and drops the rest: directional.
+    const size_t window = n / 2 + 1;
+    std::string text = "start-partition majorities-ring";
+    if (n <= 2) return text + " (no cut with " + std::to_string(n) + " nodes)";
+    for (size_t i = 0; i < n; ++i) {
+      for (size_t j = window; j < n; ++j) world_.network.drop(order[i], order[(i + j) % n]);
+    }
+    std::vector<std::string> names;
+    for (const EndpointId node : order) names.push_back(world_.network.name(node));
+    text += " ring";
+    for (const std::string& name : names) text += " " + name;
+    return text;
+  }
+  size_t cut = 0;
+  if (shape == "one") {
+    cut = n > 1 ? 1 : 0;
+  } else if (shape == "minority-third") {
+    cut = (n - 1) / 3;  // jepsen util minority-third
+  } else {
+    cut = n / 2;  // bisect: the smaller half first
+  }
+  if (cut == 0)
+    return "start-partition " + shape + " (no cut with " + std::to_string(n) + " nodes)";
+  const std::vector<std::vector<EndpointId>> components{
+      {order.begin(), order.begin() + static_cast<std::ptrdiff_t>(cut)},
+      {order.begin() + static_cast<std::ptrdiff_t>(cut), order.end()}};
+  complete_grudge(components);
+  return "start-partition " + shape + " " + describe(components);
+}
+
+std::string Nemesis::start_one_way() {
+  const size_t n = nodes_.size();
+  if (n < 2) return "start-one-way (no cut with 1 node)";
+  std::vector<EndpointId> order = shuffled();
+  const size_t deaf = 1 + rng_.below(n - 1);
+  for (size_t i = 0; i < deaf; ++i) {
+    for (size_t j = deaf; j < n; ++j) world_.network.drop(order[i], order[j]);
+  }
+  const std::vector<std::vector<EndpointId>> parts{
+      {order.begin(), order.begin() + static_cast<std::ptrdiff_t>(deaf)},
+      {order.begin() + static_cast<std::ptrdiff_t>(deaf), order.end()}};
+  return "start-one-way " + describe(parts) + " (the first group drops the second)";
+}
+
+std::string Nemesis::start_pause() {
+  const EndpointId node = nodes_[rng_.below(nodes_.size())];
+  world_.network.pause(node);
+  paused_.push_back(node);
+  return "start-pause " + world_.network.name(node);
+}
+
+std::string Nemesis::step() {
+  if (active_) return heal();
+  active_ = true;
+  const std::string& fault = faults_[rng_.below(faults_.size())];
+  if (fault == "partition") return start_partition();
+  if (fault == "one-way") return start_one_way();
+  return start_pause();
+}
+
+std::string Nemesis::heal() {
+  active_ = false;
+  world_.network.heal();
+  for (const EndpointId node : paused_) world_.network.resume(world_.now_us, node);
+  paused_.clear();
+  return "stop (heal all)";
+}
+
+}  // namespace eddy::sim

@@ -1,0 +1,215 @@
+#include "sim/network.h"
+
+#include <cmath>
+#include <utility>
+
+#include "core/invariant.h"
+
+namespace eddy::sim {
+
+Network::Network(const SimOptions& options, core::Rng rng, Agenda& agenda)
+    : options_(options), rng_(rng), agenda_(agenda) {}
+
+EndpointId Network::add_endpoint(const std::string& name, EndpointKind kind) {
+  EDDY_INVARIANT(!by_name_.contains(name), "endpoint '" + name + "' added twice");
+  const auto id = static_cast<EndpointId>(endpoints_.size());
+  endpoints_.push_back(Endpoint{name, kind, false, false, false, {}, {}});
+  by_name_.emplace(name, id);
+  return id;
+}
+
+void Network::close_endpoint(EndpointId endpoint) {
+  Endpoint& e = endpoints_[endpoint];
+  e.closed = true;
+  while (!e.queue.empty()) {
+    count_drop(true);
+    e.queue.pop();
+  }
+}
+
+std::optional<EndpointId> Network::find(const std::string& name) const {
+  const auto it = by_name_.find(name);
+  if (it == by_name_.end()) return std::nullopt;
+  return it->second;
+}
+
+TimeUs Network::latency_us() {
+  // maelstrom net.clj latency-dist: whole milliseconds.
+  const int64_t mean_ms = options_.latency_ms;
+  if (mean_ms <= 0) return 0;
+  int64_t ms = mean_ms;
+  switch (options_.latency_dist) {
+    case LatencyDist::kConstant:
+      break;
+    case LatencyDist::kUniform:
+      ms = static_cast<int64_t>(rng_.below(static_cast<uint64_t>(2 * mean_ms)));
+      break;
+    case LatencyDist::kExponential: {
+      // Inverse transform; 1 - unit() is in (0, 1], so the log is finite.
+      const double x = -static_cast<double>(mean_ms) * std::log(1.0 - rng_.unit());
+      ms = static_cast<int64_t>(std::min(x, 3'600'000.0));
+      break;
+    }
+  }
+  return ms * 1000;
+}
+
+void Network::count_drop(bool client_traffic) {
+  ++stats_.all.dropped;
+  ++counts_for(client_traffic).dropped;
+}
+
+void Network::journal_receive(int64_t id, TimeUs now_us) {
+  if (!options_.journal) return;
+  JournalEntry& entry = journal_[static_cast<size_t>(id)];
+  if (entry.received_us < 0) entry.received_us = now_us;
+}
+
+void Network::send(TimeUs now_us, core::Message message) {
+  const auto src = find(message.src);
+  const auto dest = find(message.dest);
+  // Maelstrom validates both ends (net.clj validate-msg); a node that names an
+  // unknown endpoint has a bug, and the message goes nowhere.
+  if (!src || !dest) {
+    ++stats_.all.dropped;
+    return;
+  }
+  const bool client_traffic = endpoints_[*src].kind == EndpointKind::kClient ||
+                              endpoints_[*dest].kind == EndpointKind::kClient;
+  const int64_t id = next_message_id_++;
+  ++stats_.all.sent;
+  ++counts_for(client_traffic).sent;
+  if (options_.journal) journal_.push_back(JournalEntry{id, now_us, -1, message});
+
+  if (endpoints_[*dest].closed) {
+    // maelstrom process.clj: a reply to a client that is gone is discarded.
+    ++stats_.to_closed_client;
+    count_drop(client_traffic);
+    return;
+  }
+  if (client_traffic) {
+    enqueue(now_us, *dest, now_us, id, std::move(message));
+    return;
+  }
+  if (options_.loss_p > 0 && rng_.chance(options_.loss_p)) {
+    count_drop(false);
+    return;
+  }
+  const bool duplicate = options_.duplicate_p > 0 && rng_.chance(options_.duplicate_p);
+  const auto deadline = [&] {
+    TimeUs latency = latency_us();
+    if (options_.spike_p > 0 && rng_.chance(options_.spike_p)) latency += options_.spike_ms * 1000;
+    return now_us + latency;
+  };
+  if (duplicate) {
+    ++stats_.duplicated;
+    enqueue(now_us, *dest, deadline(), id, message);
+  }
+  enqueue(now_us, *dest, deadline(), id, std::move(message));
+}
+
+void Network::enqueue(TimeUs now_us, EndpointId dest, TimeUs deadline_us, int64_t id,
+                      core::Message message) {
+  if (options_.delivery == DeliveryModel::kIdeal) {
+    agenda_.push(deadline_us, DeliverEvent{dest, id, std::move(message)});
+    return;
+  }
+  Endpoint& e = endpoints_[dest];
+  e.queue.push(Queued{deadline_us, next_seq_++, id, std::move(message)});
+  if (!e.busy && !e.paused) {
+    // The loop is idle and wakes at once (a blocking poll returning).
+    e.busy = true;
+    agenda_.push(now_us, DequeueEvent{dest});
+  }
+}
+
+void Network::on_dequeue(TimeUs now_us, EndpointId endpoint) {
+  Endpoint& e = endpoints_[endpoint];
+  if (e.paused || e.closed) {
+    e.busy = false;
+    return;
+  }
+  while (!e.queue.empty()) {
+    Queued next = std::move(const_cast<Queued&>(e.queue.top()));
+    e.queue.pop();
+    const auto src = find(next.message.src);
+    if (src && e.grudges.contains(*src)) {
+      count_drop(false);  // partitions only ever cut server traffic
+      continue;           // net.clj recv! returns nil and the loop polls again
+    }
+    // Stay busy: the loop sleeps until the deadline, then delivers.
+    agenda_.push(std::max(now_us, next.deadline_us),
+                 DeliverEvent{endpoint, next.message_id, std::move(next.message)});
+    return;
+  }
+  e.busy = false;
+}
+
+std::optional<core::Message> Network::on_deliver(TimeUs now_us, DeliverEvent& event) {
+  Endpoint& e = endpoints_[event.endpoint];
+  const auto src = find(event.message.src);
+  const bool client_traffic =
+      e.kind == EndpointKind::kClient || (src && endpoints_[*src].kind == EndpointKind::kClient);
+  const bool maelstrom = options_.delivery == DeliveryModel::kMaelstrom;
+  if (e.closed) {
+    ++stats_.to_closed_client;
+    count_drop(client_traffic);
+    if (maelstrom) e.busy = false;
+    return std::nullopt;
+  }
+  if (e.paused) {
+    // A paused process reads nothing: keep the message for when it resumes.
+    e.queue.push(Queued{now_us, next_seq_++, event.message_id, std::move(event.message)});
+    if (maelstrom) e.busy = false;
+    return std::nullopt;
+  }
+  if (maelstrom) {
+    // The loop is free again once it has handed this message over.
+    agenda_.push(now_us, DequeueEvent{event.endpoint});
+  } else if (src && e.grudges.contains(*src)) {
+    count_drop(client_traffic);
+    return std::nullopt;
+  }
+  ++stats_.all.received;
+  ++counts_for(client_traffic).received;
+  journal_receive(event.message_id, now_us);
+  return std::move(event.message);
+}
+
+void Network::drop(EndpointId dest, EndpointId src) { endpoints_[dest].grudges.insert(src); }
+
+void Network::heal() {
+  for (Endpoint& e : endpoints_) e.grudges.clear();
+}
+
+bool Network::partitioned(EndpointId dest, EndpointId src) const {
+  return endpoints_[dest].grudges.contains(src);
+}
+
+size_t Network::grudge_count() const {
+  size_t count = 0;
+  for (const Endpoint& e : endpoints_) count += e.grudges.size();
+  return count;
+}
+
+void Network::pause(EndpointId endpoint) { endpoints_[endpoint].paused = true; }
+
+void Network::resume(TimeUs now_us, EndpointId endpoint) {
+  Endpoint& e = endpoints_[endpoint];
+  if (!e.paused) return;
+  e.paused = false;
+  if (options_.delivery == DeliveryModel::kIdeal) {
+    while (!e.queue.empty()) {
+      Queued next = std::move(const_cast<Queued&>(e.queue.top()));
+      e.queue.pop();
+      agenda_.push(now_us, DeliverEvent{endpoint, next.message_id, std::move(next.message)});
+    }
+    return;
+  }
+  if (!e.busy) {
+    e.busy = true;
+    agenda_.push(now_us, DequeueEvent{endpoint});
+  }
+}
+
+}  // namespace eddy::sim

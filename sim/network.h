@@ -1,0 +1,130 @@
+// Network: Maelstrom's simulated network (maelstrom net.clj), in virtual time.
+//
+// Endpoints are nodes, services and clients, by name. A message from or to a
+// client has no latency; any other gets one drawn at send time from the
+// latency distribution, plus Eddy's optional faults (loss, duplication,
+// latency spikes) on that server traffic. Partitions are grudges: a
+// destination drops messages from the sources it holds a grudge against.
+// With DeliveryModel::kMaelstrom the grudge is checked when the destination's
+// loop takes the message off its queue, and that loop then waits for the
+// message's deadline, holding up everything behind it, as net.clj does.
+//
+// The network counts messages as Maelstrom's journal does (net/checker.clj):
+// sends and receives, overall, for client traffic and for server traffic.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <queue>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "core/message.h"
+#include "core/random.h"
+#include "sim/options.h"
+#include "sim/sim_event.h"
+
+namespace eddy::sim {
+
+enum class EndpointKind : uint8_t { kNode, kService, kClient };
+
+struct TrafficCounts {
+  int64_t sent = 0;
+  int64_t received = 0;
+  int64_t dropped = 0;  // by partitions, loss, or a closed destination
+};
+
+struct NetStats {
+  TrafficCounts all;
+  TrafficCounts clients;  // messages from or to a client
+  TrafficCounts servers;  // node<->node and node<->service
+  int64_t duplicated = 0;
+  int64_t to_closed_client = 0;  // replies to a client that had gone
+};
+
+// One journaled message (only kept when SimOptions::journal is set).
+struct JournalEntry {
+  int64_t id;
+  TimeUs sent_us;
+  TimeUs received_us;  // -1 if never delivered
+  core::Message message;
+};
+
+class Network {
+ public:
+  Network(const SimOptions& options, core::Rng rng, Agenda& agenda);
+
+  EndpointId add_endpoint(const std::string& name, EndpointKind kind);
+  // A closed client: later messages to it are dropped and counted.
+  void close_endpoint(EndpointId endpoint);
+  std::optional<EndpointId> find(const std::string& name) const;
+  const std::string& name(EndpointId endpoint) const { return endpoints_[endpoint].name; }
+  EndpointKind kind(EndpointId endpoint) const { return endpoints_[endpoint].kind; }
+
+  // Sends `message` (src and dest are endpoint names) at `now_us`.
+  void send(TimeUs now_us, core::Message message);
+
+  // Agenda callbacks, called by the simulation's loop.
+  void on_dequeue(TimeUs now_us, EndpointId endpoint);
+  // Returns the message if it is to be handed to the endpoint now.
+  std::optional<core::Message> on_deliver(TimeUs now_us, DeliverEvent& event);
+
+  // Partitions: `dest` drops everything from `src`.
+  void drop(EndpointId dest, EndpointId src);
+  void heal();
+  bool partitioned(EndpointId dest, EndpointId src) const;
+  size_t grudge_count() const;
+
+  // A paused endpoint takes nothing off its queue until resumed.
+  void pause(EndpointId endpoint);
+  void resume(TimeUs now_us, EndpointId endpoint);
+  bool paused(EndpointId endpoint) const { return endpoints_[endpoint].paused; }
+
+  const NetStats& stats() const { return stats_; }
+  const std::vector<JournalEntry>& journal() const { return journal_; }
+
+ private:
+  struct Queued {
+    TimeUs deadline_us;
+    uint64_t seq;
+    int64_t message_id;
+    core::Message message;
+  };
+  struct LaterFirst {
+    bool operator()(const Queued& a, const Queued& b) const {
+      return a.deadline_us != b.deadline_us ? a.deadline_us > b.deadline_us : a.seq > b.seq;
+    }
+  };
+  struct Endpoint {
+    std::string name;
+    EndpointKind kind;
+    bool closed = false;
+    bool paused = false;
+    bool busy = false;  // kMaelstrom: waiting for the deadline of a taken message
+    std::priority_queue<Queued, std::vector<Queued>, LaterFirst> queue;
+    std::set<EndpointId> grudges;  // sources this endpoint drops
+  };
+
+  TimeUs latency_us();
+  void enqueue(TimeUs now_us, EndpointId dest, TimeUs deadline_us, int64_t id,
+               core::Message message);
+  TrafficCounts& counts_for(bool client_traffic) {
+    return client_traffic ? stats_.clients : stats_.servers;
+  }
+  void count_drop(bool client_traffic);
+  void journal_receive(int64_t id, TimeUs now_us);
+
+  const SimOptions& options_;
+  core::Rng rng_;
+  Agenda& agenda_;
+  std::vector<Endpoint> endpoints_;
+  std::unordered_map<std::string, EndpointId> by_name_;
+  int64_t next_message_id_ = 0;
+  uint64_t next_seq_ = 0;
+  NetStats stats_;
+  std::vector<JournalEntry> journal_;
+};
+
+}  // namespace eddy::sim

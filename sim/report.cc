@@ -1,0 +1,199 @@
+#include "sim/report.h"
+
+#include <charconv>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "checker/history_io.h"
+#include "core/json_codec.h"
+
+namespace eddy::sim {
+namespace {
+
+std::string fixed(double value, int digits) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.*f", digits, value);
+  return buffer;
+}
+
+// Shortest text that reads back as the same double (for seconds and rates):
+// "1000", "0.5", never "1e+03".
+std::string number(double value) {
+  char buffer[64];
+  const auto result =
+      std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed);
+  return std::string(buffer, result.ptr);
+}
+
+const char* dist_name(LatencyDist dist) {
+  switch (dist) {
+    case LatencyDist::kConstant:
+      return "constant";
+    case LatencyDist::kUniform:
+      return "uniform";
+    case LatencyDist::kExponential:
+      return "exponential";
+  }
+  return "?";
+}
+
+std::string join(const std::vector<std::string>& items, const char* separator) {
+  std::string text;
+  for (size_t i = 0; i < items.size(); ++i) text += (i ? separator : "") + items[i];
+  return text;
+}
+
+}  // namespace
+
+double messages_per_op(int64_t messages, int64_t invocations) {
+  return invocations == 0 ? 0.0 : static_cast<double>(messages) / static_cast<double>(invocations);
+}
+
+std::string replay_command(const SimOptions& o) {
+  const SimOptions d;
+  std::string cmd = "eddy-sim test -w " + o.workload + " --strategy " + o.strategy +
+                    " --node-count " + std::to_string(o.node_count) + " --concurrency " +
+                    std::to_string(o.concurrency) + " --time-limit " + number(o.time_limit_s) +
+                    " --rate " + number(o.rate_per_s);
+  if (o.latency_ms != d.latency_ms || o.latency_dist != d.latency_dist) {
+    cmd += " --latency " + std::to_string(o.latency_ms) + " --latency-dist " +
+           dist_name(o.latency_dist);
+  }
+  if (o.delivery != d.delivery) cmd += " --delivery ideal";
+  if (!o.nemesis.empty()) {
+    cmd += " --nemesis " + join(o.nemesis, ",") + " --nemesis-interval " +
+           number(o.nemesis_interval_s);
+  }
+  if (o.loss_p != d.loss_p) cmd += " --loss-p " + number(o.loss_p);
+  if (o.duplicate_p != d.duplicate_p) cmd += " --duplicate-p " + number(o.duplicate_p);
+  if (o.spike_p != d.spike_p)
+    cmd += " --spike-p " + number(o.spike_p) + " --spike-ms " + std::to_string(o.spike_ms);
+  if (o.key_count != d.key_count) cmd += " --key-count " + std::to_string(o.key_count);
+  if (o.max_writes_per_key != d.max_writes_per_key) {
+    cmd += " --max-writes-per-key " + std::to_string(o.max_writes_per_key);
+  }
+  if (o.assign_p != d.assign_p) cmd += " --assign-p " + number(o.assign_p);
+  if (o.crash_interval_s != d.crash_interval_s)
+    cmd += " --crash-interval " + number(o.crash_interval_s);
+  if (o.client_timeout_ms != d.client_timeout_ms) {
+    cmd += " --client-timeout-ms " + std::to_string(o.client_timeout_ms);
+  }
+  if (o.maelstrom_assign_bug) cmd += " --maelstrom-assign-bug";
+  if (o.recovery_s != d.recovery_s) cmd += " --recovery " + number(o.recovery_s);
+  if (o.final_time_limit_s != d.final_time_limit_s)
+    cmd += " --final-time-limit " + number(o.final_time_limit_s);
+  if (o.limits.poll_msgs_per_key_max != d.limits.poll_msgs_per_key_max) {
+    cmd += " --poll-msgs-per-key-max " + std::to_string(o.limits.poll_msgs_per_key_max);
+  }
+  cmd += " --seed " + std::to_string(o.seed);
+  return cmd;
+}
+
+std::string format_run_report(const SimOptions& o, const SimResult& result,
+                              const checker::CheckResult& check) {
+  std::ostringstream out;
+  out << "eddy-sim " << o.workload << ": strategy " << o.strategy << ", " << o.node_count
+      << (o.node_count == 1 ? " node" : " nodes") << ", concurrency " << o.concurrency << ", rate "
+      << number(o.rate_per_s) << "/s, time limit " << number(o.time_limit_s) << " s, latency "
+      << o.latency_ms << " ms " << dist_name(o.latency_dist) << ", nemesis "
+      << (o.nemesis.empty() ? "none" : join(o.nemesis, ",")) << ", seed " << o.seed << "\n";
+  out << "virtual time " << fixed(static_cast<double>(result.end_us) / 1e6, 3) << " s, "
+      << result.events << " events, " << result.node_steps << " node steps\n";
+  if (!result.abort_reason.empty()) out << "run aborted: " << result.abort_reason << "\n";
+  out << "\n" << checker::format_report(check) << "\n";
+
+  const NetStats& net = result.net;
+  const int64_t ops = check.client_invocations;
+  out << "network (maelstrom net stats)\n";
+  out << "  all:     sent " << net.all.sent << ", received " << net.all.received << ", dropped "
+      << net.all.dropped << ", msgs-per-op " << fixed(messages_per_op(net.all.sent, ops), 3)
+      << "\n";
+  out << "  clients: sent " << net.clients.sent << ", received " << net.clients.received
+      << ", msgs-per-op " << fixed(messages_per_op(net.clients.sent, ops), 3) << "\n";
+  out << "  servers: sent " << net.servers.sent << ", received " << net.servers.received
+      << ", dropped " << net.servers.dropped << ", msgs-per-op "
+      << fixed(messages_per_op(net.servers.sent, ops), 3) << "\n";
+  if (net.duplicated > 0) out << "  duplicated: " << net.duplicated << "\n";
+  if (net.to_closed_client > 0)
+    out << "  replies to closed clients: " << net.to_closed_client << "\n";
+  out << "\n";
+  if (!result.abort_reason.empty()) {
+    out << "Run aborted: the verdict is unknown.\n";
+  } else if (check.validity == checker::Validity::kValid) {
+    out << "Everything looks good!\n";
+  } else {
+    out << "Analysis " << checker::to_string(check.validity) << "!\n";
+  }
+  out << "replay: " << replay_command(o) << "\n";
+  return out.str();
+}
+
+nlohmann::json run_results_json(const SimOptions& o, const SimResult& result,
+                                const checker::CheckResult& check) {
+  nlohmann::json json;
+  json["replay"] = replay_command(o);
+  json["check"] = checker::to_json(check);
+  const auto counts = [&](const TrafficCounts& c, bool per_op) {
+    nlohmann::json j{{"sent", c.sent}, {"received", c.received}, {"dropped", c.dropped}};
+    if (per_op) j["msgs_per_op"] = messages_per_op(c.sent, check.client_invocations);
+    return j;
+  };
+  json["net"] = {{"all", counts(result.net.all, true)},
+                 {"clients", counts(result.net.clients, false)},
+                 {"servers", counts(result.net.servers, true)},
+                 {"duplicated", result.net.duplicated},
+                 {"to_closed_client", result.net.to_closed_client}};
+  json["run"] = {{"virtual_time_us", result.end_us},
+                 {"events", result.events},
+                 {"node_steps", result.node_steps},
+                 {"aborted", result.abort_reason}};
+  return json;
+}
+
+std::string write_run_folder(const std::string& dir, const SimOptions& o, const SimResult& result,
+                             const checker::CheckResult& check) {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  fs::create_directories(dir, error);
+  if (error) return "cannot create " + dir + ": " + error.message();
+  const auto write = [&](const std::string& name, const std::string& text) -> std::string {
+    std::ofstream file(fs::path(dir) / name, std::ios::binary);
+    file << text;
+    return file ? "" : "cannot write " + (fs::path(dir) / name).string();
+  };
+  {
+    std::ofstream history(fs::path(dir) / "history.jsonl", std::ios::binary);
+    checker::write_history(result.history, history);
+    if (!history) return "cannot write history.jsonl in " + dir;
+  }
+  if (auto e = write("report.txt", format_run_report(o, result, check)); !e.empty()) return e;
+  if (auto e = write("results.json", run_results_json(o, result, check).dump(2) + "\n");
+      !e.empty()) {
+    return e;
+  }
+  if (o.journal) {
+    std::string lines;
+    for (const JournalEntry& entry : result.journal) {
+      lines += "{\"id\":" + std::to_string(entry.id) +
+               ",\"sent_us\":" + std::to_string(entry.sent_us) +
+               ",\"received_us\":" + std::to_string(entry.received_us) + ",\"message\":";
+      std::string message = core::encode_line(entry.message);
+      message.pop_back();
+      lines += message + "}\n";
+    }
+    if (auto e = write("journal.jsonl", lines); !e.empty()) return e;
+  }
+  if (o.node_logs) {
+    fs::create_directories(fs::path(dir) / "nodes", error);
+    for (size_t i = 0; i < result.node_logs.size(); ++i) {
+      std::string text;
+      for (const std::string& line : result.node_logs[i]) text += line + "\n";
+      if (auto e = write("nodes/n" + std::to_string(i) + ".log", text); !e.empty()) return e;
+    }
+  }
+  return "";
+}
+
+}  // namespace eddy::sim

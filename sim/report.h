@@ -1,0 +1,35 @@
+// The text and files a simulated run leaves behind. Everything here depends
+// only on the options and the run's result, never on the wall clock, so the
+// same seed and flags give the same bytes.
+#pragma once
+
+#include <string>
+
+#include "checker/kafka_checker.h"
+#include "sim/options.h"
+#include "sim/simulation.h"
+
+namespace eddy::sim {
+
+// The exact command that replays a run: every option that decides it.
+std::string replay_command(const SimOptions& options);
+
+// The run's report: what ran, the checker's verdict and statistics, the
+// network's message counts (Maelstrom's net stats), and the replay command.
+std::string format_run_report(const SimOptions& options, const SimResult& result,
+                              const checker::CheckResult& check);
+
+// Everything as one JSON document (results.json).
+nlohmann::json run_results_json(const SimOptions& options, const SimResult& result,
+                                const checker::CheckResult& check);
+
+// Writes history.jsonl, report.txt, results.json, and journal.jsonl and
+// nodes/<id>.log when the run kept them, into `dir` (created if needed).
+// Returns an error text, or empty on success.
+std::string write_run_folder(const std::string& dir, const SimOptions& options,
+                             const SimResult& result, const checker::CheckResult& check);
+
+// Maelstrom's msgs-per-op: messages over client invocations of every f.
+double messages_per_op(int64_t messages, int64_t invocations);
+
+}  // namespace eddy::sim

@@ -1,0 +1,48 @@
+// The events on the simulator's agenda. Each names its target by index, so
+// the agenda holds plain data.
+#pragma once
+
+#include <cstdint>
+#include <variant>
+
+#include "core/event.h"
+#include "core/message.h"
+#include "sim/event_queue.h"
+
+namespace eddy::sim {
+
+using EndpointId = uint32_t;
+
+// An endpoint's delivery loop is free: take the next message (kMaelstrom).
+struct DequeueEvent {
+  EndpointId endpoint;
+};
+// A message reaches its endpoint.
+struct DeliverEvent {
+  EndpointId endpoint;
+  int64_t message_id;  // the network's id, for the journal
+  core::Message message;
+};
+// A node's timer comes due. Stale if the node has since moved or fired it.
+struct NodeTimerEvent {
+  int node;
+  core::TimerId timer;
+  TimeUs due_us;
+};
+// A worker may start its next operation.
+struct WorkerEvent {
+  int worker;
+};
+// A worker's outstanding call has waited client_timeout_ms.
+struct ClientTimeoutEvent {
+  int worker;
+  uint64_t call_serial;
+};
+struct NemesisEvent {};
+struct PhaseEvent {};  // re-check whether the run moves to its next phase
+
+using SimEvent = std::variant<DequeueEvent, DeliverEvent, NodeTimerEvent, WorkerEvent,
+                              ClientTimeoutEvent, NemesisEvent, PhaseEvent>;
+using Agenda = EventQueue<SimEvent>;
+
+}  // namespace eddy::sim

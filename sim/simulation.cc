@@ -1,0 +1,165 @@
+#include "sim/simulation.h"
+
+#include <map>
+#include <utility>
+
+#include "core/kafka/strategy.h"
+#include "core/overloaded.h"
+#include "sim/kafka/workload.h"
+#include "sim/nemesis.h"
+#include "sim/node_host.h"
+#include "sim/services/service.h"
+#include "sim/world.h"
+
+namespace eddy::sim {
+namespace {
+
+struct RegisteredStrategy {
+  std::string summary;
+  ApplicationFactory factory;
+};
+
+// Strategies beyond core's (the tests' broken variants), by name.
+std::map<std::string, RegisteredStrategy>& registry() {
+  static std::map<std::string, RegisteredStrategy> strategies;
+  return strategies;
+}
+
+}  // namespace
+
+void register_strategy(std::string name, std::string summary, ApplicationFactory factory) {
+  registry()[std::move(name)] = RegisteredStrategy{std::move(summary), std::move(factory)};
+}
+
+std::vector<std::pair<std::string, std::string>> known_strategies() {
+  std::vector<std::pair<std::string, std::string>> names;
+  for (const auto& info : core::kafka::strategies()) {
+    names.emplace_back(std::string(info.name), std::string(info.summary));
+  }
+  for (const auto& [name, strategy] : registry()) names.emplace_back(name, strategy.summary);
+  return names;
+}
+
+core::Result<ApplicationFactory, std::string> application_factory(const std::string& strategy) {
+  if (const auto it = registry().find(strategy); it != registry().end()) return it->second.factory;
+  auto probe = core::kafka::make_strategy(strategy);
+  if (!probe) {
+    std::string known;
+    for (const auto& [name, summary] : known_strategies())
+      known += (known.empty() ? "" : ", ") + name;
+    return core::Err{"unknown strategy '" + strategy + "' (known: " + known + ")"};
+  }
+  return ApplicationFactory(
+      [strategy](int) { return std::move(core::kafka::make_strategy(strategy)).value(); });
+}
+
+struct Simulation::Impl {
+  explicit Impl(SimOptions opts)
+      : options(std::move(opts)), root(options.seed), world(options, root) {}
+
+  SimOptions options;
+  core::Rng root;
+  World world;
+  std::vector<std::unique_ptr<NodeHost>> nodes;
+  std::map<EndpointId, std::unique_ptr<Service>> services;
+  core::Rng service_rng = root.stream("services");
+  std::unique_ptr<Nemesis> nemesis;
+  std::unique_ptr<kafka::KafkaWorkload> workload;
+  std::vector<int> node_of_endpoint;
+
+  void build();
+  void handle(SimEvent& event);
+  void deliver(DeliverEvent& event);
+};
+
+Simulation::Simulation(SimOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
+Simulation::~Simulation() = default;
+
+void Simulation::Impl::build() {
+  ApplicationFactory factory = options.application_factory;
+  if (!factory) factory = std::move(application_factory(options.strategy)).value();
+  std::vector<std::string> names;
+  for (int i = 0; i < options.node_count; ++i) names.push_back("n" + std::to_string(i));
+  std::vector<EndpointId> node_endpoints;
+  for (int i = 0; i < options.node_count; ++i) {
+    // Each node's own seed, derived from the run's.
+    const uint64_t node_seed = root.stream("node " + names[static_cast<size_t>(i)]).next_u64();
+    nodes.push_back(std::make_unique<NodeHost>(
+        world, i, names[static_cast<size_t>(i)],
+        core::Node(core::NodeConfig{options.limits, node_seed}, factory(i))));
+    node_endpoints.push_back(nodes.back()->endpoint());
+    node_of_endpoint.resize(nodes.back()->endpoint() + 1, -1);
+    node_of_endpoint[nodes.back()->endpoint()] = i;
+  }
+  for (const std::string_view name : service_names()) {
+    const EndpointId endpoint =
+        world.network.add_endpoint(std::string(name), EndpointKind::kService);
+    services.emplace(endpoint, make_service(name));
+  }
+  nemesis = std::make_unique<Nemesis>(world, root.stream("nemesis"), node_endpoints);
+  workload =
+      std::make_unique<kafka::KafkaWorkload>(world, root.stream("workload"), names, *nemesis);
+}
+
+void Simulation::Impl::deliver(DeliverEvent& event) {
+  std::optional<core::Message> message = world.network.on_deliver(world.now_us, event);
+  if (!message) return;
+  switch (world.network.kind(event.endpoint)) {
+    case EndpointKind::kNode:
+      nodes[static_cast<size_t>(node_of_endpoint[event.endpoint])]->receive(std::move(*message));
+      return;
+    case EndpointKind::kService: {
+      Service& service = *services.at(event.endpoint);
+      std::optional<core::Body> reply = service.handle(*message, service_rng);
+      if (!reply) return;  // maelstrom service.clj: an unknown type gets no reply
+      world.network.send(world.now_us, core::Message{message->dest, message->src, std::nullopt,
+                                                     message->msg_id, std::move(*reply)});
+      return;
+    }
+    case EndpointKind::kClient:
+      workload->on_client_message(event.endpoint, std::move(*message));
+      return;
+  }
+}
+
+void Simulation::Impl::handle(SimEvent& event) {
+  std::visit(core::Overloaded{
+                 [&](DequeueEvent& e) { world.network.on_dequeue(world.now_us, e.endpoint); },
+                 [&](DeliverEvent& e) { deliver(e); },
+                 [&](NodeTimerEvent& e) { nodes[static_cast<size_t>(e.node)]->on_timer(e); },
+                 [&](WorkerEvent& e) { workload->on_worker_event(e); },
+                 [&](ClientTimeoutEvent& e) { workload->on_client_timeout(e); },
+                 [&](NemesisEvent&) { workload->on_nemesis_event(); },
+                 [&](PhaseEvent&) { workload->on_phase_event(); },
+             },
+             event);
+}
+
+SimResult Simulation::run(const ProgressFn& progress) {
+  Impl& s = *impl_;
+  s.build();
+  s.workload->start();
+  SimResult result;
+  while (!s.workload->done() && !s.world.agenda.empty()) {
+    auto [due_us, event] = s.world.agenda.pop();
+    s.world.now_us = due_us;
+    s.handle(event);
+    if (++result.events % 16384 == 0 && progress) progress(s.world.now_us, s.workload->history());
+  }
+  for (const auto& node : s.nodes) {
+    node->check_invariants();
+    result.node_steps += node->steps();
+    if (s.options.node_logs) result.node_logs.push_back(node->log_lines());
+  }
+  result.abort_reason = s.workload->abort_reason();
+  if (result.abort_reason.empty() && !s.workload->done()) {
+    result.abort_reason = "the agenda ran dry before the workload finished";
+  }
+  result.end_us = s.world.now_us;
+  result.history = s.workload->take_history();
+  result.net = s.world.network.stats();
+  result.journal = s.world.network.journal();
+  return result;
+}
+
+}  // namespace eddy::sim

@@ -1,0 +1,59 @@
+// Simulation: one deterministic run. It builds the world (network, nodes,
+// services, nemesis, workload) from SimOptions and runs the agenda until the
+// workload is done. Same options, same seed: the same history, byte for byte.
+//
+//   SimOptions options;
+//   options.seed = 42;
+//   options.node_count = 3;
+//   options.nemesis = {"partition"};
+//   SimResult result = Simulation(options).run();
+//   CheckResult verdict = checker::check_kafka(result.history);
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "checker/history.h"
+#include "sim/network.h"
+#include "sim/options.h"
+
+namespace eddy::sim {
+
+struct SimResult {
+  checker::History history;
+  NetStats net;
+  std::vector<JournalEntry> journal;                // when options.journal
+  std::vector<std::vector<std::string>> node_logs;  // when options.node_logs
+  int64_t events = 0;                               // agenda events processed
+  int64_t node_steps = 0;                           // core::Node::step calls
+  TimeUs end_us = 0;                                // virtual time at the end
+  std::string abort_reason;  // non-empty if the run could not complete (init failed)
+};
+
+// Called now and then (every few thousand events) with the virtual time and
+// the history so far; the CLI prints progress from it.
+using ProgressFn = std::function<void(TimeUs now_us, const checker::History& history)>;
+
+class Simulation {
+ public:
+  explicit Simulation(SimOptions options);
+  ~Simulation();
+  SimResult run(const ProgressFn& progress = {});
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// The application factory for a strategy name, or an error naming the known
+// ones. Names registered with register_strategy() (the broken variants of
+// the tests) are found as well.
+core::Result<ApplicationFactory, std::string> application_factory(const std::string& strategy);
+void register_strategy(std::string name, std::string summary, ApplicationFactory factory);
+// Every name application_factory() accepts, with a line of explanation.
+std::vector<std::pair<std::string, std::string>> known_strategies();
+
+}  // namespace eddy::sim

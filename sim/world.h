@@ -1,0 +1,26 @@
+// World: what the simulator's parts share: the options, the clock, the agenda
+// and the network. One thread, one world; nothing here is global.
+#pragma once
+
+#include "core/random.h"
+#include "sim/event_queue.h"
+#include "sim/network.h"
+#include "sim/options.h"
+#include "sim/sim_event.h"
+
+namespace eddy::sim {
+
+struct World {
+  World(const SimOptions& opts, const core::Rng& root)
+      : options(opts), network(opts, root.stream("network"), agenda) {}
+
+  const SimOptions& options;
+  Agenda agenda;
+  Network network;
+  TimeUs now_us = 0;
+
+  int64_t now_ms() const { return now_us / 1000; }
+  void at(TimeUs due_us, SimEvent event) { agenda.push(due_us, std::move(event)); }
+};
+
+}  // namespace eddy::sim

@@ -1,0 +1,25 @@
+// Broken kafka nodes, kept to prove that the simulator and the checker catch
+// what they must. Each misbehaves now and then (its chance drawn from the
+// node's own seeded Rng, so a seed replays it) in one specific way:
+//
+//   broken:lose-write        acknowledges a send but does not store it
+//   broken:reuse-offset      acknowledges a send with the offset of the previous one
+//   broken:skip-poll         leaves a record out of the middle of a poll reply
+//   broken:commit-backwards  stores a commit even when it is lower than the last
+//   broken:definite-error    stores a send, then answers error 11 (definite)
+//
+// eddy-sim and the tests register them with register_broken_variants(); the
+// tests assert each is caught within 20 seeds.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace eddy::broken {
+
+// Registers every variant with sim::register_strategy (idempotent).
+void register_broken_variants();
+// The variants' strategy names ("broken:lose-write", ...).
+std::vector<std::string> broken_variant_names();
+
+}  // namespace eddy::broken
