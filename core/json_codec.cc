@@ -169,6 +169,7 @@ enum class BodyKind {
   kCasOk,
   kTs,
   kTsOk,
+  kGossip,
 };
 
 // One hash lookup instead of a chain of string compares: decoding is eddy-node's
@@ -194,9 +195,41 @@ BodyKind body_kind(std::string_view type) {
       {"cas_ok", BodyKind::kCasOk},
       {"ts", BodyKind::kTs},
       {"ts_ok", BodyKind::kTsOk},
+      {"gossip", BodyKind::kGossip},
   };
   const auto it = kKinds.find(type);
   return it == kKinds.end() ? BodyKind::kUnknown : it->second;
+}
+
+// {"first": 5, "ack": 3, "items": [["e", key, offset, msg], ["w", key, next], ["c", key, offset]]}
+GossipBody decode_gossip(const json& body, const Limits& limits) {
+  GossipBody gossip{int_field(body, "first"), int_field(body, "ack"), {}};
+  const json& items = field(body, "items");
+  if (!items.is_array()) fail("field 'items' must be an array, got " + std::string(kind_of(items)));
+  gossip.items.reserve(items.size());
+  for (const json& item : items) {
+    if (!item.is_array() || item.size() < 3 || !item[0].is_string()) {
+      fail("a gossip item must be [kind, key, offset, ...]");
+    }
+    GossipItem decoded;
+    const auto& kind = item[0].get_ref<const std::string&>();
+    if (kind == "e" && item.size() == 4) {
+      decoded.kind = GossipItem::Kind::kEntry;
+      decoded.msg = Value::from_json(item[3]);
+    } else if (kind == "w" && item.size() == 3) {
+      decoded.kind = GossipItem::Kind::kWatermark;
+    } else if (kind == "c" && item.size() == 3) {
+      decoded.kind = GossipItem::Kind::kCommit;
+    } else {
+      fail("unknown gossip item kind '" + kind + "'");
+    }
+    decoded.key = key_value(item[1], limits, "a gossip item's key");
+    const auto offset = as_int64(item[2]);
+    if (!offset) fail("a gossip item's offset must be an integer");
+    decoded.offset = *offset;
+    gossip.items.push_back(std::move(decoded));
+  }
+  return gossip;
 }
 
 Body decode_body(std::string_view type, const json& body, const Limits& limits) {
@@ -302,6 +335,8 @@ Body decode_body(std::string_view type, const json& body, const Limits& limits) 
       return TsBody{};
     case BodyKind::kTsOk:
       return TsOkBody{int_field(body, "ts")};
+    case BodyKind::kGossip:
+      return decode_gossip(body, limits);
     case BodyKind::kUnknown:
       break;
   }
@@ -519,6 +554,28 @@ void append_body_fields(std::string& out, const Body& body) {
                  [&](const TsOkBody& ts_ok) {
                    out.append(",\"ts\":");
                    append_int(out, ts_ok.ts);
+                 },
+                 [&](const GossipBody& gossip) {
+                   out.append(",\"first\":");
+                   append_int(out, gossip.first_seq);
+                   out.append(",\"ack\":");
+                   append_int(out, gossip.ack);
+                   out.append(",\"items\":[");
+                   for (size_t i = 0; i < gossip.items.size(); ++i) {
+                     const GossipItem& item = gossip.items[i];
+                     if (i > 0) out.push_back(',');
+                     static constexpr const char* kKinds[] = {"[\"e\",", "[\"w\",", "[\"c\","};
+                     out.append(kKinds[static_cast<int>(item.kind)]);
+                     append_string(out, item.key);
+                     out.push_back(',');
+                     append_int(out, item.offset);
+                     if (item.kind == GossipItem::Kind::kEntry) {
+                       out.push_back(',');
+                       item.msg.append_json(out);
+                     }
+                     out.push_back(']');
+                   }
+                   out.push_back(']');
                  },
                  [&](const KvCasOkBody&) {},
                  [&](const TsBody&) {},

@@ -30,6 +30,7 @@ std::string_view body_type(const Body& body) {
           [](const KvCasOkBody&) -> std::string_view { return "cas_ok"; },
           [](const TsBody&) -> std::string_view { return "ts"; },
           [](const TsOkBody&) -> std::string_view { return "ts_ok"; },
+          [](const GossipBody&) -> std::string_view { return "gossip"; },
           [](const UnknownBody& unknown) -> std::string_view { return unknown.type; },
       },
       body);

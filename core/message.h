@@ -86,6 +86,23 @@ struct TsOkBody {
   int64_t ts = 0;
 };
 
+// --- Eddy's own node-to-node traffic ---------------------------------------
+// One batch of the gossip strategy's per-link stream (core/kafka/gossip.h):
+// items numbered first_seq, first_seq + 1, ...; `ack` is the highest
+// sequence number the sender has applied from the receiver's stream.
+struct GossipItem {
+  enum class Kind : uint8_t { kEntry, kWatermark, kCommit };
+  Kind kind = Kind::kEntry;
+  std::string key;
+  int64_t offset = 0;  // entry: its offset; watermark: the next offset; commit: the offset
+  Value msg;           // entry only
+};
+struct GossipBody {
+  int64_t first_seq = 0;
+  int64_t ack = 0;
+  std::vector<GossipItem> items;
+};
+
 // A body whose `type` the codec does not know. Kept so that the node can say
 // which type it does not support.
 struct UnknownBody {
@@ -96,7 +113,7 @@ using Body =
     std::variant<InitBody, InitOkBody, ErrorBody, SendBody, SendOkBody, PollBody, PollOkBody,
                  CommitOffsetsBody, CommitOffsetsOkBody, ListCommittedOffsetsBody,
                  ListCommittedOffsetsOkBody, KvReadBody, KvReadOkBody, KvWriteBody, KvWriteOkBody,
-                 KvCasBody, KvCasOkBody, TsBody, TsOkBody, UnknownBody>;
+                 KvCasBody, KvCasOkBody, TsBody, TsOkBody, GossipBody, UnknownBody>;
 
 // The wire name of a body's type ("send_ok", ...).
 std::string_view body_type(const Body& body);

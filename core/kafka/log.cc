@@ -18,15 +18,40 @@ const KafkaLog::KeyLog* KafkaLog::find(std::string_view key) const {
   return it == logs_.end() ? nullptr : &it->second;
 }
 
-void KafkaLog::store(KeyLog& log, int64_t offset, const Value& msg) {
-  if (msg.is_integer()) {
-    log.slots.push_back(Slot{offset, static_cast<uint64_t>(msg.integer()), kIntegerSlot});
-    return;
-  }
+KafkaLog::Slot KafkaLog::make_slot(KeyLog& log, int64_t offset, const Value& msg) {
+  if (msg.is_integer()) return Slot{offset, static_cast<uint64_t>(msg.integer()), kIntegerSlot};
   const std::string_view text = msg.json_text();
   EDDY_INVARIANT(text.size() < kIntegerSlot, "a message's JSON text exceeds 4 GiB");
-  log.slots.push_back(Slot{offset, log.arena.size(), static_cast<uint32_t>(text.size())});
+  const Slot slot{offset, log.arena.size(), static_cast<uint32_t>(text.size())};
   log.arena.append(text);
+  return slot;
+}
+
+void KafkaLog::store(KeyLog& log, int64_t offset, const Value& msg) {
+  log.slots.push_back(make_slot(log, offset, msg));
+}
+
+bool KafkaLog::insert(std::string_view key, int64_t offset, Value msg) {
+  KeyLog& log = log_for(key);
+  if (log.slots.empty() || log.slots.back().offset < offset) {
+    store(log, offset, msg);
+    return true;
+  }
+  const auto at = std::lower_bound(log.slots.begin(), log.slots.end(), offset,
+                                   [](const Slot& s, int64_t o) { return s.offset < o; });
+  if (at != log.slots.end() && at->offset == offset) return false;
+  const auto index = at - log.slots.begin();
+  const Slot slot = make_slot(log, offset, msg);
+  log.slots.insert(log.slots.begin() + index, slot);
+  return true;
+}
+
+bool KafkaLog::contains(std::string_view key, int64_t offset) const {
+  const KeyLog* log = find(key);
+  if (log == nullptr) return false;
+  const auto at = std::lower_bound(log->slots.begin(), log->slots.end(), offset,
+                                   [](const Slot& s, int64_t o) { return s.offset < o; });
+  return at != log->slots.end() && at->offset == offset;
 }
 
 int64_t KafkaLog::append(std::string_view key, Value msg) {

@@ -25,6 +25,11 @@ class KafkaLog {
   // Appends at a given offset, which must exceed every stored offset of `key`.
   // Returns false (and stores nothing) otherwise.
   bool append_at(std::string_view key, int64_t offset, Value msg);
+  // Stores `msg` at `offset` wherever it falls among the stored offsets (for
+  // records allocated by other nodes, which arrive out of order). Returns
+  // false (and stores nothing) if the offset is already taken.
+  bool insert(std::string_view key, int64_t offset, Value msg);
+  bool contains(std::string_view key, int64_t offset) const;
 
   // Appends to `out` the contiguous stored records of `key` from the first
   // offset >= `from`, at most `count_max` of them (none for unknown keys).
@@ -64,6 +69,7 @@ class KafkaLog {
     std::optional<int64_t> committed;
   };
   static void store(KeyLog& log, int64_t offset, const Value& msg);
+  static Slot make_slot(KeyLog& log, int64_t offset, const Value& msg);
   KeyLog& log_for(std::string_view key);
   const KeyLog* find(std::string_view key) const;
 

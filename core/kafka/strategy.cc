@@ -1,11 +1,15 @@
 #include "core/kafka/strategy.h"
 
+#include "core/kafka/gossip.h"
 #include "core/kafka/single_node.h"
 
 namespace eddy::core::kafka {
 
 const std::vector<StrategyInfo>& strategies() {
   static const std::vector<StrategyInfo> kStrategies{
+      {"gossip",
+       "every node serves every request from its own offset class; batched gossip with "
+       "watermarks keeps polls gap-free (challenge 5c)"},
       {"single", "one node owns every log (challenge 5a); refuses multi-node clusters"},
   };
   return kStrategies;
@@ -13,6 +17,7 @@ const std::vector<StrategyInfo>& strategies() {
 
 Result<std::unique_ptr<Application>, std::string> make_strategy(std::string_view name) {
   if (name == "single") return std::unique_ptr<Application>(std::make_unique<SingleNodeKafka>());
+  if (name == "gossip") return std::unique_ptr<Application>(std::make_unique<GossipKafka>());
   std::string known;
   for (const StrategyInfo& info : strategies()) {
     known += (known.empty() ? "" : ", ") + std::string(info.name);

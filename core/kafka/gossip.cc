@@ -1,0 +1,253 @@
+#include "core/kafka/gossip.h"
+
+#include <algorithm>
+#include <utility>
+
+#include "core/invariant.h"
+#include "core/overloaded.h"
+
+namespace eddy::core::kafka {
+namespace {
+
+constexpr uint64_t kFlushTimer = 1;
+
+}  // namespace
+
+void GossipKafka::on_init(Context& ctx) {
+  const auto& ids = ctx.node_ids();
+  node_count_ = static_cast<int>(ids.size());
+  for (int i = 0; i < node_count_; ++i) {
+    const std::string& id = ids[static_cast<size_t>(i)];
+    if (id == ctx.node_id()) {
+      self_ = i;
+      continue;
+    }
+    link_of_.emplace(id, links_.size());
+    Link link;
+    link.peer = id;
+    link.index = i;
+    links_.push_back(std::move(link));
+  }
+  if (!links_.empty()) ctx.set_timer(kFlushTimer, ctx.now_ms() + config_.interval_ms);
+}
+
+int64_t GossipKafka::first_in_class_above(int64_t offset) const {
+  // The smallest o > offset with o mod N == self.
+  const int64_t n = node_count_;
+  const int64_t base = offset + 1;
+  const int64_t remainder = ((base % n) + n) % n;
+  return base + ((self_ - remainder + n) % n);
+}
+
+GossipKafka::KeyState& GossipKafka::key_state(std::string_view key) {
+  auto it = keys_.find(key);
+  if (it == keys_.end()) {
+    it = keys_.emplace(std::string(key), KeyState{}).first;
+    it->second.next = self_;  // the first offset of this node's class
+  }
+  return it->second;
+}
+
+void GossipKafka::see_offset(std::string_view key, int64_t offset) {
+  KeyState& state = key_state(key);
+  if (state.next > offset) return;
+  state.next = first_in_class_above(offset);
+  broadcast(GossipItem{GossipItem::Kind::kWatermark, std::string(key), state.next, Value()});
+}
+
+void GossipKafka::broadcast(GossipItem item) {
+  for (Link& link : links_) {
+    // A watermark or commit not yet sent can be raised in place: the peer
+    // only ever needs the latest, and nothing after it in the outbox yet.
+    const int64_t last_seq = link.outbox_first + static_cast<int64_t>(link.outbox.size()) - 1;
+    if (item.kind != GossipItem::Kind::kEntry && !link.outbox.empty() &&
+        last_seq > link.sent_upto) {
+      GossipItem& last = link.outbox.back();
+      if (last.kind == item.kind && last.key == item.key) {
+        last.offset = std::max(last.offset, item.offset);
+        continue;
+      }
+    }
+    link.outbox.push_back(item);
+  }
+}
+
+int64_t GossipKafka::safe_end(std::string_view key) const {
+  const auto it = keys_.find(key);
+  int64_t end = it == keys_.end() ? self_ : it->second.next;
+  for (const Link& link : links_) {
+    const auto w = link.watermarks.find(key);
+    // A peer that never spoke of the key may still allocate its class's first offset.
+    end = std::min(end, w == link.watermarks.end() ? static_cast<int64_t>(link.index) : w->second);
+  }
+  return end;
+}
+
+bool GossipKafka::on_request(Context& ctx, Message& request) {
+  if (auto* gossip = std::get_if<GossipBody>(&request.body)) {
+    on_gossip(ctx, request.src, *gossip);
+    return true;
+  }
+  return serve(ctx, request);
+}
+
+bool GossipKafka::serve(Context& ctx, Message& request) {
+  return std::visit(
+      Overloaded{
+          [&](SendBody& send) {
+            KeyState& state = key_state(send.key);
+            const int64_t offset = state.next;
+            state.next = first_in_class_above(offset);
+            EDDY_INVARIANT(
+                log_.insert(send.key, offset, send.msg),
+                "offset " + std::to_string(offset) + " of '" + send.key + "' taken twice");
+            broadcast(GossipItem{GossipItem::Kind::kEntry, send.key, offset, std::move(send.msg)});
+            broadcast(GossipItem{GossipItem::Kind::kWatermark, send.key, state.next, Value()});
+            ctx.reply(request, SendOkBody{offset});
+            return true;
+          },
+          [&](PollBody& poll) {
+            PollOkBody poll_ok;
+            const auto count_max = static_cast<size_t>(ctx.limits().poll_msgs_per_key_max);
+            for (const auto& [key, from] : poll.offsets) {
+              const int64_t end = safe_end(key);
+              if (from >= end) continue;
+              std::vector<Record> records;
+              log_.read(key, from, count_max, records);
+              // Only the run below the safe end: above it a peer may still fill a gap.
+              while (!records.empty() && records.back().offset >= end) records.pop_back();
+              if (!records.empty()) poll_ok.msgs.emplace_back(key, std::move(records));
+            }
+            ctx.reply(request, std::move(poll_ok));
+            return true;
+          },
+          [&](CommitOffsetsBody& commit) {
+            for (const auto& [key, offset] : commit.offsets) {
+              KeyState& state = key_state(key);
+              if (state.committed && *state.committed >= offset) continue;
+              state.committed = offset;
+              broadcast(GossipItem{GossipItem::Kind::kCommit, key, offset, Value()});
+            }
+            ctx.reply(request, CommitOffsetsOkBody{});
+            return true;
+          },
+          [&](ListCommittedOffsetsBody& list) {
+            std::map<std::string_view, int64_t> found;
+            for (const std::string& key : list.keys) {
+              const auto it = keys_.find(key);
+              if (it != keys_.end() && it->second.committed)
+                found.emplace(key, *it->second.committed);
+            }
+            ListCommittedOffsetsOkBody list_ok;
+            for (const auto& [key, offset] : found) list_ok.offsets.emplace_back(key, offset);
+            ctx.reply(request, std::move(list_ok));
+            return true;
+          },
+          [](auto&) { return false; },
+      },
+      request.body);
+}
+
+void GossipKafka::on_gossip(Context& ctx, const std::string& src, GossipBody& gossip) {
+  const auto found = link_of_.find(src);
+  if (found == link_of_.end()) {
+    ctx.log(LogLevel::kWarn, "gossip from " + src + ", which is not a peer");
+    return;
+  }
+  Link& link = links_[found->second];
+  // Acknowledged items need not be kept.
+  if (gossip.ack > link.acked) {
+    link.acked = std::min(gossip.ack, link.sent_upto);
+    link.unacked_since_ms = ctx.now_ms();
+    while (!link.outbox.empty() && link.outbox_first <= link.acked) {
+      link.outbox.pop_front();
+      ++link.outbox_first;
+    }
+  }
+  // Items apply only in sequence order: a batch that starts past the next
+  // expected number (an earlier one was lost or overtaken) is dropped, and
+  // the peer resends from what we acknowledge.
+  if (gossip.first_seq > link.applied + 1) return;
+  for (size_t i = 0; i < gossip.items.size(); ++i) {
+    const int64_t seq = gossip.first_seq + static_cast<int64_t>(i);
+    if (seq <= link.applied) continue;
+    apply(link, gossip.items[i]);
+    link.applied = seq;
+  }
+}
+
+void GossipKafka::apply(Link& link, GossipItem& item) {
+  switch (item.kind) {
+    case GossipItem::Kind::kEntry:
+      log_.insert(item.key, item.offset, std::move(item.msg));
+      see_offset(item.key, item.offset);
+      return;
+    case GossipItem::Kind::kWatermark: {
+      auto [it, fresh] = link.watermarks.try_emplace(item.key, item.offset);
+      if (!fresh) it->second = std::max(it->second, item.offset);
+      return;
+    }
+    case GossipItem::Kind::kCommit: {
+      KeyState& state = key_state(item.key);
+      if (!state.committed || *state.committed < item.offset) state.committed = item.offset;
+      return;
+    }
+  }
+}
+
+void GossipKafka::on_timer(Context& ctx, uint64_t arg) {
+  if (arg != kFlushTimer) return;
+  flush(ctx);
+  ctx.set_timer(kFlushTimer, ctx.now_ms() + config_.interval_ms);
+}
+
+void GossipKafka::flush(Context& ctx) {
+  const int64_t now = ctx.now_ms();
+  for (Link& link : links_) {
+    const int64_t last_seq = link.outbox_first + static_cast<int64_t>(link.outbox.size()) - 1;
+    if (link.acked < link.sent_upto && now - link.unacked_since_ms >= config_.retransmit_ms) {
+      send_batch(ctx, link, link.acked + 1);  // something went missing: resend
+    } else if (last_seq > link.sent_upto) {
+      send_batch(ctx, link, link.sent_upto + 1);
+    } else if (link.applied > link.applied_acked) {
+      send_batch(ctx, link, last_seq + 1);  // nothing new: an acknowledgement alone
+    }
+  }
+}
+
+void GossipKafka::send_batch(Context& ctx, Link& link, int64_t from_seq) {
+  GossipBody batch;
+  batch.first_seq = from_seq;
+  batch.ack = link.applied;
+  const int64_t last_seq = link.outbox_first + static_cast<int64_t>(link.outbox.size()) - 1;
+  for (int64_t seq = from_seq;
+       seq <= last_seq && static_cast<int64_t>(batch.items.size()) < config_.batch_items_max;
+       ++seq) {
+    batch.items.push_back(link.outbox[static_cast<size_t>(seq - link.outbox_first)]);
+  }
+  // The wait for an acknowledgement starts when a batch goes out with nothing
+  // else outstanding, or again when one is resent.
+  if (link.acked == link.sent_upto || from_seq <= link.acked + 1) link.unacked_since_ms = ctx.now_ms();
+  link.sent_upto =
+      std::max(link.sent_upto, from_seq + static_cast<int64_t>(batch.items.size()) - 1);
+  link.applied_acked = link.applied;
+  ctx.send(link.peer, std::move(batch));
+}
+
+void GossipKafka::check_invariants() const {
+  log_.check_invariants();
+  for (const auto& [key, state] : keys_) {
+    EDDY_INVARIANT(((state.next % node_count_) + node_count_) % node_count_ == self_,
+                   "next offset of '" + key + "' is outside this node's class");
+    EDDY_INVARIANT(!log_.contains(key, state.next),
+                   "next offset of '" + key + "' is already stored");
+  }
+  for (const Link& link : links_) {
+    EDDY_INVARIANT(link.acked <= link.sent_upto, "a peer acknowledged items never sent");
+    EDDY_INVARIANT(link.outbox_first == link.acked + 1 || link.outbox.empty() ||
+                       link.outbox_first > link.acked,
+                   "acknowledged items are still in the outbox");
+  }
+}
+
+}  // namespace eddy::core::kafka

@@ -1,0 +1,140 @@
+// GossipKafka, driven through core::Node with hand-delivered gossip.
+#include <gtest/gtest.h>
+
+#include <memory>
+
+#include "core/kafka/gossip.h"
+#include "core/node.h"
+
+namespace eddy::core::kafka {
+namespace {
+
+class GossipNode {
+ public:
+  GossipNode(const std::string& id, std::vector<std::string> ids) : id_(id) {
+    auto app = std::make_unique<GossipKafka>();
+    app_ = app.get();
+    node_ = std::make_unique<Node>(NodeConfig{Limits{}, 1}, std::move(app));
+    step(Message{"c0", id, 1, std::nullopt, InitBody{id, std::move(ids)}});
+  }
+
+  std::vector<Effect> step(Message message, int64_t now_ms = 0) {
+    auto effects = node_->step(now_ms, Received{std::move(message)});
+    node_->check_invariants();
+    return effects;
+  }
+  std::vector<Effect> tick(int64_t now_ms) {
+    auto effects = node_->step(now_ms, TimerFired{TimerId{TimerKind::kApplication, 1}});
+    node_->check_invariants();
+    return effects;
+  }
+
+  Body request(Body body) {
+    const auto effects = step(Message{"c1", id_, next_id_++, std::nullopt, std::move(body)});
+    for (const Effect& effect : effects) {
+      if (const auto* send = std::get_if<SendEffect>(&effect)) return send->message.body;
+    }
+    ADD_FAILURE() << "no reply";
+    return ErrorBody{};
+  }
+  int64_t send(const std::string& key, int64_t msg) {
+    return std::get<SendOkBody>(request(SendBody{key, Value(msg)})).offset;
+  }
+  std::vector<std::pair<int64_t, int64_t>> poll(const std::string& key, int64_t from) {
+    const auto ok = std::get<PollOkBody>(request(PollBody{{{key, from}}}));
+    std::vector<std::pair<int64_t, int64_t>> records;
+    for (const auto& [k, recs] : ok.msgs) {
+      for (const Record& r : recs) records.emplace_back(r.offset, r.msg.integer());
+    }
+    return records;
+  }
+
+  const GossipKafka& app() const { return *app_; }
+
+ private:
+  std::string id_;
+  GossipKafka* app_ = nullptr;
+  std::unique_ptr<Node> node_;
+  int64_t next_id_ = 2;
+};
+
+std::vector<Message> gossip_sent(const std::vector<Effect>& effects) {
+  std::vector<Message> out;
+  for (const Effect& effect : effects) {
+    if (const auto* send = std::get_if<SendEffect>(&effect)) {
+      if (std::holds_alternative<GossipBody>(send->message.body)) out.push_back(send->message);
+    }
+  }
+  return out;
+}
+
+TEST(GossipKafka, SingleNodeServesEverythingWithoutMessages) {
+  GossipNode n0("n0", {"n0"});
+  EXPECT_EQ(n0.send("k", 10), 0);
+  EXPECT_EQ(n0.send("k", 11), 1);
+  EXPECT_EQ(n0.poll("k", 0), (std::vector<std::pair<int64_t, int64_t>>{{0, 10}, {1, 11}}));
+  EXPECT_TRUE(gossip_sent(n0.tick(100)).empty());
+}
+
+TEST(GossipKafka, OffsetsComeFromTheNodesOwnClass) {
+  GossipNode n1("n1", {"n0", "n1", "n2"});
+  EXPECT_EQ(n1.send("k", 1), 1);
+  EXPECT_EQ(n1.send("k", 2), 4);
+  EXPECT_EQ(n1.send("other", 3), 1);
+}
+
+TEST(GossipKafka, PollsStopBelowAPeerWatermarkUntilItSpeaks) {
+  GossipNode n0("n0", {"n0", "n1"});
+  GossipNode n1("n1", {"n0", "n1"});
+  EXPECT_EQ(n0.send("k", 1), 0);
+  EXPECT_EQ(n0.send("k", 2), 2);
+  // n1 may still allocate offset 1: n0 must not return 2 yet.
+  EXPECT_EQ(n0.poll("k", 0), (std::vector<std::pair<int64_t, int64_t>>{{0, 1}}));
+  // n0's batch reaches n1, whose next offset for k jumps past 2, and n1 says so.
+  for (const Message& m : gossip_sent(n0.tick(40))) n1.step(m);
+  EXPECT_EQ(n1.app().safe_end("k"), 3);
+  for (const Message& m : gossip_sent(n1.tick(40))) n0.step(m);
+  EXPECT_EQ(n0.poll("k", 0), (std::vector<std::pair<int64_t, int64_t>>{{0, 1}, {2, 2}}));
+  EXPECT_EQ(n1.poll("k", 0), (std::vector<std::pair<int64_t, int64_t>>{{0, 1}, {2, 2}}));
+  EXPECT_EQ(n1.send("k", 3), 3);
+}
+
+TEST(GossipKafka, ABatchAfterAGapIsDroppedAndResentFromTheAck) {
+  GossipNode n0("n0", {"n0", "n1"});
+  GossipNode n1("n1", {"n0", "n1"});
+  n0.send("k", 1);
+  const auto lost = gossip_sent(n0.tick(40));  // never delivered
+  ASSERT_EQ(lost.size(), 1u);
+  n0.send("k", 2);
+  const auto second = gossip_sent(n0.tick(80));
+  ASSERT_EQ(second.size(), 1u);
+  n1.step(second[0]);  // starts past what n1 expects: dropped
+  EXPECT_EQ(n1.app().log().record_count(), 0u);
+  // After the retransmission timeout n0 resends from the last acknowledged item.
+  const auto resent = gossip_sent(n0.tick(40 + 160));
+  ASSERT_EQ(resent.size(), 1u);
+  EXPECT_EQ(std::get<GossipBody>(resent[0].body).first_seq, 1);
+  n1.step(resent[0]);
+  EXPECT_EQ(n1.app().log().record_count(), 2u);
+  // A duplicate of an applied batch changes nothing.
+  n1.step(resent[0]);
+  EXPECT_EQ(n1.app().log().record_count(), 2u);
+}
+
+TEST(GossipKafka, CommitsMergeByMaximumAcrossNodes) {
+  GossipNode n0("n0", {"n0", "n1"});
+  GossipNode n1("n1", {"n0", "n1"});
+  n0.request(CommitOffsetsBody{{{"k", 5}}});
+  n0.request(CommitOffsetsBody{{{"k", 3}}});  // lower: ignored
+  n1.request(CommitOffsetsBody{{{"k", 4}}});
+  for (const Message& m : gossip_sent(n0.tick(40))) n1.step(m);
+  for (const Message& m : gossip_sent(n1.tick(40))) n0.step(m);
+  for (GossipNode* node : {&n0, &n1}) {
+    const auto list =
+        std::get<ListCommittedOffsetsOkBody>(node->request(ListCommittedOffsetsBody{{"k", "x"}}));
+    EXPECT_EQ(list.offsets, (KeyOffsets{{"k", 5}}));
+  }
+}
+
+}  // namespace
+}  // namespace eddy::core::kafka
