@@ -16,6 +16,7 @@
 
 #include "checker/history_io.h"
 #include "checker/kafka_checker.h"
+#include "sim/fuzz.h"
 #include "sim/report.h"
 #include "sim/simulation.h"
 #include "tests/broken/broken_variants.h"
@@ -229,6 +230,56 @@ int run_test(TestArgs& args) {
   return exit_code_for(check.validity);
 }
 
+struct FuzzArgs {
+  std::string strategy = "gossip";
+  int64_t runs = 100;
+  uint64_t seed = 1;
+  bool keep_going = true;
+};
+
+// Runs `runs` random scenarios (sim/fuzz.h), seeds seed, seed+1, ...; prints
+// progress and every failing scenario's replay command. Exit 1 if any failed.
+int run_fuzz(const FuzzArgs& args) {
+  if (auto factory = sim::application_factory(args.strategy); !factory) {
+    std::cerr << "eddy-sim: " << factory.error() << "\n";
+    return kExitUnknown;
+  }
+  const auto start = std::chrono::steady_clock::now();
+  int64_t failures = 0;
+  int64_t ops = 0;
+  double last_progress = 0;
+  for (int64_t i = 0; i < args.runs; ++i) {
+    const sim::SimOptions options =
+        sim::random_scenario(args.strategy, args.seed + static_cast<uint64_t>(i));
+    const sim::SimResult result = sim::Simulation(options).run();
+    const checker::CheckResult check = checker::check_kafka(result.history);
+    ops += check.client_invocations;
+    if (const std::string why = sim::judge(options, check, result.abort_reason); !why.empty()) {
+      ++failures;
+      std::printf("%sFAIL seed %llu: %s\n  replay: %s\n", last_progress > 0 ? "\n" : "",
+                  static_cast<unsigned long long>(options.seed), why.c_str(),
+                  sim::replay_command(options).c_str());
+      std::fflush(stdout);
+      last_progress = 0;
+      if (!args.keep_going) break;
+    }
+    const double wall = wall_seconds_since(start);
+    if (wall - last_progress >= 1.0 || i + 1 == args.runs) {
+      last_progress = wall;
+      std::fprintf(stderr, "\r[eddy-sim fuzz] %s: %lld/%lld runs, %lld failed, %lld ops, %.0f s",
+                   args.strategy.c_str(), static_cast<long long>(i + 1),
+                   static_cast<long long>(args.runs), static_cast<long long>(failures),
+                   static_cast<long long>(ops), wall);
+    }
+  }
+  std::fprintf(stderr, "\n");
+  std::printf("fuzz %s: %lld runs from seed %llu, %lld failed, %lld client ops, %.1f s\n",
+              args.strategy.c_str(), static_cast<long long>(args.runs),
+              static_cast<unsigned long long>(args.seed), static_cast<long long>(failures),
+              static_cast<long long>(ops), wall_seconds_since(start));
+  return failures == 0 ? kExitValid : kExitInvalid;
+}
+
 int run_check(const std::string& path) {
   namespace fs = std::filesystem;
   fs::path history_path = path;
@@ -267,6 +318,15 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::IsMember({"kafka"}));
   check->add_option("run", check_path, "run folder or history file")->required();
+  FuzzArgs fuzz_args;
+  CLI::App* fuzz = app.add_subcommand("fuzz", "run random scenarios and report every failing seed");
+  fuzz->add_option("--strategy", fuzz_args.strategy, "strategy under test")->capture_default_str();
+  fuzz->add_option("--runs", fuzz_args.runs, "scenarios to run")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{1}, int64_t{100'000'000}));
+  fuzz->add_option("--seed", fuzz_args.seed, "seed of the first scenario (then seed+1, ...)")
+      ->capture_default_str();
+  fuzz->add_flag("!--stop-at-first", fuzz_args.keep_going, "stop at the first failing scenario");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -274,5 +334,6 @@ int main(int argc, char** argv) {
     return code == 0 ? 0 : kExitUnknown;
   }
   if (*test) return run_test(test_args);
+  if (*fuzz) return run_fuzz(fuzz_args);
   return run_check(check_path);
 }

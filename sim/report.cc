@@ -144,7 +144,8 @@ nlohmann::json run_results_json(const SimOptions& o, const SimResult& result,
                  {"clients", counts(result.net.clients, false)},
                  {"servers", counts(result.net.servers, true)},
                  {"duplicated", result.net.duplicated},
-                 {"to_closed_client", result.net.to_closed_client}};
+                 {"to_closed_client", result.net.to_closed_client},
+                 {"service_requests", result.service_requests}};
   json["run"] = {{"virtual_time_us", result.end_us},
                  {"events", result.events},
                  {"node_steps", result.node_steps},

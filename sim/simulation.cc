@@ -151,6 +151,9 @@ SimResult Simulation::run(const ProgressFn& progress) {
     result.node_steps += node->steps();
     if (s.options.node_logs) result.node_logs.push_back(node->log_lines());
   }
+  for (const auto& [endpoint, service] : s.services) {
+    result.service_requests[std::string(service->name())] = service->requests();
+  }
   result.abort_reason = s.workload->abort_reason();
   if (result.abort_reason.empty() && !s.workload->done()) {
     result.abort_reason = "the agenda ran dry before the workload finished";

@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -27,6 +28,7 @@ struct SimResult {
   NetStats net;
   std::vector<JournalEntry> journal;                // when options.journal
   std::vector<std::vector<std::string>> node_logs;  // when options.node_logs
+  std::map<std::string, int64_t> service_requests;  // by service name, every request handled
   int64_t events = 0;                               // agenda events processed
   int64_t node_steps = 0;                           // core::Node::step calls
   TimeUs end_us = 0;                                // virtual time at the end

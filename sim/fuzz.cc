@@ -1,0 +1,53 @@
+#include "sim/fuzz.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/random.h"
+
+namespace eddy::sim {
+
+SimOptions random_scenario(const std::string& strategy, uint64_t seed) {
+  core::Rng rng = core::Rng(seed).stream("scenario");
+  SimOptions o;
+  o.seed = seed;
+  o.strategy = strategy;
+  o.node_count = strategy == "single" ? 1 : static_cast<int>(rng.between(1, 5));
+  o.concurrency = o.node_count * static_cast<int>(rng.between(1, 3));
+  o.rate_per_s = std::round(100.0 * std::pow(100.0, rng.unit()));  // 100 .. 10000
+  o.time_limit_s = static_cast<double>(rng.between(1, 3));
+  o.latency_ms = rng.chance(0.25) ? 0 : rng.between(1, 100);
+  o.latency_dist = static_cast<LatencyDist>(rng.below(3));
+  o.delivery = rng.chance(0.7) ? DeliveryModel::kMaelstrom : DeliveryModel::kIdeal;
+  for (const char* fault : {"partition", "one-way", "pause"}) {
+    if (rng.chance(0.3)) o.nemesis.emplace_back(fault);
+  }
+  o.nemesis_interval_s = static_cast<double>(rng.between(1, 4));
+  if (rng.chance(0.25)) o.loss_p = static_cast<double>(rng.between(1, 20)) / 100;
+  if (rng.chance(0.25)) o.duplicate_p = static_cast<double>(rng.between(1, 20)) / 100;
+  if (rng.chance(0.2)) {
+    o.spike_p = static_cast<double>(rng.between(1, 5)) / 100;
+    o.spike_ms = rng.between(100, 2000);
+  }
+  if (rng.chance(0.2)) o.limits.poll_msgs_per_key_max = static_cast<int32_t>(rng.between(1, 8));
+  if (rng.chance(0.2)) o.maelstrom_assign_bug = true;
+  return o;
+}
+
+std::string judge(const SimOptions& options, const checker::CheckResult& check,
+                  const std::string& abort_reason) {
+  if (!abort_reason.empty()) return "run aborted: " + abort_reason;
+  if (check.validity == checker::Validity::kUnknown)
+    return "unknown verdict: " + check.unknown_reason;
+  if (!check.bad_anomaly_types.empty()) {
+    std::string text = "anomalies:";
+    for (const std::string& type : check.bad_anomaly_types) text += " " + type;
+    return text;
+  }
+  const bool paused =
+      std::find(options.nemesis.begin(), options.nemesis.end(), "pause") != options.nemesis.end();
+  if (!paused && !check.stats_problems.empty()) return "not live: " + check.stats_problems.front();
+  return "";
+}
+
+}  // namespace eddy::sim
