@@ -10,7 +10,9 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <sstream>
 #include <string>
+#include <vector>
 
 #include <CLI/CLI.hpp>
 
@@ -280,6 +282,91 @@ int run_fuzz(const FuzzArgs& args) {
   return failures == 0 ? kExitValid : kExitInvalid;
 }
 
+struct CompareArgs {
+  std::string strategies = "gossip,linkv,leader";
+  std::string node_counts = "2,5";
+  int64_t latency_ms = 10;
+  double rate = 1000;
+  double time_limit_s = 20;
+  uint64_t seed = 1;
+  std::string delivery = "maelstrom";
+};
+
+std::vector<std::string> split(const std::string& text) {
+  std::vector<std::string> parts;
+  std::stringstream stream(text);
+  for (std::string part; std::getline(stream, part, ',');) {
+    if (!part.empty()) parts.push_back(part);
+  }
+  return parts;
+}
+
+// One markdown table comparing strategies at --latency L, with and without
+// partitions: what the README shows.
+int run_compare(const CompareArgs& args) {
+  std::printf(
+      "| strategy | nodes | nemesis | verdict | send avail. | poll avail. | send p50/p99 ms | "
+      "poll p50/p99 ms | msgs/op all | msgs/op servers | lin-kv req/op |\n");
+  std::printf("|---|---|---|---|---|---|---|---|---|---|---|\n");
+  bool all_valid = true;
+  for (const std::string& strategy : split(args.strategies)) {
+    if (auto factory = sim::application_factory(strategy); !factory) {
+      std::cerr << "eddy-sim: " << factory.error() << "\n";
+      return kExitUnknown;
+    }
+    for (const std::string& nodes : split(args.node_counts)) {
+      for (const bool partitions : {false, true}) {
+        sim::SimOptions o;
+        o.strategy = strategy;
+        o.node_count = std::stoi(nodes);
+        o.concurrency = 2 * o.node_count;
+        o.latency_ms = args.latency_ms;
+        o.rate_per_s = args.rate;
+        o.time_limit_s = args.time_limit_s;
+        o.seed = args.seed;
+        o.delivery =
+            args.delivery == "ideal" ? sim::DeliveryModel::kIdeal : sim::DeliveryModel::kMaelstrom;
+        if (partitions) o.nemesis = {"partition"};
+        const sim::SimResult result = sim::Simulation(o).run();
+        const checker::CheckResult check = checker::check_kafka(result.history);
+        all_valid = all_valid && check.validity == checker::Validity::kValid;
+        const auto avail = [&](const char* f) {
+          const auto it = check.by_f.find(f);
+          if (it == check.by_f.end() || it->second.invoke == 0) return std::string("-");
+          char text[32];
+          std::snprintf(text, sizeof text, "%.2f%%", 100.0 * it->second.ok / it->second.invoke);
+          return std::string(text);
+        };
+        const auto latency = [&](const char* f) {
+          const auto it = check.by_f.find(f);
+          if (it == check.by_f.end()) return std::string("-");
+          char text[48];
+          std::snprintf(text, sizeof text, "%.1f / %.1f", it->second.latency_ok.p50_ms,
+                        it->second.latency_ok.p99_ms);
+          return std::string(text);
+        };
+        const int64_t ops = check.client_invocations;
+        const auto lin_kv = result.service_requests.find("lin-kv");
+        std::printf("| %s | %d | %s | %s | %s | %s | %s | %s | %.3f | %.3f | %.3f |\n",
+                    strategy.c_str(), o.node_count, partitions ? "partition" : "none",
+                    std::string(checker::to_string(check.validity)).c_str(), avail("send").c_str(),
+                    avail("poll").c_str(), latency("send").c_str(), latency("poll").c_str(),
+                    sim::messages_per_op(result.net.all.sent, ops),
+                    sim::messages_per_op(result.net.servers.sent, ops),
+                    sim::messages_per_op(
+                        lin_kv == result.service_requests.end() ? 0 : lin_kv->second, ops));
+        std::fflush(stdout);
+      }
+    }
+  }
+  std::printf(
+      "\n(eddy-sim compare: --latency %lld --rate %g --time-limit %g --concurrency 2n --seed %llu "
+      "--delivery %s)\n",
+      static_cast<long long>(args.latency_ms), args.rate, args.time_limit_s,
+      static_cast<unsigned long long>(args.seed), args.delivery.c_str());
+  return all_valid ? kExitValid : kExitInvalid;
+}
+
 int run_check(const std::string& path) {
   namespace fs = std::filesystem;
   fs::path history_path = path;
@@ -327,6 +414,19 @@ int main(int argc, char** argv) {
   fuzz->add_option("--seed", fuzz_args.seed, "seed of the first scenario (then seed+1, ...)")
       ->capture_default_str();
   fuzz->add_flag("!--stop-at-first", fuzz_args.keep_going, "stop at the first failing scenario");
+  CompareArgs compare_args;
+  CLI::App* compare = app.add_subcommand("compare", "compare strategies in one markdown table");
+  compare->add_option("--strategies", compare_args.strategies, "comma-separated")
+      ->capture_default_str();
+  compare->add_option("--node-counts", compare_args.node_counts, "comma-separated")
+      ->capture_default_str();
+  compare->add_option("--latency", compare_args.latency_ms, "ms")->capture_default_str();
+  compare->add_option("--rate", compare_args.rate, "ops/s")->capture_default_str();
+  compare->add_option("--time-limit", compare_args.time_limit_s, "s")->capture_default_str();
+  compare->add_option("--seed", compare_args.seed, "seed of every run")->capture_default_str();
+  compare->add_option("--delivery", compare_args.delivery, "maelstrom or ideal")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"maelstrom", "ideal"}));
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {
@@ -335,5 +435,6 @@ int main(int argc, char** argv) {
   }
   if (*test) return run_test(test_args);
   if (*fuzz) return run_fuzz(fuzz_args);
+  if (*compare) return run_compare(compare_args);
   return run_check(check_path);
 }

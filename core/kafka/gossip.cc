@@ -28,6 +28,10 @@ void GossipKafka::on_init(Context& ctx) {
     link.index = i;
     links_.push_back(std::move(link));
   }
+  if (config_.flaw == GossipConfig::Flaw::kOverlappingClasses) {
+    self_ = 0;  // every node allocates as if it were alone: offsets collide
+    node_count_ = 1;
+  }
   if (!links_.empty()) ctx.set_timer(kFlushTimer, ctx.now_ms() + config_.interval_ms);
 }
 
@@ -75,6 +79,7 @@ void GossipKafka::broadcast(GossipItem item) {
 int64_t GossipKafka::safe_end(std::string_view key) const {
   const auto it = keys_.find(key);
   int64_t end = it == keys_.end() ? self_ : it->second.next;
+  if (config_.flaw == GossipConfig::Flaw::kPollPastHoles) return end;
   for (const Link& link : links_) {
     const auto w = link.watermarks.find(key);
     // A peer that never spoke of the key may still allocate its class's first offset.
@@ -227,7 +232,8 @@ void GossipKafka::send_batch(Context& ctx, Link& link, int64_t from_seq) {
   }
   // The wait for an acknowledgement starts when a batch goes out with nothing
   // else outstanding, or again when one is resent.
-  if (link.acked == link.sent_upto || from_seq <= link.acked + 1) link.unacked_since_ms = ctx.now_ms();
+  if (link.acked == link.sent_upto || from_seq <= link.acked + 1)
+    link.unacked_since_ms = ctx.now_ms();
   link.sent_upto =
       std::max(link.sent_upto, from_seq + static_cast<int64_t>(batch.items.size()) - 1);
   link.applied_acked = link.applied;

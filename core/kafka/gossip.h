@@ -40,6 +40,15 @@ struct GossipConfig {
   int64_t interval_ms = 40;        // how often each link may send a batch
   int64_t retransmit_ms = 160;     // resend unacknowledged items after this long
   int64_t batch_items_max = 1024;  // items per batch
+
+  // Deliberate bugs, for the test suite's broken variants (tests/broken/)
+  // only, which must show that the simulator catches exactly these mistakes.
+  enum class Flaw : uint8_t {
+    kNone,
+    kPollPastHoles,       // polls ignore peers' watermarks
+    kOverlappingClasses,  // every node allocates from class 0
+  };
+  Flaw flaw = Flaw::kNone;
 };
 
 class GossipKafka final : public Application {

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "core/application.h"
+#include "core/kafka/gossip.h"
 #include "core/kafka/log.h"
 #include "core/overloaded.h"
 #include "sim/simulation.h"
@@ -117,6 +118,22 @@ constexpr Variant kVariants[] = {
      Flaw::kDefiniteError},
 };
 
+// Multi-node strategies with one deliberate bug each (their own Flaw knobs).
+struct GossipVariant {
+  const char* name;
+  const char* summary;
+  kafka::GossipConfig::Flaw flaw;
+};
+
+constexpr GossipVariant kGossipVariants[] = {
+    {"broken:gossip-poll-past-hole",
+     "BROKEN on purpose: gossip whose polls ignore peers' watermarks (serve past unfilled holes)",
+     kafka::GossipConfig::Flaw::kPollPastHoles},
+    {"broken:gossip-overlapping-classes",
+     "BROKEN on purpose: gossip where every node allocates from the same offset class",
+     kafka::GossipConfig::Flaw::kOverlappingClasses},
+};
+
 }  // namespace
 
 void register_broken_variants() {
@@ -125,11 +142,18 @@ void register_broken_variants() {
     sim::register_strategy(variant.name, variant.summary,
                            [flaw](int) { return std::make_unique<BrokenKafka>(flaw); });
   }
+  for (const GossipVariant& variant : kGossipVariants) {
+    kafka::GossipConfig config;
+    config.flaw = variant.flaw;
+    sim::register_strategy(variant.name, variant.summary,
+                           [config](int) { return std::make_unique<kafka::GossipKafka>(config); });
+  }
 }
 
 std::vector<std::string> broken_variant_names() {
   std::vector<std::string> names;
   for (const Variant& variant : kVariants) names.emplace_back(variant.name);
+  for (const GossipVariant& variant : kGossipVariants) names.emplace_back(variant.name);
   return names;
 }
 
