@@ -17,6 +17,9 @@ struct Limits {
   // Messages returned per key by one poll. Clients poll again from the next
   // offset, so this trades reply size for round trips.
   int32_t poll_msgs_per_key_max = 64;
+  // Messages returned by one poll in all, so that a reply (which the leader
+  // strategy relays between nodes) stays far below line_bytes_max.
+  int32_t poll_msgs_total_max = 8192;
   // Keys named by one poll, commit_offsets or list_committed_offsets.
   // Maelstrom's final polls name every key of the run (about 6,000 at
   // --rate 10000 for 20 s), so the bound is well above that.

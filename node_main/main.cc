@@ -46,6 +46,10 @@ int main(int argc, char** argv) {
                  "messages returned per key by one poll")
       ->capture_default_str()
       ->check(CLI::Range(1, 1 << 20));
+  app.add_option("--poll-msgs-total-max", limits.poll_msgs_total_max,
+                 "messages returned by one poll in all")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1 << 24));
   app.add_option("--request-keys-max", limits.request_keys_max,
                  "keys one poll/commit_offsets/list_committed_offsets may name")
       ->capture_default_str()

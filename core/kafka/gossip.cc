@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "core/invariant.h"
+#include "core/kafka/poll_reply.h"
 #include "core/overloaded.h"
 
 namespace eddy::core::kafka {
@@ -112,18 +113,8 @@ bool GossipKafka::serve(Context& ctx, Message& request) {
             return true;
           },
           [&](PollBody& poll) {
-            PollOkBody poll_ok;
-            const auto count_max = static_cast<size_t>(ctx.limits().poll_msgs_per_key_max);
-            for (const auto& [key, from] : poll.offsets) {
-              const int64_t end = safe_end(key);
-              if (from >= end) continue;
-              std::vector<Record> records;
-              log_.read(key, from, count_max, records);
-              // Only the run below the safe end: above it a peer may still fill a gap.
-              while (!records.empty() && records.back().offset >= end) records.pop_back();
-              if (!records.empty()) poll_ok.msgs.emplace_back(key, std::move(records));
-            }
-            ctx.reply(request, std::move(poll_ok));
+            ctx.reply(request, poll_reply(log_, poll.offsets, ctx.limits(),
+                                          [this](std::string_view key) { return safe_end(key); }));
             return true;
           },
           [&](CommitOffsetsBody& commit) {

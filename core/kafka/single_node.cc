@@ -4,6 +4,7 @@
 #include <string_view>
 #include <utility>
 
+#include "core/kafka/poll_reply.h"
 #include "core/overloaded.h"
 
 namespace eddy::core::kafka {
@@ -28,43 +29,32 @@ bool SingleNodeKafka::on_request(Context& ctx, Message& request) {
                                  "strategy 'single' cannot serve a multi-node cluster"});
     return true;
   }
-  std::visit(Overloaded{
-                 [&](SendBody& send) {
-                   ctx.reply(request, SendOkBody{log_.append(send.key, std::move(send.msg))});
-                 },
-                 [&](PollBody& poll) {
-                   PollOkBody poll_ok;
-                   const auto count_max = static_cast<size_t>(ctx.limits().poll_msgs_per_key_max);
-                   for (const auto& [key, from] : poll.offsets) {
-                     std::vector<Record> records;
-                     // Keys with nothing are omitted, as Maelstrom allows.
-                     if (log_.read(key, from, count_max, records) > 0) {
-                       poll_ok.msgs.emplace_back(key, std::move(records));
-                     }
-                   }
-                   ctx.reply(request, std::move(poll_ok));
-                 },
-                 [&](CommitOffsetsBody& commit) {
-                   for (const auto& [key, offset] : commit.offsets) log_.commit(key, offset);
-                   ctx.reply(request, CommitOffsetsOkBody{});
-                 },
-                 [&](ListCommittedOffsetsBody& list) {
-                   // A map, because KeyOffsets is sorted and unique: a request may
-                   // list keys in any order, or twice.
-                   std::map<std::string_view, int64_t> offsets;
-                   for (const std::string& key : list.keys) {
-                     // Keys never committed are omitted: answering -1 or 0 would move a
-                     // fresh consumer to a wrong position.
-                     if (const auto offset = log_.committed(key)) offsets.emplace(key, *offset);
-                   }
-                   ListCommittedOffsetsOkBody list_ok;
-                   for (const auto& [key, offset] : offsets)
-                     list_ok.offsets.emplace_back(key, offset);
-                   ctx.reply(request, std::move(list_ok));
-                 },
-                 [](auto&) {},
-             },
-             request.body);
+  std::visit(
+      Overloaded{
+          [&](SendBody& send) {
+            ctx.reply(request, SendOkBody{log_.append(send.key, std::move(send.msg))});
+          },
+          [&](PollBody& poll) { ctx.reply(request, poll_reply(log_, poll.offsets, ctx.limits())); },
+          [&](CommitOffsetsBody& commit) {
+            for (const auto& [key, offset] : commit.offsets) log_.commit(key, offset);
+            ctx.reply(request, CommitOffsetsOkBody{});
+          },
+          [&](ListCommittedOffsetsBody& list) {
+            // A map, because KeyOffsets is sorted and unique: a request may
+            // list keys in any order, or twice.
+            std::map<std::string_view, int64_t> offsets;
+            for (const std::string& key : list.keys) {
+              // Keys never committed are omitted: answering -1 or 0 would move a
+              // fresh consumer to a wrong position.
+              if (const auto offset = log_.committed(key)) offsets.emplace(key, *offset);
+            }
+            ListCommittedOffsetsOkBody list_ok;
+            for (const auto& [key, offset] : offsets) list_ok.offsets.emplace_back(key, offset);
+            ctx.reply(request, std::move(list_ok));
+          },
+          [](auto&) {},
+      },
+      request.body);
   return true;
 }
 

@@ -154,9 +154,14 @@ void KafkaWorkload::schedule_dispatch(TimeUs due_us) {
 void KafkaWorkload::dispatch() {
   if (phase_ != Phase::kMain) return;
   while (emitting_) {
-    const auto free = std::find_if(workers_.begin(), workers_.end(),
-                                   [](const Worker& w) { return w.step == Step::kIdle; });
-    if (free == workers_.end()) return;  // the next completion dispatches again
+    // jepsen generator/context.clj: the search for a free thread starts after
+    // the last one given an op, so ops rotate evenly through the threads.
+    Worker* free = nullptr;
+    for (size_t i = 0; i < workers_.size() && free == nullptr; ++i) {
+      Worker& candidate = workers_[(next_worker_ + i) % workers_.size()];
+      if (candidate.step == Step::kIdle) free = &candidate;
+    }
+    if (free == nullptr) return;  // the next completion dispatches again
     // gen/any: whichever of the op and crash generators is due first.
     const bool crash_first = next_crash_due_us_ <= next_op_due_us_;
     const TimeUs due = crash_first ? next_crash_due_us_ : next_op_due_us_;
@@ -183,6 +188,7 @@ void KafkaWorkload::dispatch() {
           world_.now_us +
           static_cast<TimeUs>(rng_.below(static_cast<uint64_t>(std::max(1.0, span_us))));
     }
+    next_worker_ = (static_cast<size_t>(free->index) + 1) % workers_.size();
     start_op(*free, op);
   }
   maybe_end_main();

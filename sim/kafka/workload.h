@@ -120,6 +120,7 @@ class KafkaWorkload {
   TimeUs next_op_due_us_ = 0;
   TimeUs next_crash_due_us_ = 0;
   TimeUs dispatch_scheduled_us_ = -1;
+  size_t next_worker_ = 0;  // where the search for a free worker starts
   bool emitting_ = true;
 
   // final phase

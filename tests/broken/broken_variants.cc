@@ -5,6 +5,7 @@
 
 #include "core/application.h"
 #include "core/kafka/gossip.h"
+#include "core/kafka/leader.h"
 #include "core/kafka/log.h"
 #include "core/overloaded.h"
 #include "sim/simulation.h"
@@ -134,6 +135,10 @@ constexpr GossipVariant kGossipVariants[] = {
      kafka::GossipConfig::Flaw::kOverlappingClasses},
 };
 
+constexpr const char* kLeaderVariant = "broken:leader-definite-timeout";
+constexpr const char* kLeaderSummary =
+    "BROKEN on purpose: leader whose followers answer a timed-out forward with error 11";
+
 }  // namespace
 
 void register_broken_variants() {
@@ -148,12 +153,18 @@ void register_broken_variants() {
     sim::register_strategy(variant.name, variant.summary,
                            [config](int) { return std::make_unique<kafka::GossipKafka>(config); });
   }
+  sim::register_strategy(kLeaderVariant, kLeaderSummary, [](int) {
+    kafka::LeaderKafka::Options options;
+    options.flaw_definite_error_on_forward_timeout = true;
+    return std::make_unique<kafka::LeaderKafka>(options);
+  });
 }
 
 std::vector<std::string> broken_variant_names() {
   std::vector<std::string> names;
   for (const Variant& variant : kVariants) names.emplace_back(variant.name);
   for (const GossipVariant& variant : kGossipVariants) names.emplace_back(variant.name);
+  names.emplace_back(kLeaderVariant);
   return names;
 }
 

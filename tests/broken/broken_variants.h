@@ -8,6 +8,12 @@
 //   broken:commit-backwards  stores a commit even when it is lower than the last
 //   broken:definite-error    stores a send, then answers error 11 (definite)
 //
+// and multi-node strategies with one bug each (caught within 50 seeds):
+//
+//   broken:gossip-poll-past-hole       polls ignore peers' watermarks
+//   broken:gossip-overlapping-classes  every node allocates from class 0
+//   broken:leader-definite-timeout     a forward that timed out gets error 11
+//
 // eddy-sim and the tests register them with register_broken_variants(); the
 // tests assert each is caught within 20 seeds.
 #pragma once
