@@ -2,10 +2,10 @@
 # Simulator speed: virtual seconds per wall second for seed 001's command
 # (--concurrency 2n --time-limit 20, final phase and checker included) at
 # 1, 2 and 5 nodes and rates 1000 and 10000. Each cell is the best of RUNS.
-#   bench/sim_speed.sh [STRATEGY=single] [RUNS=3]
+#   bench/sim_speed.sh [STRATEGY=gossip] [RUNS=3]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-strategy=${1:-single}
+strategy=${1:-gossip}
 runs=${2:-3}
 bash scripts/build.sh release >/dev/null
 sim=build/release/sim/eddy-sim

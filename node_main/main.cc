@@ -22,7 +22,7 @@ int main(int argc, char** argv) {
       "      --node-count 1 --concurrency 2n --time-limit 20 --rate 1000"};
   app.get_formatter()->column_width(44);
 
-  std::string strategy = "single";
+  std::string strategy = "gossip";  // the efficient default (docs/strategy-gossip.md)
   std::string strategy_help = "replication strategy:";
   for (const auto& info : core::kafka::strategies()) {
     strategy_help += "\n  " + std::string(info.name) + ": " + std::string(info.summary);

@@ -31,7 +31,7 @@ using ApplicationFactory = std::function<std::unique_ptr<core::Application>(int 
 struct SimOptions {
   uint64_t seed = 0;
   std::string workload = "kafka";
-  std::string strategy = "single";
+  std::string strategy = "gossip";
   int node_count = 1;
   int concurrency = 2;  // clients; "2n" is resolved by the CLI
   double time_limit_s = 20;

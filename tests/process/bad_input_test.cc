@@ -265,7 +265,7 @@ TEST(BeforeInit, RequestsGetTemporarilyUnavailableAndChangeNothing) {
 }
 
 TEST(BeforeInit, MultiNodeClusterIsRefusedBySingleStrategy) {
-  KafkaSession node;
+  KafkaSession node({"--strategy", "single"});
   node.init({"n0", "n1"});
   const int64_t id = node.send_request(json{{"type", "send"}, {"key", "k1"}, {"msg", 1}});
   node.expect_error(id, kTemporarilyUnavailable);

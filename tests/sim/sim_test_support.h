@@ -11,10 +11,12 @@
 
 namespace eddy::sim::testing {
 
-// Seed 001's command: --node-count 1 --concurrency 2n --time-limit 20 --rate 1000.
+// Seed 001's command: --node-count 1 --concurrency 2n --time-limit 20 --rate 1000,
+// with the single-node strategy of challenge 5a.
 inline SimOptions seed001_options(uint64_t seed) {
   SimOptions options;
   options.seed = seed;
+  options.strategy = "single";
   options.node_count = 1;
   options.concurrency = 2;
   options.time_limit_s = 20;
