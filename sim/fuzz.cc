@@ -34,20 +34,23 @@ SimOptions random_scenario(const std::string& strategy, uint64_t seed) {
   return o;
 }
 
-std::string judge(const SimOptions& options, const checker::CheckResult& check,
-                  const std::string& abort_reason) {
-  if (!abort_reason.empty()) return "run aborted: " + abort_reason;
-  if (check.validity == checker::Validity::kUnknown)
-    return "unknown verdict: " + check.unknown_reason;
-  if (!check.bad_anomaly_types.empty()) {
-    std::string text = "anomalies:";
-    for (const std::string& type : check.bad_anomaly_types) text += " " + type;
-    return text;
+Judgement judge(const SimOptions& options, const checker::CheckResult& check,
+                const std::string& abort_reason) {
+  Judgement judgement;
+  if (!abort_reason.empty()) {
+    judgement.safety = "run aborted: " + abort_reason;
+  } else if (check.validity == checker::Validity::kUnknown) {
+    judgement.safety = "unknown verdict: " + check.unknown_reason;
+  } else if (!check.bad_anomaly_types.empty()) {
+    judgement.safety = "anomalies:";
+    for (const std::string& type : check.bad_anomaly_types) judgement.safety += " " + type;
   }
   const bool paused =
       std::find(options.nemesis.begin(), options.nemesis.end(), "pause") != options.nemesis.end();
-  if (!paused && !check.stats_problems.empty()) return "not live: " + check.stats_problems.front();
-  return "";
+  if (!paused && !check.stats_problems.empty()) {
+    judgement.liveness = "not live: " + check.stats_problems.front();
+  }
+  return judgement;
 }
 
 }  // namespace eddy::sim

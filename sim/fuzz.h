@@ -17,11 +17,18 @@ namespace eddy::sim {
 // each of Maelstrom's and Eddy's faults with some probability.
 SimOptions random_scenario(const std::string& strategy, uint64_t seed);
 
-// Why a run fails, or empty if it passes. Safety always counts (an anomaly
-// that makes the run invalid, an undecidable history, an aborted run);
-// liveness (Maelstrom's stats rule: every f needs an ok) only when no node
-// was paused, since a node paused for most of a short run may serve nothing.
-std::string judge(const SimOptions& options, const checker::CheckResult& check,
-                  const std::string& abort_reason);
+// What a run got wrong, in two kinds. Empty strings mean none.
+struct Judgement {
+  // Safety: an anomaly that makes the run invalid, an undecidable history,
+  // an aborted run. A fuzz campaign fails on any.
+  std::string safety;
+  // Liveness: Maelstrom's stats rule (every f needs an ok). The campaign's
+  // scenarios are short (1..3 s) and their faults severe, so a strategy that
+  // needs a round trip (an election, a forward) may rightly serve nothing in
+  // one; these are reported, not failed. Nodes paused by the nemesis excuse it.
+  std::string liveness;
+};
+Judgement judge(const SimOptions& options, const checker::CheckResult& check,
+                const std::string& abort_reason);
 
 }  // namespace eddy::sim

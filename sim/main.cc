@@ -240,7 +240,8 @@ struct FuzzArgs {
 };
 
 // Runs `runs` random scenarios (sim/fuzz.h), seeds seed, seed+1, ...; prints
-// progress and every failing scenario's replay command. Exit 1 if any failed.
+// progress and the replay command of every scenario that broke safety (a
+// failure: exit 1) or served nothing of some kind (reported as not live).
 int run_fuzz(const FuzzArgs& args) {
   if (auto factory = sim::application_factory(args.strategy); !factory) {
     std::cerr << "eddy-sim: " << factory.error() << "\n";
@@ -248,6 +249,7 @@ int run_fuzz(const FuzzArgs& args) {
   }
   const auto start = std::chrono::steady_clock::now();
   int64_t failures = 0;
+  int64_t slow = 0;
   int64_t ops = 0;
   double last_progress = 0;
   for (int64_t i = 0; i < args.runs; ++i) {
@@ -256,29 +258,36 @@ int run_fuzz(const FuzzArgs& args) {
     const sim::SimResult result = sim::Simulation(options).run();
     const checker::CheckResult check = checker::check_kafka(result.history);
     ops += check.client_invocations;
-    if (const std::string why = sim::judge(options, check, result.abort_reason); !why.empty()) {
-      ++failures;
-      std::printf("%sFAIL seed %llu: %s\n  replay: %s\n", last_progress > 0 ? "\n" : "",
-                  static_cast<unsigned long long>(options.seed), why.c_str(),
+    const sim::Judgement judgement = sim::judge(options, check, result.abort_reason);
+    if (!judgement.safety.empty() || !judgement.liveness.empty()) {
+      const bool unsafe = !judgement.safety.empty();
+      ++(unsafe ? failures : slow);
+      std::printf("%s%s seed %llu: %s\n  replay: %s\n", last_progress > 0 ? "\n" : "",
+                  unsafe ? "FAIL" : "not live", static_cast<unsigned long long>(options.seed),
+                  (unsafe ? judgement.safety : judgement.liveness).c_str(),
                   sim::replay_command(options).c_str());
       std::fflush(stdout);
       last_progress = 0;
-      if (!args.keep_going) break;
+      if (unsafe && !args.keep_going) break;
     }
     const double wall = wall_seconds_since(start);
     if (wall - last_progress >= 1.0 || i + 1 == args.runs) {
       last_progress = wall;
-      std::fprintf(stderr, "\r[eddy-sim fuzz] %s: %lld/%lld runs, %lld failed, %lld ops, %.0f s",
-                   args.strategy.c_str(), static_cast<long long>(i + 1),
-                   static_cast<long long>(args.runs), static_cast<long long>(failures),
-                   static_cast<long long>(ops), wall);
+      std::fprintf(
+          stderr,
+          "\r[eddy-sim fuzz] %s: %lld/%lld runs, %lld failed, %lld not live, %lld ops, %.0f s",
+          args.strategy.c_str(), static_cast<long long>(i + 1), static_cast<long long>(args.runs),
+          static_cast<long long>(failures), static_cast<long long>(slow),
+          static_cast<long long>(ops), wall);
     }
   }
   std::fprintf(stderr, "\n");
-  std::printf("fuzz %s: %lld runs from seed %llu, %lld failed, %lld client ops, %.1f s\n",
-              args.strategy.c_str(), static_cast<long long>(args.runs),
-              static_cast<unsigned long long>(args.seed), static_cast<long long>(failures),
-              static_cast<long long>(ops), wall_seconds_since(start));
+  std::printf(
+      "fuzz %s: %lld runs from seed %llu, %lld failed (safety), %lld not live, %lld client ops, "
+      "%.1f s\n",
+      args.strategy.c_str(), static_cast<long long>(args.runs),
+      static_cast<unsigned long long>(args.seed), static_cast<long long>(failures),
+      static_cast<long long>(slow), static_cast<long long>(ops), wall_seconds_since(start));
   return failures == 0 ? kExitValid : kExitInvalid;
 }
 
