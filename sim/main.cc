@@ -299,6 +299,7 @@ struct CompareArgs {
   double time_limit_s = 20;
   uint64_t seed = 1;
   std::string delivery = "maelstrom";
+  double nemesis_interval_s = 10;
 };
 
 std::vector<std::string> split(const std::string& text) {
@@ -336,6 +337,7 @@ int run_compare(const CompareArgs& args) {
         o.delivery =
             args.delivery == "ideal" ? sim::DeliveryModel::kIdeal : sim::DeliveryModel::kMaelstrom;
         if (partitions) o.nemesis = {"partition"};
+        o.nemesis_interval_s = args.nemesis_interval_s;
         const sim::SimResult result = sim::Simulation(o).run();
         const checker::CheckResult check = checker::check_kafka(result.history);
         all_valid = all_valid && check.validity == checker::Validity::kValid;
@@ -370,9 +372,9 @@ int run_compare(const CompareArgs& args) {
   }
   std::printf(
       "\n(eddy-sim compare: --latency %lld --rate %g --time-limit %g --concurrency 2n --seed %llu "
-      "--delivery %s)\n",
+      "--delivery %s --nemesis-interval %g)\n",
       static_cast<long long>(args.latency_ms), args.rate, args.time_limit_s,
-      static_cast<unsigned long long>(args.seed), args.delivery.c_str());
+      static_cast<unsigned long long>(args.seed), args.delivery.c_str(), args.nemesis_interval_s);
   return all_valid ? kExitValid : kExitInvalid;
 }
 
@@ -433,6 +435,11 @@ int main(int argc, char** argv) {
   compare->add_option("--rate", compare_args.rate, "ops/s")->capture_default_str();
   compare->add_option("--time-limit", compare_args.time_limit_s, "s")->capture_default_str();
   compare->add_option("--seed", compare_args.seed, "seed of every run")->capture_default_str();
+  compare
+      ->add_option("--nemesis-interval", compare_args.nemesis_interval_s,
+                   "s, for the partition rows")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   compare->add_option("--delivery", compare_args.delivery, "maelstrom or ideal")
       ->capture_default_str()
       ->check(CLI::IsMember({"maelstrom", "ideal"}));
