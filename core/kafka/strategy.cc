@@ -2,6 +2,7 @@
 
 #include "core/kafka/gossip.h"
 #include "core/kafka/leader.h"
+#include "core/kafka/linkv.h"
 #include "core/kafka/single_node.h"
 
 namespace eddy::core::kafka {
@@ -14,6 +15,9 @@ const std::vector<StrategyInfo>& strategies() {
       {"leader",
        "a leader elected by cas on lin-kv's cluster_leader key serves everything; the others "
        "forward to it (seed 004)"},
+      {"linkv",
+       "every log lives in Maelstrom's lin-kv, appended by cas on cached chunks; any node "
+       "serves any request (challenge 5b)"},
       {"single", "one node owns every log (challenge 5a); refuses multi-node clusters"},
   };
   return kStrategies;
@@ -23,6 +27,7 @@ Result<std::unique_ptr<Application>, std::string> make_strategy(std::string_view
   if (name == "single") return std::unique_ptr<Application>(std::make_unique<SingleNodeKafka>());
   if (name == "gossip") return std::unique_ptr<Application>(std::make_unique<GossipKafka>());
   if (name == "leader") return std::unique_ptr<Application>(std::make_unique<LeaderKafka>());
+  if (name == "linkv") return std::unique_ptr<Application>(std::make_unique<LinKvKafka>());
   std::string known;
   for (const StrategyInfo& info : strategies()) {
     known += (known.empty() ? "" : ", ") + std::string(info.name);

@@ -219,6 +219,15 @@ class NodeProcess {
   const std::string& unread_stdout() const { return stdout_buf_; }
   pid_t pid() const { return pid_; }
 
+  // For a caller that waits on several children with one poll() of its own
+  // (tests/process/router.h): the read ends of the child's stdout and stderr
+  // (-1 once closed), and one round of I/O that waits at most `timeout` (at
+  // once when one of them is ready). read_line(Ms(0)) then returns a line
+  // already read, without waiting.
+  int stdout_fd() const { return stdout_; }
+  int stderr_fd() const { return stderr_; }
+  bool pump_once(Ms timeout) { return pump(bound(timeout)); }
+
  private:
   Clock::time_point bound(Ms timeout) const { return std::min(Clock::now() + timeout, deadline_); }
 
