@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "core/invariant.h"
+#include "core/kafka/local_service.h"
 #include "core/kafka/poll_reply.h"
 #include "core/overloaded.h"
 
@@ -128,15 +129,10 @@ bool GossipKafka::serve(Context& ctx, Message& request) {
             return true;
           },
           [&](ListCommittedOffsetsBody& list) {
-            std::map<std::string_view, int64_t> found;
-            for (const std::string& key : list.keys) {
-              const auto it = keys_.find(key);
-              if (it != keys_.end() && it->second.committed)
-                found.emplace(key, *it->second.committed);
-            }
-            ListCommittedOffsetsOkBody list_ok;
-            for (const auto& [key, offset] : found) list_ok.offsets.emplace_back(key, offset);
-            ctx.reply(request, std::move(list_ok));
+            ctx.reply(request, list_reply(list.keys, [this](std::string_view key) {
+                        const auto it = keys_.find(key);
+                        return it == keys_.end() ? std::nullopt : it->second.committed;
+                      }));
             return true;
           },
           [](auto&) { return false; },

@@ -10,7 +10,7 @@
 
 #include "core/error_code.h"
 #include "core/invariant.h"
-#include "core/kafka/poll_reply.h"
+#include "core/kafka/local_service.h"
 #include "core/overloaded.h"
 
 namespace eddy::core::kafka {
@@ -289,35 +289,7 @@ void LeaderKafka::forward(Context& ctx, Message& request) {
       });
 }
 
-void LeaderKafka::serve(Context& ctx, Message& request) {
-  std::visit(
-      Overloaded{
-          [&](SendBody& send) {
-            ctx.reply(request, SendOkBody{log_.append(send.key, std::move(send.msg))});
-          },
-          [&](PollBody& poll) { ctx.reply(request, poll_reply(log_, poll.offsets, ctx.limits())); },
-          [&](CommitOffsetsBody& commit) {
-            for (const auto& [key, offset] : commit.offsets) log_.commit(key, offset);
-            ctx.reply(request, CommitOffsetsOkBody{});
-          },
-          [&](ListCommittedOffsetsBody& list) {
-            // Sorted and unique, whatever order (or repeats) the request has.
-            std::map<std::string_view, int64_t> offsets;
-            for (const std::string& key : list.keys) {
-              // Keys never committed are omitted: -1 or 0 would move a
-              // fresh consumer to a wrong position.
-              if (const auto offset = log_.committed(key)) offsets.emplace(key, *offset);
-            }
-            ListCommittedOffsetsOkBody list_ok;
-            for (const auto& [key, offset] : offsets) {
-              list_ok.offsets.emplace_back(key, offset);
-            }
-            ctx.reply(request, std::move(list_ok));
-          },
-          [](auto&) {},
-      },
-      request.body);
-}
+void LeaderKafka::serve(Context& ctx, Message& request) { serve_from_log(ctx, request, log_); }
 
 // --- invariants -----------------------------------------------------------------------
 

@@ -5,6 +5,7 @@
 
 #include "core/error_code.h"
 #include "core/invariant.h"
+#include "core/kafka/local_service.h"
 #include "core/overloaded.h"
 
 namespace eddy::core::kafka {
@@ -393,20 +394,9 @@ void LinKvKafka::on_commit(Context& ctx, const Message& request) {
 }
 
 void LinKvKafka::on_list(Context& ctx, const Message& request) {
-  // A map, because KeyOffsets is sorted and unique: a request may list keys
-  // in any order, or twice.
-  std::map<std::string_view, int64_t> offsets;
-  for (const std::string& key : std::get<ListCommittedOffsetsBody>(request.body).keys) {
-    // Keys never committed are omitted: a made-up offset would move a fresh
-    // consumer to a wrong position.
-    if (const auto offset = committed(key)) offsets.emplace(key, *offset);
-  }
-  ListCommittedOffsetsOkBody list_ok;
-  for (const auto& [key, offset] : offsets) list_ok.offsets.emplace_back(key, offset);
-  ctx.reply(request, std::move(list_ok));
-  for (const std::string& key : std::get<ListCommittedOffsetsBody>(request.body).keys) {
-    look_up_commit(ctx, key);
-  }
+  const auto& keys = std::get<ListCommittedOffsetsBody>(request.body).keys;
+  ctx.reply(request, list_reply(keys, [this](std::string_view key) { return committed(key); }));
+  for (const std::string& key : keys) look_up_commit(ctx, key);
 }
 
 void LinKvKafka::look_up_commit(Context& ctx, const std::string& key) {

@@ -86,7 +86,7 @@ struct LinKvConfig {
   int32_t send_queue_max = 1024;  // per key and node; more is refused (11)
   // Refresh rate limit: gap = clamp(quiet time / divisor, min, max), where
   // quiet time is how long ago this node last saw the key's log grow.
-  int64_t refresh_gap_min_ms = 50;
+  int64_t refresh_gap_min_ms = 100;
   int64_t refresh_gap_max_ms = 500;
   int64_t refresh_quiet_divisor = 4;
   // Commits only matter to another node's list_committed_offsets, so they
