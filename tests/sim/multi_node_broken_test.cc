@@ -26,25 +26,22 @@ class MultiNodeBrokenTest : public ::testing::TestWithParam<MultiNodeCase> {
 
 TEST_P(MultiNodeBrokenTest, CaughtWithin50Seeds) {
   const MultiNodeCase& c = GetParam();
-  for (uint64_t seed = 1; seed <= 50; ++seed) {
-    SimOptions options = testing::seed001_options(seed);
-    options.strategy = c.strategy;
-    options.node_count = 2;
-    options.concurrency = 4;
-    options.nemesis = c.nemesis;
-    options.loss_p = c.loss_p;
-    const auto verdict = testing::run_and_check(options);
-    if (verdict.check.validity != checker::Validity::kInvalid) continue;
-    bool expected = false;
-    for (const std::string& anomaly : c.expected_anomalies) {
-      expected = expected || verdict.check.anomalies.contains(anomaly);
-    }
-    EXPECT_TRUE(expected) << c.strategy << " was caught for another reason:\n"
-                          << checker::format_report(verdict.check) << verdict.replay;
-    RecordProperty("caught_at_seed", std::to_string(seed));
-    return;
-  }
-  FAIL() << c.strategy << " was not caught within 50 seeds";
+  const auto caught = testing::first_invalid_seed(
+      [&](uint64_t seed) {
+        SimOptions options = testing::seed001_options(seed);
+        options.strategy = c.strategy;
+        options.node_count = 2;
+        options.concurrency = 4;
+        options.nemesis = c.nemesis;
+        options.loss_p = c.loss_p;
+        return options;
+      },
+      50);
+  ASSERT_TRUE(caught.has_value()) << c.strategy << " was not caught within 50 seeds";
+  EXPECT_TRUE(testing::found_any(caught->verdict.check, c.expected_anomalies))
+      << c.strategy << " was caught for another reason:\n"
+      << checker::format_report(caught->verdict.check) << caught->verdict.replay;
+  RecordProperty("caught_at_seed", std::to_string(caught->seed));
 }
 
 INSTANTIATE_TEST_SUITE_P(

@@ -2,7 +2,10 @@
 // verdict, and the replay command to print when a run is not what it should be.
 #pragma once
 
+#include <functional>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "checker/history_io.h"
 #include "checker/kafka_checker.h"
@@ -34,6 +37,31 @@ inline Verdict run_and_check(const SimOptions& options) {
   Verdict verdict{Simulation(options).run(), {}, replay_command(options)};
   verdict.check = checker::check_kafka(verdict.result.history);
   return verdict;
+}
+
+// The first seed in 1..max_seeds whose run the checker calls invalid, and its
+// verdict; nullopt if every run passes. How broken variants are caught.
+struct Caught {
+  uint64_t seed;
+  Verdict verdict;
+};
+inline std::optional<Caught> first_invalid_seed(
+    const std::function<SimOptions(uint64_t seed)>& options_for_seed, uint64_t max_seeds) {
+  for (uint64_t seed = 1; seed <= max_seeds; ++seed) {
+    Verdict verdict = run_and_check(options_for_seed(seed));
+    if (verdict.check.validity == checker::Validity::kInvalid)
+      return Caught{seed, std::move(verdict)};
+  }
+  return std::nullopt;
+}
+
+// True if the verdict names at least one of `anomalies`.
+inline bool found_any(const checker::CheckResult& check,
+                      const std::vector<std::string>& anomalies) {
+  for (const std::string& anomaly : anomalies) {
+    if (check.anomalies.contains(anomaly)) return true;
+  }
+  return false;
 }
 
 inline std::string history_text(const checker::History& history) {
