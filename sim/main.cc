@@ -2,7 +2,7 @@
 // Maelstrom's flags and meanings, and checks the history as Maelstrom would.
 //
 //   eddy-sim test -w kafka --node-count 1 --concurrency 2n --time-limit 20 --rate 1000
-//   eddy-sim check -w kafka runs/kafka-single-1n-seed0
+//   eddy-sim check -w kafka runs/kafka-gossip-1n-seed0
 //
 // Exit status: 0 valid, 1 anomalies found, 2 bad usage or unknown verdict.
 #include <chrono>
