@@ -2,6 +2,8 @@
 // (maelstrom doc/protocol.md, workload/kafka.clj, doc/services.md).
 #include <gtest/gtest.h>
 
+#include "tests/unit/body_of.h"
+
 #include <cstdint>
 #include <limits>
 #include <string>
@@ -30,18 +32,7 @@ Message decoded(std::string_view text, const Limits& limits = Limits{}) {
   return std::move(result).value();
 }
 
-// A copy of the body (so that it may come from a temporary Message); fails the
-// test and returns an empty body if it has another type.
-template <class B>
-B body_of(const Message& message) {
-  const B* body = std::get_if<B>(&message.body);
-  if (body == nullptr) {
-    ADD_FAILURE() << "expected body '" << body_type(Body{B{}}) << "', got '"
-                  << body_type(message.body) << "'";
-    return B{};
-  }
-  return *body;
-}
+using test_support::body_of;
 
 TEST(JsonCodecDecode, Init) {
   const Message m = decoded(

@@ -6,6 +6,8 @@
 // duplicate filter.
 #include <gtest/gtest.h>
 
+#include "tests/unit/body_of.h"
+
 #include <memory>
 #include <string>
 #include <utility>
@@ -20,16 +22,7 @@ namespace {
 
 using Role = LeaderKafka::Role;
 
-template <class B>
-B body_of(const Message& message) {
-  const B* body = std::get_if<B>(&message.body);
-  if (body == nullptr) {
-    ADD_FAILURE() << "expected body '" << body_type(Body{B{}}) << "', got '"
-                  << body_type(message.body) << "'";
-    return B{};
-  }
-  return *body;
-}
+using test_support::body_of;
 
 std::vector<Message> sends_to(const std::vector<Effect>& effects, const std::string& dest) {
   std::vector<Message> out;

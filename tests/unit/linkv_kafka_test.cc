@@ -4,6 +4,8 @@
 // case needs.
 #include <gtest/gtest.h>
 
+#include "tests/unit/body_of.h"
+
 #include <nlohmann/json.hpp>
 
 #include <memory>
@@ -23,16 +25,7 @@ namespace {
 
 using linkv::ChunkEntry;
 
-template <class B>
-B body_of(const Message& message) {
-  const B* body = std::get_if<B>(&message.body);
-  if (body == nullptr) {
-    ADD_FAILURE() << "expected body '" << body_type(Body{B{}}) << "', got '"
-                  << body_type(message.body) << "'";
-    return B{};
-  }
-  return *body;
-}
+using test_support::body_of;
 
 Value chunk_of(std::vector<ChunkEntry> entries) { return linkv::encode_chunk(entries); }
 

@@ -3,6 +3,8 @@
 // the remote error, or a timeout (code 0, indefinite).
 #include <gtest/gtest.h>
 
+#include "tests/unit/body_of.h"
+
 #include <memory>
 #include <string>
 #include <utility>
@@ -75,18 +77,7 @@ Message only_send(const std::vector<Effect>& effects) {
   return sent.front();
 }
 
-// A copy of the body (so that it may come from a temporary Message); fails the
-// test and returns an empty body if it has another type.
-template <class B>
-B body_of(const Message& message) {
-  const B* body = std::get_if<B>(&message.body);
-  if (body == nullptr) {
-    ADD_FAILURE() << "expected body '" << body_type(Body{B{}}) << "', got '"
-                  << body_type(message.body) << "'";
-    return B{};
-  }
-  return *body;
-}
+using test_support::body_of;
 
 class NodeRpcTest : public testing::Test {
  protected:

@@ -2,6 +2,8 @@
 // types (10), codec rejections (12), and application timers.
 #include <gtest/gtest.h>
 
+#include "tests/unit/body_of.h"
+
 #include <functional>
 #include <memory>
 #include <string>
@@ -84,18 +86,7 @@ Message only_send(const std::vector<Effect>& effects) {
   return sent.front();
 }
 
-// A copy of the body (so that it may come from a temporary Message); fails the
-// test and returns an empty body if it has another type.
-template <class B>
-B body_of(const Message& message) {
-  const B* body = std::get_if<B>(&message.body);
-  if (body == nullptr) {
-    ADD_FAILURE() << "expected body '" << body_type(Body{B{}}) << "', got '"
-                  << body_type(message.body) << "'";
-    return B{};
-  }
-  return *body;
-}
+using test_support::body_of;
 
 class NodeTest : public testing::Test {
  protected:

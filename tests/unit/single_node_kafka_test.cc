@@ -2,6 +2,8 @@
 // (Maelstrom workload/kafka.clj).
 #include <gtest/gtest.h>
 
+#include "tests/unit/body_of.h"
+
 #include <algorithm>
 
 #include <memory>
@@ -17,18 +19,7 @@
 namespace eddy::core::kafka {
 namespace {
 
-// A copy of the body (so that it may come from a temporary Message); fails the
-// test and returns an empty body if it has another type.
-template <class B>
-B body_of(const Message& message) {
-  const B* body = std::get_if<B>(&message.body);
-  if (body == nullptr) {
-    ADD_FAILURE() << "expected body '" << body_type(Body{B{}}) << "', got '"
-                  << body_type(message.body) << "'";
-    return B{};
-  }
-  return *body;
-}
+using test_support::body_of;
 
 using Offsets = std::vector<int64_t>;
 
