@@ -223,18 +223,6 @@ Validity verdict(const CheckResult& result) {
 
 }  // namespace
 
-std::string_view to_string(Validity validity) {
-  switch (validity) {
-    case Validity::kValid:
-      return "valid";
-    case Validity::kInvalid:
-      return "invalid";
-    case Validity::kUnknown:
-      return "unknown";
-  }
-  return "unknown";
-}
-
 bool is_allowed_anomaly(std::string_view type) {
   // allowed-error-types; poll-skip and nonmonotonic-poll would join them only
   // with sub-via :subscribe, G1c only with ww-deps: Maelstrom sets neither.

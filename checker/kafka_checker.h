@@ -26,12 +26,9 @@
 #include <nlohmann/json.hpp>
 
 #include "checker/history.h"
+#include "checker/verdict.h"
 
 namespace eddy::checker {
-
-// Jepsen's :valid? values: true, false and :unknown (a checker that threw).
-enum class Validity { kValid, kInvalid, kUnknown };
-std::string_view to_string(Validity validity);
 
 // Anomaly type names, exactly as Jepsen's `errors` map spells them.
 namespace anomaly {
@@ -66,19 +63,6 @@ struct Anomaly {
   // Jepsen's `condense-error` does (see kafka_checker.cc), ties in history
   // and key order.
   std::vector<std::string> examples;
-};
-
-// Latencies of completed ops (completion time - invocation time), nearest-rank
-// quantiles: the q-quantile of n sorted samples is sample ceil(q*n) (1-based).
-struct LatencyStats {
-  int64_t count = 0;
-  double p50_ms = 0, p95_ms = 0, p99_ms = 0, max_ms = 0;
-};
-
-struct FStats {
-  int64_t invoke = 0, ok = 0, fail = 0, info = 0;
-  LatencyStats latency_ok;   // ok completions
-  LatencyStats latency_all;  // every completion that has an invocation
 };
 
 // Jepsen's `worst-realtime-lag`: how stale a poll was, at worst.

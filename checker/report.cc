@@ -4,47 +4,20 @@
 #include <string>
 
 #include "checker/kafka_checker.h"
+#include "checker/stats_report.h"
 
 namespace eddy::checker {
 namespace {
 
+using detail::by_f_json;
+using detail::format_ops_table;
+using detail::validity_json;
 using nlohmann::json;
-
-json latency_json(const LatencyStats& latency) {
-  return json{{"count", latency.count},
-              {"p50_ms", latency.p50_ms},
-              {"p95_ms", latency.p95_ms},
-              {"p99_ms", latency.p99_ms},
-              {"max_ms", latency.max_ms}};
-}
-
-json validity_json(Validity validity) {
-  // Jepsen's :valid? is true, false or :unknown.
-  switch (validity) {
-    case Validity::kValid:
-      return true;
-    case Validity::kInvalid:
-      return false;
-    case Validity::kUnknown:
-      break;
-  }
-  return "unknown";
-}
 
 std::string format(const char* pattern, double value) {
   char buffer[64];
   std::snprintf(buffer, sizeof buffer, pattern, value);
   return buffer;
-}
-
-std::string padded(const std::string& text, size_t width) {
-  return text.size() >= width ? text : std::string(width - text.size(), ' ') + text;
-}
-
-std::string latency_text(const LatencyStats& latency) {
-  if (latency.count == 0) return "-";
-  return format("%.1f", latency.p50_ms) + " / " + format("%.1f", latency.p95_ms) + " / " +
-         format("%.1f", latency.p99_ms) + " / " + format("%.1f", latency.max_ms);
 }
 
 std::string verdict_line(const CheckResult& result) {
@@ -79,18 +52,6 @@ void append_anomalies(const CheckResult& result, std::string& out) {
   }
 }
 
-void append_ops(const CheckResult& result, std::string& out) {
-  out += "ops:\n";
-  out += "  f         invoke        ok      fail      info   ok latency ms p50 / p95 / p99 / max\n";
-  for (const auto& [f, stats] : result.by_f) {
-    std::string line = "  " + f + std::string(f.size() < 6 ? 6 - f.size() : 0, ' ');
-    for (int64_t count : {stats.invoke, stats.ok, stats.fail, stats.info}) {
-      line += padded(std::to_string(count), 10);
-    }
-    out += line + "   " + latency_text(stats.latency_ok) + "\n";
-  }
-}
-
 }  // namespace
 
 json to_json(const CheckResult& result) {
@@ -102,21 +63,12 @@ json to_json(const CheckResult& result) {
     anomalies[type] = json{{"count", anomaly.count}, {"examples", std::move(examples)}};
     types.push_back(type);
   }
-  json by_f = json::object();
-  for (const auto& [f, stats] : result.by_f) {
-    by_f[f] = json{{"invoke", stats.invoke},
-                   {"ok", stats.ok},
-                   {"fail", stats.fail},
-                   {"info", stats.info},
-                   {"latency_ok", latency_json(stats.latency_ok)},
-                   {"latency_all", latency_json(stats.latency_all)}};
-  }
   const RealtimeLag& lag = result.worst_realtime_lag;
   json out{{"valid", validity_json(result.validity)},
            {"anomaly_types", types},
            {"bad_anomaly_types", result.bad_anomaly_types},
            {"anomalies", anomalies},
-           {"stats", json{{"by_f", by_f}, {"problems", result.stats_problems}}},
+           {"stats", json{{"by_f", by_f_json(result.by_f)}, {"problems", result.stats_problems}}},
            {"availability", json{{"ok_fraction", result.availability}}},
            {"worst_realtime_lag", json{{"lag_ms", static_cast<double>(lag.lag_us) / 1000.0},
                                        {"time_us", lag.time_us},
@@ -143,7 +95,7 @@ std::string format_report(const CheckResult& result) {
          " acknowledged sends, " + std::to_string(result.polled_values) + " messages polled\n";
   append_anomalies(result, out);
   if (!result.unknown_reason.empty()) out += "unknown: " + result.unknown_reason + "\n";
-  append_ops(result, out);
+  out += format_ops_table(result.by_f);
   out += "availability: " + format("%.6f", result.availability) +
          " ok fraction of client invocations" +
          (result.availability_problem.empty() ? "" : " (" + result.availability_problem + ")") +

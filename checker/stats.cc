@@ -1,14 +1,12 @@
 #include "checker/stats.h"
 
 #include <algorithm>
-#include <array>
+#include <utility>
 
 #include "checker/history_index.h"
 
 namespace eddy::checker::detail {
 namespace {
-
-constexpr size_t kFs = 4;  // send, poll, assign, crash: the client fs
 
 // The 1-based nearest rank of a per-mille quantile among n samples, in
 // integers so that 0.95 * 20 is exactly 19: ceil(per_mille * n / 1000).
@@ -35,13 +33,6 @@ class RankSelector {
   size_t selected_ = 0;  // samples_[0, selected_) are the selected_ smallest
 };
 
-struct PerF {
-  FStats stats;
-  std::vector<int64_t> ok_us;
-  std::vector<int64_t> all_us;
-  bool seen = false;
-};
-
 }  // namespace
 
 LatencyStats latency_stats(std::vector<int64_t>& latencies_us) {
@@ -57,49 +48,72 @@ LatencyStats latency_stats(std::vector<int64_t>& latencies_us) {
   return stats;
 }
 
-StatsSummary compute_stats(const History& history, const std::vector<int32_t>& invocation_of) {
-  StatsSummary summary;
-  std::array<PerF, kFs> per_f;
-  int64_t oks = 0;
-  for (size_t i = 0; i < history.size(); ++i) {
-    const Op& op = history[i];
-    if (!is_client_op(op)) continue;
-    ++summary.entries;
-    PerF& f = per_f[static_cast<size_t>(op.f)];
-    f.seen = true;
-    if (op.type == OpType::kInvoke) {
-      ++f.stats.invoke;
-      ++summary.invocations;
-      continue;
-    }
-    (op.type == OpType::kOk     ? f.stats.ok
-     : op.type == OpType::kFail ? f.stats.fail
-                                : f.stats.info)++;
-    if (op.type == OpType::kOk) ++oks;
-    const int32_t invocation = invocation_of[i];
-    if (invocation == kNone) continue;
-    const int64_t latency_us = op.time_us - history[static_cast<size_t>(invocation)].time_us;
-    f.all_us.push_back(latency_us);
-    if (op.type == OpType::kOk) f.ok_us.push_back(latency_us);
-  }
-  for (size_t f = 0; f < kFs; ++f) {
-    PerF& entry = per_f[f];
+StatsAccumulator::StatsAccumulator(std::vector<std::string> f_names, int exempt_f)
+    : names_(std::move(f_names)), exempt_f_(exempt_f), per_f_(names_.size()) {}
+
+void StatsAccumulator::add_invocation(size_t f) {
+  PerF& entry = per_f_[f];
+  entry.seen = true;
+  ++entry.stats.invoke;
+  ++summary_.entries;
+  ++summary_.invocations;
+}
+
+void StatsAccumulator::add_completion(size_t f, OpType type, std::optional<int64_t> latency_us) {
+  PerF& entry = per_f_[f];
+  entry.seen = true;
+  ++summary_.entries;
+  (type == OpType::kOk     ? entry.stats.ok
+   : type == OpType::kFail ? entry.stats.fail
+                           : entry.stats.info)++;
+  if (type == OpType::kOk) ++oks_;
+  if (!latency_us) return;
+  entry.all_us.push_back(*latency_us);
+  if (type == OpType::kOk) entry.ok_us.push_back(*latency_us);
+}
+
+StatsSummary StatsAccumulator::finish() {
+  for (size_t f = 0; f < per_f_.size(); ++f) {
+    PerF& entry = per_f_[f];
     if (!entry.seen) continue;
     entry.stats.latency_ok = latency_stats(entry.ok_us);
     entry.stats.latency_all = latency_stats(entry.all_us);
-    const std::string name(to_string(static_cast<OpF>(f)));
     const FStats& stats = entry.stats;
     const int64_t completions = stats.ok + stats.fail + stats.info;
-    if (static_cast<OpF>(f) != OpF::kCrash && completions > 0 && stats.ok == 0) {
-      summary.problems.push_back(name + ": no ok completion (" + std::to_string(stats.info) +
-                                 " info, " + std::to_string(stats.fail) + " fail)");
+    if (static_cast<int>(f) != exempt_f_ && completions > 0 && stats.ok == 0) {
+      summary_.problems.push_back(names_[f] + ": no ok completion (" + std::to_string(stats.info) +
+                                  " info, " + std::to_string(stats.fail) + " fail)");
     }
-    summary.by_f.emplace(name, stats);
+    summary_.by_f.emplace(names_[f], stats);
   }
-  summary.availability = summary.invocations == 0
-                             ? 1.0
-                             : static_cast<double>(oks) / static_cast<double>(summary.invocations);
-  return summary;
+  summary_.availability = summary_.invocations == 0 ? 1.0
+                                                    : static_cast<double>(oks_) /
+                                                          static_cast<double>(summary_.invocations);
+  return std::move(summary_);
+}
+
+StatsSummary compute_stats(const History& history, const std::vector<int32_t>& invocation_of) {
+  std::vector<std::string> names;
+  for (const OpF f : {OpF::kSend, OpF::kPoll, OpF::kAssign, OpF::kCrash}) {
+    names.emplace_back(to_string(f));
+  }
+  StatsAccumulator stats(std::move(names), static_cast<int>(OpF::kCrash));
+  for (size_t i = 0; i < history.size(); ++i) {
+    const Op& op = history[i];
+    if (!is_client_op(op)) continue;
+    const auto f = static_cast<size_t>(op.f);
+    if (op.type == OpType::kInvoke) {
+      stats.add_invocation(f);
+      continue;
+    }
+    const int32_t invocation = invocation_of[i];
+    stats.add_completion(f, op.type,
+                         invocation == kNone
+                             ? std::nullopt
+                             : std::optional<int64_t>(
+                                   op.time_us - history[static_cast<size_t>(invocation)].time_us));
+  }
+  return stats.finish();
 }
 
 }  // namespace eddy::checker::detail

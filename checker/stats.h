@@ -1,20 +1,22 @@
 // Maelstrom's `stats` and `availability` checkers, plus latency quantiles per
-// f. Internal to the checker.
+// f, for any workload's history. Internal to the checkers.
 //
-//  - stats (jepsen checker/stats wrapped by kafka's `stats-checker`): counts
-//    completions by f; an f with completions but no ok one is a problem,
-//    except crash, which is always info.
+//  - stats (jepsen checker/stats wrapped by kafka's `stats-checker`, which
+//    Maelstrom's core.clj applies to every workload): counts completions by
+//    f; an f with completions but no ok one is a problem, except the exempt
+//    f (kafka's crash, which is always info).
 //  - availability (maelstrom/checker.clj): ok completions / invocations, over
-//    every client op of both phases; 1 when there are no invocations.
+//    every client op; 1 when there are no invocations.
 #pragma once
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "checker/history.h"
-#include "checker/kafka_checker.h"
+#include "checker/verdict.h"
 
 namespace eddy::checker::detail {
 
@@ -26,7 +28,37 @@ struct StatsSummary {
   int64_t invocations = 0;  // client invocations
 };
 
-// invocation_of: for each op, the invocation it completes (HistoryIndex).
+// Counts a history's client entries, f by f. The fs are small integers
+// (the history's own enum), named at construction.
+class StatsAccumulator {
+ public:
+  // `exempt_f`: the f the stats rule does not apply to, or -1.
+  StatsAccumulator(std::vector<std::string> f_names, int exempt_f);
+
+  void add_invocation(size_t f);
+  // `latency_us`: completion time - invocation time, when the invocation is
+  // known.
+  void add_completion(size_t f, OpType type, std::optional<int64_t> latency_us);
+
+  StatsSummary finish();
+
+ private:
+  struct PerF {
+    FStats stats;
+    std::vector<int64_t> ok_us;
+    std::vector<int64_t> all_us;
+    bool seen = false;
+  };
+
+  std::vector<std::string> names_;
+  int exempt_f_;
+  std::vector<PerF> per_f_;
+  int64_t oks_ = 0;
+  StatsSummary summary_;
+};
+
+// The kafka history's stats. invocation_of: for each op, the invocation it
+// completes (HistoryIndex).
 StatsSummary compute_stats(const History& history, const std::vector<int32_t>& invocation_of);
 
 // Nearest-rank quantiles of `latencies_us` (which it reorders).

@@ -8,24 +8,27 @@
 
 #include <CLI/CLI.hpp>
 
-#include "core/kafka/strategy.h"
 #include "core/node.h"
+#include "core/strategy.h"
 #include "node_main/stdio_driver.h"
 
 int main(int argc, char** argv) {
   using namespace eddy;
   CLI::App app{
-      "eddy-node: a Kafka-style replicated log for Maelstrom's kafka workload.\n"
+      "eddy-node: a node for Maelstrom's kafka and lin-kv workloads.\n"
       "Speaks Maelstrom's JSON-lines protocol on stdin/stdout and logs on stderr.\n"
       "Run it under Maelstrom, e.g.:\n"
       "  ./maelstrom test -w kafka --bin build/release/node_main/eddy-node \\\n"
       "      --node-count 1 --concurrency 2n --time-limit 20 --rate 1000"};
   app.get_formatter()->column_width(44);
 
-  std::string strategy = "gossip";  // the efficient default (docs/strategy-gossip.md)
+  // The efficient kafka strategy is the default (docs/strategy-gossip.md);
+  // lin-kv needs --strategy proxy (or EDDY_STRATEGY=proxy).
+  std::string strategy(core::default_strategy(core::kKafkaWorkload));
   std::string strategy_help = "replication strategy:";
-  for (const auto& info : core::kafka::strategies()) {
-    strategy_help += "\n  " + std::string(info.name) + ": " + std::string(info.summary);
+  for (const auto& info : core::strategies()) {
+    strategy_help += "\n  " + std::string(info.name) + " (" + std::string(info.workload) +
+                     "): " + std::string(info.summary);
   }
   // Maelstrom starts the binary without arguments of ours but passes its
   // environment on, so the strategy can also come from EDDY_STRATEGY.
@@ -82,7 +85,7 @@ int main(int argc, char** argv) {
     std::cerr << "eddy-node: --held-line-bytes-max must be at least --line-bytes-max\n";
     return 2;
   }
-  auto application = core::kafka::make_strategy(strategy);
+  auto application = core::make_strategy(strategy);
   if (!application) {
     std::cerr << "eddy-node: " << application.error() << '\n';
     return 2;

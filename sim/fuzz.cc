@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "core/random.h"
+#include "sim/simulation.h"
 
 namespace eddy::sim {
 
@@ -12,8 +13,12 @@ SimOptions random_scenario(const std::string& strategy, uint64_t seed) {
   SimOptions o;
   o.seed = seed;
   o.strategy = strategy;
+  o.workload = workload_of(strategy);
   o.node_count = strategy == "single" ? 1 : static_cast<int>(rng.between(1, 5));
   o.concurrency = o.node_count * static_cast<int>(rng.between(1, 3));
+  // lin-kv's groups of 2n threads (jepsen independent/concurrent-generator).
+  if (o.workload == "lin-kv")
+    o.concurrency = 2 * o.node_count * (o.concurrency > o.node_count ? 2 : 1);
   o.rate_per_s = std::round(100.0 * std::pow(100.0, rng.unit()));  // 100 .. 10000
   o.time_limit_s = static_cast<double>(rng.between(1, 3));
   o.latency_ms = rng.chance(0.25) ? 0 : rng.between(1, 100);
@@ -34,16 +39,14 @@ SimOptions random_scenario(const std::string& strategy, uint64_t seed) {
   return o;
 }
 
-Judgement judge(const SimOptions& options, const checker::CheckResult& check,
-                const std::string& abort_reason) {
+Judgement judge(const SimOptions& options, const RunCheck& check, const std::string& abort_reason) {
   Judgement judgement;
   if (!abort_reason.empty()) {
     judgement.safety = "run aborted: " + abort_reason;
+  } else if (!check.workload_problem.empty()) {
+    judgement.safety = check.workload_problem;
   } else if (check.validity == checker::Validity::kUnknown) {
     judgement.safety = "unknown verdict: " + check.unknown_reason;
-  } else if (!check.bad_anomaly_types.empty()) {
-    judgement.safety = "anomalies:";
-    for (const std::string& type : check.bad_anomaly_types) judgement.safety += " " + type;
   }
   const bool paused =
       std::find(options.nemesis.begin(), options.nemesis.end(), "pause") != options.nemesis.end();

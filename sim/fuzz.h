@@ -6,13 +6,14 @@
 #include <cstdint>
 #include <string>
 
-#include "checker/kafka_checker.h"
 #include "sim/options.h"
+#include "sim/run_check.h"
 
 namespace eddy::sim {
 
-// A scenario for `strategy` drawn from `seed` alone: node count 1..5 (1 for
-// the single strategy), rate 100..10000 ops/s (log-uniform), a main phase of
+// A scenario for `strategy` drawn from `seed` alone: the strategy's workload,
+// node count 1..5 (1 for the single strategy), concurrency 1..3 per node
+// (lin-kv: 2n or 4n), rate 100..10000 ops/s (log-uniform), a main phase of
 // 1..3 s, latency 0..100 ms in any distribution, either delivery model, and
 // each of Maelstrom's and Eddy's faults with some probability.
 SimOptions random_scenario(const std::string& strategy, uint64_t seed);
@@ -28,7 +29,6 @@ struct Judgement {
   // one; these are reported, not failed. Nodes paused by the nemesis excuse it.
   std::string liveness;
 };
-Judgement judge(const SimOptions& options, const checker::CheckResult& check,
-                const std::string& abort_reason);
+Judgement judge(const SimOptions& options, const RunCheck& check, const std::string& abort_reason);
 
 }  // namespace eddy::sim

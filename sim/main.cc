@@ -2,7 +2,9 @@
 // Maelstrom's flags and meanings, and checks the history as Maelstrom would.
 //
 //   eddy-sim test -w kafka --node-count 1 --concurrency 2n --time-limit 20 --rate 1000
+//   eddy-sim test -w lin-kv --node-count 5 --concurrency 2n --time-limit 20 --rate 100
 //   eddy-sim check -w kafka runs/kafka-gossip-1n-seed0
+//   eddy-sim check -w lin-kv store/lin-kv/20260101T000000.000Z   (a Maelstrom store)
 //
 // Exit status: 0 valid, 1 anomalies found, 2 bad usage or unknown verdict.
 #include <chrono>
@@ -18,8 +20,13 @@
 
 #include "checker/history_io.h"
 #include "checker/kafka_checker.h"
+#include "checker/linkv_checker.h"
+#include "checker/linkv_history_io.h"
+#include "core/strategy.h"
+#include "sim/check_command.h"
 #include "sim/fuzz.h"
 #include "sim/report.h"
+#include "sim/run_check.h"
 #include "sim/simulation.h"
 #include "tests/broken/broken_variants.h"
 
@@ -59,17 +66,21 @@ struct TestArgs {
 
 void add_test_options(CLI::App& test, TestArgs& args) {
   sim::SimOptions& o = args.options;
-  test.add_option("-w,--workload", o.workload, "workload (kafka)")
+  test.add_option("-w,--workload", o.workload, "workload: kafka or lin-kv")
       ->capture_default_str()
-      ->check(CLI::IsMember({"kafka"}));
-  std::string strategies = "replication strategy of every node:";
-  for (const auto& [name, summary] : sim::known_strategies())
-    strategies += "\n  " + name + ": " + summary;
-  test.add_option("--strategy", o.strategy, strategies)->capture_default_str();
+      ->check(CLI::IsMember({"kafka", "lin-kv"}));
+  std::string strategies =
+      "replication strategy of every node (default: gossip for kafka, proxy for lin-kv):";
+  for (const sim::KnownStrategy& info : sim::known_strategies()) {
+    strategies += "\n  " + info.name + " (" + info.workload + "): " + info.summary;
+  }
+  o.strategy.clear();  // the workload's default unless given
+  test.add_option("--strategy", o.strategy, strategies);
   test.add_option("--node-count", o.node_count, "nodes n0..n(N-1)")
       ->capture_default_str()
       ->check(CLI::Range(1, 64));
-  test.add_option("--concurrency", args.concurrency, "clients: an integer, or Kn for K per node")
+  test.add_option("--concurrency", args.concurrency,
+                  "clients: an integer, or Kn for K per node (lin-kv: a multiple of 2n)")
       ->capture_default_str();
   test.add_option("--time-limit", o.time_limit_s, "seconds of the main phase")
       ->capture_default_str()
@@ -114,16 +125,23 @@ void add_test_options(CLI::App& test, TestArgs& args) {
                   "sends per key before it is retired")
       ->capture_default_str()
       ->check(CLI::Range(1, 1 << 20));
-  test.add_option("--assign-p", o.assign_p, "chance an op request becomes an assign")
+  test.add_option("--assign-p", o.assign_p,
+                  "kafka: chance an op request becomes an assign; 1/8 is Maelstrom 0.2.3's "
+                  "(jepsen 0.3.1), 0.015625 (1/64) Maelstrom HEAD's (jepsen 0.3.7)")
       ->capture_default_str()
       ->check(CLI::Range(0.0, 1.0));
   test.add_option("--crash-interval", o.crash_interval_s,
                   "seconds between client crashes, times concurrency")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
-  test.add_option("--client-timeout-ms", o.client_timeout_ms, "client RPC timeout, ms")
-      ->capture_default_str()
+  test.add_option("--client-timeout-ms", o.client_timeout_ms,
+                  "client RPC timeout, ms (default: 5000 for kafka, max(10 x latency, 1000) for "
+                  "lin-kv)")
       ->check(CLI::Range(int64_t{1}, int64_t{3'600'000}));
+  test.add_option("--process-limit", o.process_limit,
+                  "lin-kv: processes a key's thread group may use before it moves to a new key")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1 << 20));
   test.add_flag("--maelstrom-assign-bug", o.maelstrom_assign_bug,
                 "start newly assigned keys at 0, as Maelstrom 0.2.x's client does, instead of at "
                 "the committed offset");
@@ -178,8 +196,18 @@ std::string finish_options(TestArgs& args) {
     }
     o.nemesis.push_back(fault);
   }
+  if (o.strategy.empty()) o.strategy = std::string(core::default_strategy(o.workload));
   auto factory = sim::application_factory(o.strategy);
   if (!factory) return factory.error();
+  if (const std::string serves = sim::workload_of(o.strategy); serves != o.workload) {
+    return "strategy '" + o.strategy + "' serves the " + serves + " workload, not " + o.workload;
+  }
+  if (o.workload == "lin-kv" && o.concurrency % (2 * o.node_count) != 0) {
+    // jepsen independent/concurrent-generator: groups of 2n threads per key.
+    return "--concurrency must be a multiple of 2n = " + std::to_string(2 * o.node_count) +
+           " for lin-kv (each key is worked on by a group of 2 x node-count threads), got " +
+           std::to_string(o.concurrency);
+  }
   if (args.out.empty()) {
     args.out = "runs/" + o.workload + "-" + o.strategy + "-" + std::to_string(o.node_count) +
                "n-seed" + std::to_string(o.seed);
@@ -197,16 +225,16 @@ int run_test(TestArgs& args) {
   }
   const auto start = std::chrono::steady_clock::now();
   double last_progress = 0;
-  const sim::ProgressFn progress = [&](sim::TimeUs now_us, const checker::History& history) {
+  const sim::ProgressFn progress = [&](sim::TimeUs now_us, size_t history_entries) {
     const double wall = wall_seconds_since(start);
     if (wall < 1.0 || wall - last_progress < 0.5) return;
     last_progress = wall;
     std::fprintf(stderr, "\r[eddy-sim] virtual %.1f s, %zu history entries, wall %.1f s",
-                 now_us / 1e6, history.size(), wall);
+                 now_us / 1e6, history_entries, wall);
   };
   sim::SimResult result = sim::Simulation(args.options).run(progress);
   const double sim_wall = wall_seconds_since(start);
-  const checker::CheckResult check = checker::check_kafka(result.history);
+  const sim::RunCheck check = sim::check_run(args.options, result);
   const double total_wall = wall_seconds_since(start);
   if (last_progress > 0) std::fprintf(stderr, "\n");
 
@@ -256,7 +284,7 @@ int run_fuzz(const FuzzArgs& args) {
     const sim::SimOptions options =
         sim::random_scenario(args.strategy, args.seed + static_cast<uint64_t>(i));
     const sim::SimResult result = sim::Simulation(options).run();
-    const checker::CheckResult check = checker::check_kafka(result.history);
+    const sim::RunCheck check = sim::check_run(options, result);
     ops += check.client_invocations;
     const sim::Judgement judgement = sim::judge(options, check, result.abort_reason);
     if (!judgement.safety.empty() || !judgement.liveness.empty()) {
@@ -378,25 +406,6 @@ int run_compare(const CompareArgs& args) {
   return all_valid ? kExitValid : kExitInvalid;
 }
 
-int run_check(const std::string& path) {
-  namespace fs = std::filesystem;
-  fs::path history_path = path;
-  if (fs::is_directory(history_path)) history_path /= "history.jsonl";
-  std::ifstream in(history_path, std::ios::binary);
-  if (!in) {
-    std::cerr << "eddy-sim: cannot read " << history_path.string() << "\n";
-    return kExitUnknown;
-  }
-  auto history = checker::read_history(in);
-  if (!history) {
-    std::cerr << "eddy-sim: " << history_path.string() << ": " << history.error() << "\n";
-    return kExitUnknown;
-  }
-  const checker::CheckResult check = checker::check_kafka(history.value());
-  std::cout << checker::format_report(check);
-  return exit_code_for(check.validity);
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -408,14 +417,24 @@ int main(int argc, char** argv) {
   TestArgs test_args;
   CLI::App* test = app.add_subcommand("test", "run a simulated cluster and check its history");
   add_test_options(*test, test_args);
-  std::string workload = "kafka";
-  std::string check_path;
-  CLI::App* check =
-      app.add_subcommand("check", "check a saved history (a run folder or a history.jsonl)");
-  check->add_option("-w,--workload", workload, "workload (kafka)")
+  sim::CheckArgs check_args;
+  CLI::App* check = app.add_subcommand(
+      "check",
+      "check a saved history: an eddy-sim run folder, a history.jsonl, or a Maelstrom store "
+      "folder (history.edn)");
+  check->add_option("-w,--workload", check_args.workload, "workload: kafka or lin-kv")
       ->capture_default_str()
-      ->check(CLI::IsMember({"kafka"}));
-  check->add_option("run", check_path, "run folder or history file")->required();
+      ->check(CLI::IsMember({"kafka", "lin-kv"}));
+  check->add_option("run", check_args.path, "run folder, store folder or history file")->required();
+  check->add_flag("--workload-only", check_args.workload_only,
+                  "exit status from the workload's checker alone (not the stats and "
+                  "availability rules): for histories that are not whole Maelstrom runs");
+  check
+      ->add_option("--time-budget", check_args.time_budget_s,
+                   "lin-kv: seconds the linearizability search may take before a key is "
+                   "unknown (0: no limit)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 86400.0));
   FuzzArgs fuzz_args;
   CLI::App* fuzz = app.add_subcommand("fuzz", "run random scenarios and report every failing seed");
   fuzz->add_option("--strategy", fuzz_args.strategy, "strategy under test")->capture_default_str();
@@ -452,5 +471,5 @@ int main(int argc, char** argv) {
   if (*test) return run_test(test_args);
   if (*fuzz) return run_fuzz(fuzz_args);
   if (*compare) return run_compare(compare_args);
-  return run_check(check_path);
+  return sim::run_check_command(check_args);
 }

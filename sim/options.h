@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -56,17 +57,22 @@ struct SimOptions {
   int64_t spike_ms = 1000;
 
   // Kafka workload (jepsen tests/kafka.clj as Maelstrom configures it).
-  int key_count = 10;                // active key slots
-  int max_writes_per_key = 16;       // maelstrom --max-writes-per-key
-  double assign_p = 1.0 / 8;         // chance an op request becomes an assign
-  double crash_interval_s = 30;      // one client crash per crash_interval_s / concurrency
-  int64_t client_timeout_ms = 5000;  // maelstrom client.clj default-timeout
+  int key_count = 10;            // active key slots
+  int max_writes_per_key = 16;   // maelstrom --max-writes-per-key
+  double assign_p = 1.0 / 8;     // chance an op request becomes an assign
+  double crash_interval_s = 30;  // one client crash per crash_interval_s / concurrency
+  // Client RPC timeout; unset means the workload's own (client_timeout_ms()).
+  std::optional<int64_t> client_timeout_ms;
   // Maelstrom 0.2.x reads committed offsets from the wrong map, so a newly
   // assigned key starts at 0. Eddy's client uses them as intended (resumes at
   // the committed offset) unless this is set.
   bool maelstrom_assign_bug = false;
   double recovery_s = 10;          // sleep between the main and the final phase
   double final_time_limit_s = 10;  // final polls stop after this
+
+  // Lin-kv workload (jepsen tests/linearizable_register.clj): a key is given
+  // up once this many processes have worked on it (gen/process-limit).
+  int process_limit = 20;
 
   // Node configuration.
   core::Limits limits;
@@ -77,5 +83,10 @@ struct SimOptions {
   bool journal = false;                        // keep every message for journal.jsonl
   bool node_logs = false;                      // keep nodes' log effects
 };
+
+// The client timeout a run uses: the option if set, else the workload's:
+// kafka 5000 ms (maelstrom client.clj default-timeout), lin-kv
+// max(10 x mean latency, 1000) ms (maelstrom workload/lin_kv.clj).
+int64_t client_timeout_ms(const SimOptions& options);
 
 }  // namespace eddy::sim

@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "checker/history_io.h"
+#include "checker/linkv_history_io.h"
 #include "core/json_codec.h"
 
 namespace eddy::sim {
@@ -77,8 +78,8 @@ std::string replay_command(const SimOptions& o) {
   if (o.assign_p != d.assign_p) cmd += " --assign-p " + number(o.assign_p);
   if (o.crash_interval_s != d.crash_interval_s)
     cmd += " --crash-interval " + number(o.crash_interval_s);
-  if (o.client_timeout_ms != d.client_timeout_ms) {
-    cmd += " --client-timeout-ms " + std::to_string(o.client_timeout_ms);
+  if (o.client_timeout_ms) {
+    cmd += " --client-timeout-ms " + std::to_string(*o.client_timeout_ms);
   }
   if (o.maelstrom_assign_bug) cmd += " --maelstrom-assign-bug";
   if (o.recovery_s != d.recovery_s) cmd += " --recovery " + number(o.recovery_s);
@@ -91,8 +92,7 @@ std::string replay_command(const SimOptions& o) {
   return cmd;
 }
 
-std::string format_run_report(const SimOptions& o, const SimResult& result,
-                              const checker::CheckResult& check) {
+std::string format_run_report(const SimOptions& o, const SimResult& result, const RunCheck& check) {
   std::ostringstream out;
   out << "eddy-sim " << o.workload << ": strategy " << o.strategy << ", " << o.node_count
       << (o.node_count == 1 ? " node" : " nodes") << ", concurrency " << o.concurrency << ", rate "
@@ -102,7 +102,7 @@ std::string format_run_report(const SimOptions& o, const SimResult& result,
   out << "virtual time " << fixed(static_cast<double>(result.end_us) / 1e6, 3) << " s, "
       << result.events << " events, " << result.node_steps << " node steps\n";
   if (!result.abort_reason.empty()) out << "run aborted: " << result.abort_reason << "\n";
-  out << "\n" << checker::format_report(check) << "\n";
+  out << "\n" << check.report << "\n";
 
   const NetStats& net = result.net;
   const int64_t ops = check.client_invocations;
@@ -131,10 +131,10 @@ std::string format_run_report(const SimOptions& o, const SimResult& result,
 }
 
 nlohmann::json run_results_json(const SimOptions& o, const SimResult& result,
-                                const checker::CheckResult& check) {
+                                const RunCheck& check) {
   nlohmann::json json;
   json["replay"] = replay_command(o);
-  json["check"] = checker::to_json(check);
+  json["check"] = check.json;
   const auto counts = [&](const TrafficCounts& c, bool per_op) {
     nlohmann::json j{{"sent", c.sent}, {"received", c.received}, {"dropped", c.dropped}};
     if (per_op) j["msgs_per_op"] = messages_per_op(c.sent, check.client_invocations);
@@ -154,7 +154,7 @@ nlohmann::json run_results_json(const SimOptions& o, const SimResult& result,
 }
 
 std::string write_run_folder(const std::string& dir, const SimOptions& o, const SimResult& result,
-                             const checker::CheckResult& check) {
+                             const RunCheck& check) {
   namespace fs = std::filesystem;
   std::error_code error;
   fs::create_directories(dir, error);
@@ -166,7 +166,11 @@ std::string write_run_folder(const std::string& dir, const SimOptions& o, const 
   };
   {
     std::ofstream history(fs::path(dir) / "history.jsonl", std::ios::binary);
-    checker::write_history(result.history, history);
+    if (o.workload == "lin-kv") {
+      checker::write_linkv_history(result.linkv_history, history);
+    } else {
+      checker::write_history(result.history, history);
+    }
     if (!history) return "cannot write history.jsonl in " + dir;
   }
   if (auto e = write("report.txt", format_run_report(o, result, check)); !e.empty()) return e;

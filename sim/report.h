@@ -5,8 +5,8 @@
 
 #include <string>
 
-#include "checker/kafka_checker.h"
 #include "sim/options.h"
+#include "sim/run_check.h"
 #include "sim/simulation.h"
 
 namespace eddy::sim {
@@ -17,17 +17,17 @@ std::string replay_command(const SimOptions& options);
 // The run's report: what ran, the checker's verdict and statistics, the
 // network's message counts (Maelstrom's net stats), and the replay command.
 std::string format_run_report(const SimOptions& options, const SimResult& result,
-                              const checker::CheckResult& check);
+                              const RunCheck& check);
 
 // Everything as one JSON document (results.json).
 nlohmann::json run_results_json(const SimOptions& options, const SimResult& result,
-                                const checker::CheckResult& check);
+                                const RunCheck& check);
 
 // Writes history.jsonl, report.txt, results.json, and journal.jsonl and
 // nodes/<id>.log when the run kept them, into `dir` (created if needed).
 // Returns an error text, or empty on success.
 std::string write_run_folder(const std::string& dir, const SimOptions& options,
-                             const SimResult& result, const checker::CheckResult& check);
+                             const SimResult& result, const RunCheck& check);
 
 // Maelstrom's msgs-per-op: messages over client invocations of every f.
 double messages_per_op(int64_t messages, int64_t invocations);

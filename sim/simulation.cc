@@ -3,9 +3,10 @@
 #include <map>
 #include <utility>
 
-#include "core/kafka/strategy.h"
 #include "core/overloaded.h"
+#include "core/strategy.h"
 #include "sim/kafka/workload.h"
+#include "sim/linkv/workload.h"
 #include "sim/nemesis.h"
 #include "sim/node_host.h"
 #include "sim/services/service.h"
@@ -15,6 +16,7 @@ namespace eddy::sim {
 namespace {
 
 struct RegisteredStrategy {
+  std::string workload;
   std::string summary;
   ApplicationFactory factory;
 };
@@ -27,30 +29,41 @@ std::map<std::string, RegisteredStrategy>& registry() {
 
 }  // namespace
 
-void register_strategy(std::string name, std::string summary, ApplicationFactory factory) {
-  registry()[std::move(name)] = RegisteredStrategy{std::move(summary), std::move(factory)};
+void register_strategy(std::string name, std::string workload, std::string summary,
+                       ApplicationFactory factory) {
+  registry()[std::move(name)] =
+      RegisteredStrategy{std::move(workload), std::move(summary), std::move(factory)};
 }
 
-std::vector<std::pair<std::string, std::string>> known_strategies() {
-  std::vector<std::pair<std::string, std::string>> names;
-  for (const auto& info : core::kafka::strategies()) {
-    names.emplace_back(std::string(info.name), std::string(info.summary));
+std::vector<KnownStrategy> known_strategies() {
+  std::vector<KnownStrategy> known;
+  for (const core::StrategyInfo& info : core::strategies()) {
+    known.push_back(KnownStrategy{std::string(info.name), std::string(info.workload),
+                                  std::string(info.summary)});
   }
-  for (const auto& [name, strategy] : registry()) names.emplace_back(name, strategy.summary);
-  return names;
+  for (const auto& [name, strategy] : registry()) {
+    known.push_back(KnownStrategy{name, strategy.workload, strategy.summary});
+  }
+  return known;
+}
+
+std::string workload_of(const std::string& strategy) {
+  if (const auto it = registry().find(strategy); it != registry().end()) return it->second.workload;
+  const core::StrategyInfo* info = core::find_strategy(strategy);
+  return info == nullptr ? std::string() : std::string(info->workload);
 }
 
 core::Result<ApplicationFactory, std::string> application_factory(const std::string& strategy) {
   if (const auto it = registry().find(strategy); it != registry().end()) return it->second.factory;
-  auto probe = core::kafka::make_strategy(strategy);
-  if (!probe) {
+  if (core::find_strategy(strategy) == nullptr) {
     std::string known;
-    for (const auto& [name, summary] : known_strategies())
-      known += (known.empty() ? "" : ", ") + name;
+    for (const KnownStrategy& info : known_strategies()) {
+      known += (known.empty() ? "" : ", ") + info.name;
+    }
     return core::Err{"unknown strategy '" + strategy + "' (known: " + known + ")"};
   }
   return ApplicationFactory(
-      [strategy](int) { return std::move(core::kafka::make_strategy(strategy)).value(); });
+      [strategy](int) { return std::move(core::make_strategy(strategy)).value(); });
 }
 
 struct Simulation::Impl {
@@ -64,7 +77,9 @@ struct Simulation::Impl {
   std::map<EndpointId, std::unique_ptr<Service>> services;
   core::Rng service_rng = root.stream("services");
   std::unique_ptr<Nemesis> nemesis;
-  std::unique_ptr<kafka::KafkaWorkload> workload;
+  std::unique_ptr<Workload> workload;
+  kafka::KafkaWorkload* kafka_workload = nullptr;  // the workload, when it is kafka's
+  linkv::LinKvWorkload* linkv_workload = nullptr;  // the workload, when it is lin-kv's
   std::vector<int> node_of_endpoint;
 
   void build();
@@ -97,8 +112,17 @@ void Simulation::Impl::build() {
     services.emplace(endpoint, make_service(name));
   }
   nemesis = std::make_unique<Nemesis>(world, root.stream("nemesis"), node_endpoints);
-  workload =
-      std::make_unique<kafka::KafkaWorkload>(world, root.stream("workload"), names, *nemesis);
+  if (options.workload == "lin-kv") {
+    auto linkv =
+        std::make_unique<linkv::LinKvWorkload>(world, root.stream("workload"), names, *nemesis);
+    linkv_workload = linkv.get();
+    workload = std::move(linkv);
+  } else {
+    auto kafka =
+        std::make_unique<kafka::KafkaWorkload>(world, root.stream("workload"), names, *nemesis);
+    kafka_workload = kafka.get();
+    workload = std::move(kafka);
+  }
 }
 
 void Simulation::Impl::deliver(DeliverEvent& event) {
@@ -144,7 +168,9 @@ SimResult Simulation::run(const ProgressFn& progress) {
     auto [due_us, event] = s.world.agenda.pop();
     s.world.now_us = due_us;
     s.handle(event);
-    if (++result.events % 16384 == 0 && progress) progress(s.world.now_us, s.workload->history());
+    if (++result.events % 16384 == 0 && progress) {
+      progress(s.world.now_us, s.workload->history_entries());
+    }
   }
   for (const auto& node : s.nodes) {
     node->check_invariants();
@@ -159,7 +185,8 @@ SimResult Simulation::run(const ProgressFn& progress) {
     result.abort_reason = "the agenda ran dry before the workload finished";
   }
   result.end_us = s.world.now_us;
-  result.history = s.workload->take_history();
+  if (s.kafka_workload != nullptr) result.history = s.kafka_workload->take_history();
+  if (s.linkv_workload != nullptr) result.linkv_history = s.linkv_workload->take_history();
   result.net = s.world.network.stats();
   result.journal = s.world.network.journal();
   return result;

@@ -18,13 +18,15 @@
 #include <vector>
 
 #include "checker/history.h"
+#include "checker/linkv_history.h"
 #include "sim/network.h"
 #include "sim/options.h"
 
 namespace eddy::sim {
 
 struct SimResult {
-  checker::History history;
+  checker::History history;             // kafka runs
+  checker::LinKvHistory linkv_history;  // lin-kv runs
   NetStats net;
   std::vector<JournalEntry> journal;                // when options.journal
   std::vector<std::vector<std::string>> node_logs;  // when options.node_logs
@@ -36,8 +38,8 @@ struct SimResult {
 };
 
 // Called now and then (every few thousand events) with the virtual time and
-// the history so far; the CLI prints progress from it.
-using ProgressFn = std::function<void(TimeUs now_us, const checker::History& history)>;
+// the number of history entries so far; the CLI prints progress from it.
+using ProgressFn = std::function<void(TimeUs now_us, size_t history_entries)>;
 
 class Simulation {
  public:
@@ -50,12 +52,22 @@ class Simulation {
   std::unique_ptr<Impl> impl_;
 };
 
+// A strategy eddy-sim can run: core's (core/strategy.h) and those registered
+// with register_strategy() (the broken variants of the tests).
+struct KnownStrategy {
+  std::string name;
+  std::string workload;  // kafka or lin-kv
+  std::string summary;
+};
+
 // The application factory for a strategy name, or an error naming the known
-// ones. Names registered with register_strategy() (the broken variants of
-// the tests) are found as well.
+// ones.
 core::Result<ApplicationFactory, std::string> application_factory(const std::string& strategy);
-void register_strategy(std::string name, std::string summary, ApplicationFactory factory);
-// Every name application_factory() accepts, with a line of explanation.
-std::vector<std::pair<std::string, std::string>> known_strategies();
+void register_strategy(std::string name, std::string workload, std::string summary,
+                       ApplicationFactory factory);
+// Every name application_factory() accepts, core's first.
+std::vector<KnownStrategy> known_strategies();
+// The workload `strategy` serves, or empty if it is unknown.
+std::string workload_of(const std::string& strategy);
 
 }  // namespace eddy::sim

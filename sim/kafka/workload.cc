@@ -9,8 +9,7 @@
 namespace eddy::sim::kafka {
 namespace {
 
-constexpr TimeUs kInitTimeoutUs = 10'000'000;  // maelstrom db.clj: 10 s for init
-constexpr TimeUs kFinalPollGapUs = 400'000;    // stagger 1/5 s: gaps U[0, 0.4 s)
+constexpr TimeUs kFinalPollGapUs = 400'000;  // stagger 1/5 s: gaps U[0, 0.4 s)
 
 TimeUs seconds_to_us(double seconds) { return static_cast<TimeUs>(seconds * 1e6); }
 
@@ -27,21 +26,10 @@ KafkaWorkload::KafkaWorkload(World& world, core::Rng rng, std::vector<std::strin
       rng_(rng.stream("stagger")),
       node_names_(std::move(node_names)),
       nemesis_(nemesis),
-      generator_(world.options, rng.stream("ops")) {}
+      generator_(world.options, rng.stream("ops")),
+      init_(world, node_names_, next_client_id_) {}
 
-// --- init ---------------------------------------------------------------------------
-
-void KafkaWorkload::start() {
-  init_done_.assign(node_names_.size(), false);
-  for (size_t i = 0; i < node_names_.size(); ++i) {
-    const std::string client = "c" + std::to_string(next_client_id_++);
-    init_clients_.push_back(world_.network.add_endpoint(client, EndpointKind::kClient));
-    worker_of_endpoint_.resize(init_clients_.back() + 1, -1);
-    world_.network.send(world_.now_us, core::Message{client, node_names_[i], 1, std::nullopt,
-                                                     core::InitBody{node_names_[i], node_names_}});
-    world_.at(world_.now_us + kInitTimeoutUs, ClientTimeoutEvent{-1 - static_cast<int>(i), 0});
-  }
-}
+void KafkaWorkload::start() { init_.start(); }
 
 // --- phases -----------------------------------------------------------------------
 
@@ -283,7 +271,7 @@ void KafkaWorkload::call(Worker& worker, Step step, core::Body body) {
   worker.call_serial = next_call_serial_++;
   world_.network.send(world_.now_us, core::Message{worker.client, worker.node, worker.awaiting,
                                                    std::nullopt, std::move(body)});
-  world_.at(world_.now_us + world_.options.client_timeout_ms * 1000,
+  world_.at(world_.now_us + client_timeout_ms(world_.options) * 1000,
             ClientTimeoutEvent{worker.index, worker.call_serial});
 }
 
@@ -319,35 +307,31 @@ void KafkaWorkload::complete(Worker& worker, checker::OpType type, std::string e
 }
 
 void KafkaWorkload::on_client_timeout(const ClientTimeoutEvent& event) {
-  if (event.worker < 0) {
-    const auto node = static_cast<size_t>(-1 - event.worker);
-    if (phase_ == Phase::kInit && !init_done_[node]) {
-      abort_reason_ = "node " + node_names_[node] + " did not answer init within 10 s";
+  if (InitHandshake::is_init_timeout(event)) {
+    if (phase_ == Phase::kInit && init_.on_timeout(event) == InitHandshake::Outcome::kFailed) {
+      abort_reason_ = init_.failure();
       phase_ = Phase::kDone;
     }
     return;
   }
   Worker& worker = workers_[static_cast<size_t>(event.worker)];
   if (worker.step == Step::kIdle || worker.call_serial != event.call_serial) return;
-  complete(
-      worker, checker::OpType::kInfo,
-      "indeterminate: timed out after " + std::to_string(world_.options.client_timeout_ms) + " ms");
+  complete(worker, checker::OpType::kInfo,
+           "indeterminate: timed out after " + std::to_string(client_timeout_ms(world_.options)) +
+               " ms");
 }
 
 void KafkaWorkload::on_client_message(EndpointId client, core::Message message) {
   if (phase_ == Phase::kInit) {
-    for (size_t i = 0; i < init_clients_.size(); ++i) {
-      if (init_clients_[i] != client || init_done_[i]) continue;
-      if (!std::holds_alternative<core::InitOkBody>(message.body) || message.in_reply_to != 1) {
-        abort_reason_ = "node " + node_names_[i] + " answered init with " +
-                        std::string(core::body_type(message.body));
+    switch (init_.on_client_message(client, message)) {
+      case InitHandshake::Outcome::kPending:
+        return;
+      case InitHandshake::Outcome::kAllAnswered:
+        return begin_main();
+      case InitHandshake::Outcome::kFailed:
+        abort_reason_ = init_.failure();
         phase_ = Phase::kDone;
         return;
-      }
-      init_done_[i] = true;
-      world_.network.close_endpoint(client);
-      if (std::all_of(init_done_.begin(), init_done_.end(), [](bool b) { return b; })) begin_main();
-      return;
     }
     return;
   }

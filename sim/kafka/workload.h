@@ -28,30 +28,31 @@
 
 #include "checker/history.h"
 #include "core/message.h"
+#include "sim/init_handshake.h"
 #include "sim/kafka/generator.h"
 #include "sim/nemesis.h"
+#include "sim/workload.h"
 #include "sim/world.h"
 
 namespace eddy::sim::kafka {
 
 enum class Phase : uint8_t { kInit, kMain, kRecovery, kFinal, kDone };
 
-class KafkaWorkload {
+class KafkaWorkload final : public Workload {
  public:
   KafkaWorkload(World& world, core::Rng rng, std::vector<std::string> node_names, Nemesis& nemesis);
 
-  // Sends init to every node; the main phase starts when all have answered.
-  void start();
-  void on_client_message(EndpointId client, core::Message message);
-  void on_worker_event(const WorkerEvent& event);
-  void on_client_timeout(const ClientTimeoutEvent& event);
-  void on_nemesis_event();
-  void on_phase_event();
+  void start() override;
+  void on_client_message(EndpointId client, core::Message message) override;
+  void on_worker_event(const WorkerEvent& event) override;
+  void on_client_timeout(const ClientTimeoutEvent& event) override;
+  void on_nemesis_event() override;
+  void on_phase_event() override;
 
   Phase phase() const { return phase_; }
-  bool done() const { return phase_ == Phase::kDone; }
-  // Why the run could not go on (init failed), or empty.
-  const std::string& abort_reason() const { return abort_reason_; }
+  bool done() const override { return phase_ == Phase::kDone; }
+  const std::string& abort_reason() const override { return abort_reason_; }
+  size_t history_entries() const override { return history_.size(); }
   const checker::History& history() const { return history_; }
   checker::History take_history() { return std::move(history_); }
 
@@ -109,10 +110,7 @@ class KafkaWorkload {
   std::vector<int> worker_of_endpoint_;  // -1: not a worker's client
   int64_t next_client_id_ = 0;
   uint64_t next_call_serial_ = 1;
-
-  // init
-  std::vector<EndpointId> init_clients_;
-  std::vector<bool> init_done_;
+  InitHandshake init_;
 
   // main phase: the global stagger of ops and of crashes
   TimeUs main_start_us_ = 0;

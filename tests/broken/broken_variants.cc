@@ -1,5 +1,7 @@
 #include "tests/broken/broken_variants.h"
 
+#include "tests/broken/broken_kv.h"
+
 #include <map>
 #include <memory>
 
@@ -142,18 +144,19 @@ constexpr const char* kLeaderSummary =
 }  // namespace
 
 void register_broken_variants() {
+  register_broken_kv_variants();
   for (const Variant& variant : kVariants) {
     const Flaw flaw = variant.flaw;
-    sim::register_strategy(variant.name, variant.summary,
+    sim::register_strategy(variant.name, "kafka", variant.summary,
                            [flaw](int) { return std::make_unique<BrokenKafka>(flaw); });
   }
   for (const GossipVariant& variant : kGossipVariants) {
     kafka::GossipConfig config;
     config.flaw = variant.flaw;
-    sim::register_strategy(variant.name, variant.summary,
+    sim::register_strategy(variant.name, "kafka", variant.summary,
                            [config](int) { return std::make_unique<kafka::GossipKafka>(config); });
   }
-  sim::register_strategy(kLeaderVariant, kLeaderSummary, [](int) {
+  sim::register_strategy(kLeaderVariant, "kafka", kLeaderSummary, [](int) {
     kafka::LeaderKafka::Options options;
     options.flaw_definite_error_on_forward_timeout = true;
     return std::make_unique<kafka::LeaderKafka>(options);

@@ -14,6 +14,8 @@
 //   broken:gossip-overlapping-classes  every node allocates from class 0
 //   broken:leader-definite-timeout     a forward that timed out gets error 11
 //
+// and the lin-kv proxy's variants of tests/broken/broken_kv.h.
+//
 // eddy-sim and the tests register them with register_broken_variants(); the
 // tests assert each is caught within 20 seeds.
 #pragma once
@@ -23,9 +25,10 @@
 
 namespace eddy::broken {
 
-// Registers every variant with sim::register_strategy (idempotent).
+// Registers every variant, kafka's and lin-kv's, with sim::register_strategy
+// (idempotent).
 void register_broken_variants();
-// The variants' strategy names ("broken:lose-write", ...).
+// The kafka variants' strategy names ("broken:lose-write", ...).
 std::vector<std::string> broken_variant_names();
 
 }  // namespace eddy::broken

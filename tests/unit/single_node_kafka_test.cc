@@ -13,7 +13,7 @@
 
 #include "core/json_codec.h"
 #include "core/kafka/single_node.h"
-#include "core/kafka/strategy.h"
+#include "core/strategy.h"
 #include "core/node.h"
 
 namespace eddy::core::kafka {

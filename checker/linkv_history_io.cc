@@ -1,0 +1,207 @@
+#include "checker/linkv_history_io.h"
+
+#include <limits>
+
+#include <nlohmann/json.hpp>
+
+#include "core/json_codec.h"
+#include "core/json_writer.h"
+
+namespace eddy::checker {
+namespace {
+
+using nlohmann::json;
+
+struct ParseError {
+  std::string text;
+};
+
+[[noreturn]] void fail(std::string text) { throw ParseError{std::move(text)}; }
+
+// JSON nested deeper than this is refused before nlohmann's recursive parser
+// sees it; a key or value of Maelstrom's workload is a small integer.
+constexpr int32_t kDepthMax = 64;
+
+int64_t int_of(const json& value, std::string_view what) {
+  // nlohmann keeps integers above INT64_MAX as unsigned: get<int64_t> would wrap.
+  if (value.is_number_unsigned() &&
+      value.get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
+    fail(std::string(what) + " is out of range");
+  }
+  if (value.is_number_integer()) return value.get<int64_t>();
+  fail(std::string(what) + " must be an integer");
+}
+
+const json& field(const json& object, std::string_view name) {
+  const auto it = object.find(name);
+  if (it == object.end()) fail("missing field '" + std::string(name) + "'");
+  return *it;
+}
+
+std::string string_of(const json& value, std::string_view what) {
+  if (!value.is_string()) fail(std::string(what) + " must be a string");
+  return value.get<std::string>();
+}
+
+std::string optional_string(const json& object, std::string_view name) {
+  const auto it = object.find(name);
+  return it == object.end() ? std::string() : string_of(*it, name);
+}
+
+void append_value(std::string& out, const char* name, const core::Value& value) {
+  out.append(",\"");
+  out.append(name);
+  out.append("\":");
+  value.append_json(out);
+}
+
+}  // namespace
+
+void append_linkv_op_line(const LinKvOp& op, std::string& out) {
+  out.append("{\"index\":");
+  core::append_int(out, op.index);
+  out.append(",\"time_us\":");
+  core::append_int(out, op.time_us);
+  out.append(",\"process\":");
+  if (op.process == kNemesisProcess) {
+    out.append("\"nemesis\"");
+  } else {
+    core::append_int(out, op.process);
+  }
+  out.append(",\"type\":\"");
+  out.append(to_string(op.type));
+  out.append("\",\"f\":\"");
+  out.append(to_string(op.f));
+  out.push_back('"');
+  if (op.f != LinKvF::kNemesis) append_value(out, "key", op.key);
+  if (op.value) append_value(out, "value", *op.value);
+  if (op.f == LinKvF::kCas) {
+    append_value(out, "from", op.from);
+    append_value(out, "to", op.to);
+  }
+  if (!op.error.empty()) {
+    out.append(",\"error\":");
+    core::append_string(out, op.error);
+  }
+  if (op.error_code != 0) {
+    out.append(",\"error_code\":");
+    core::append_int(out, op.error_code);
+  }
+  if (!op.nemesis.empty()) {
+    out.append(",\"nemesis\":");
+    core::append_string(out, op.nemesis);
+  }
+  if (!op.node.empty()) {
+    out.append(",\"node\":");
+    core::append_string(out, op.node);
+  }
+  if (!op.client.empty()) {
+    out.append(",\"client\":");
+    core::append_string(out, op.client);
+  }
+  out.append("}\n");
+}
+
+core::Result<LinKvOp, std::string> parse_linkv_op_line(std::string_view line) {
+  if (core::json_depth(line, kDepthMax) > kDepthMax) {
+    return core::Err{"JSON nested deeper than " + std::to_string(kDepthMax)};
+  }
+  const json document = json::parse(line, nullptr, /*allow_exceptions=*/false);
+  if (document.is_discarded()) return core::Err{std::string("not valid JSON")};
+  if (!document.is_object()) return core::Err{std::string("not a JSON object")};
+  try {
+    LinKvOp op;
+    op.index = int_of(field(document, "index"), "index");
+    op.time_us = int_of(field(document, "time_us"), "time_us");
+    const json& process = field(document, "process");
+    if (process.is_string() && process.get_ref<const std::string&>() == "nemesis") {
+      op.process = kNemesisProcess;
+    } else {
+      op.process = int_of(process, "process");
+      if (op.process < 0) fail("process must be >= 0 or \"nemesis\"");
+    }
+    const auto type = op_type_from(string_of(field(document, "type"), "type"));
+    if (!type) fail("type must be invoke, ok, fail or info");
+    op.type = *type;
+    const auto f = linkv_f_from(string_of(field(document, "f"), "f"));
+    if (!f) fail("f must be read, write, cas or nemesis");
+    op.f = *f;
+    if ((op.f == LinKvF::kNemesis) != (op.process == kNemesisProcess)) {
+      fail("f nemesis goes with process \"nemesis\", and only with it");
+    }
+    switch (op.f) {
+      case LinKvF::kRead:
+        op.key = core::Value::from_json(field(document, "key"));
+        if (const auto it = document.find("value"); it != document.end()) {
+          if (op.type != OpType::kOk) fail("only an ok read carries a value");
+          op.value = core::Value::from_json(*it);
+        } else if (op.type == OpType::kOk) {
+          fail("an ok read needs a value (null for nil)");
+        }
+        break;
+      case LinKvF::kWrite:
+        op.key = core::Value::from_json(field(document, "key"));
+        op.value = core::Value::from_json(field(document, "value"));
+        break;
+      case LinKvF::kCas:
+        op.key = core::Value::from_json(field(document, "key"));
+        op.from = core::Value::from_json(field(document, "from"));
+        op.to = core::Value::from_json(field(document, "to"));
+        break;
+      case LinKvF::kNemesis:
+        op.nemesis = optional_string(document, "nemesis");
+        break;
+    }
+    op.error = optional_string(document, "error");
+    if (const auto it = document.find("error_code"); it != document.end()) {
+      const int64_t code = int_of(*it, "error_code");
+      if (code < std::numeric_limits<int32_t>::min() ||
+          code > std::numeric_limits<int32_t>::max()) {
+        fail("error_code is out of range");
+      }
+      op.error_code = static_cast<int32_t>(code);
+    }
+    op.node = optional_string(document, "node");
+    op.client = optional_string(document, "client");
+    return op;
+  } catch (const ParseError& error) {
+    return core::Err{error.text};
+  }
+}
+
+core::Result<LinKvHistory, std::string> read_linkv_history(std::istream& in,
+                                                           size_t line_bytes_max) {
+  LinKvHistory history;
+  std::string line;
+  for (int64_t number = 1; std::getline(in, line); ++number) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.empty()) continue;
+    const std::string where = "line " + std::to_string(number) + ": ";
+    if (line.size() > line_bytes_max) {
+      return core::Err{where + "longer than " + std::to_string(line_bytes_max) + " bytes"};
+    }
+    auto op = parse_linkv_op_line(line);
+    if (!op) return core::Err{where + op.error()};
+    if (op.value().index != static_cast<int64_t>(history.size())) {
+      return core::Err{where + "index " + std::to_string(op.value().index) + " where " +
+                       std::to_string(history.size()) + " was expected"};
+    }
+    history.push_back(std::move(op).value());
+  }
+  if (in.bad()) return core::Err{std::string("read error")};
+  return history;
+}
+
+void write_linkv_history(const LinKvHistory& history, std::ostream& out) {
+  std::string buffer;
+  for (const LinKvOp& op : history) {
+    append_linkv_op_line(op, buffer);
+    if (buffer.size() >= (1 << 16)) {
+      out.write(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+      buffer.clear();
+    }
+  }
+  out.write(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+}
+
+}  // namespace eddy::checker

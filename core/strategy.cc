@@ -1,0 +1,56 @@
+#include "core/strategy.h"
+
+#include "core/kafka/gossip.h"
+#include "core/kafka/leader.h"
+#include "core/kafka/linkv.h"
+#include "core/kafka/single_node.h"
+#include "core/kv/proxy.h"
+
+namespace eddy::core {
+
+const std::vector<StrategyInfo>& strategies() {
+  static const std::vector<StrategyInfo> kStrategies{
+      {"gossip", kKafkaWorkload,
+       "every node serves every request from its own offset class; batched gossip with "
+       "watermarks keeps polls gap-free (challenge 5c)"},
+      {"leader", kKafkaWorkload,
+       "a leader elected by cas on lin-kv's cluster_leader key serves everything; the others "
+       "forward to it (seed 004)"},
+      {"linkv", kKafkaWorkload,
+       "every log lives in Maelstrom's lin-kv, appended by cas on cached chunks; any node "
+       "serves any request (challenge 5b)"},
+      {"single", kKafkaWorkload,
+       "one node owns every log (challenge 5a); refuses multi-node clusters"},
+      {"proxy", kLinKvWorkload,
+       "every read, write and cas is forwarded to Maelstrom's lin-kv service (linearizable by "
+       "construction)"},
+  };
+  return kStrategies;
+}
+
+const StrategyInfo* find_strategy(std::string_view name) {
+  for (const StrategyInfo& info : strategies()) {
+    if (info.name == name) return &info;
+  }
+  return nullptr;
+}
+
+std::string_view default_strategy(std::string_view workload) {
+  return workload == kLinKvWorkload ? "proxy" : "gossip";
+}
+
+Result<std::unique_ptr<Application>, std::string> make_strategy(std::string_view name) {
+  if (name == "single")
+    return std::unique_ptr<Application>(std::make_unique<kafka::SingleNodeKafka>());
+  if (name == "gossip") return std::unique_ptr<Application>(std::make_unique<kafka::GossipKafka>());
+  if (name == "leader") return std::unique_ptr<Application>(std::make_unique<kafka::LeaderKafka>());
+  if (name == "linkv") return std::unique_ptr<Application>(std::make_unique<kafka::LinKvKafka>());
+  if (name == "proxy") return std::unique_ptr<Application>(std::make_unique<kv::ProxyKv>());
+  std::string known;
+  for (const StrategyInfo& info : strategies()) {
+    known += (known.empty() ? "" : ", ") + std::string(info.name);
+  }
+  return Err{"unknown strategy '" + std::string(name) + "' (known: " + known + ")"};
+}
+
+}  // namespace eddy::core

@@ -1,0 +1,26 @@
+// `eddy-sim check`: re-checks a history that is already on disk, without
+// running anything: an eddy-sim run folder (history.jsonl), a history file
+// in Eddy's JSON-lines format, or a Maelstrom store folder (history.edn, as
+// real Maelstrom writes it under store/<test>/<time>/), for the kafka or the
+// lin-kv workload.
+#pragma once
+
+#include <string>
+
+namespace eddy::sim {
+
+struct CheckArgs {
+  std::string workload = "kafka";  // kafka or lin-kv
+  std::string path;                // run folder, store folder or history file
+  // Exit status from the workload's checker alone, not Maelstrom's stats and
+  // availability rules: for histories that are not whole Maelstrom runs
+  // (recorded corpora, hand-written cases).
+  bool workload_only = false;
+  double time_budget_s = 0;  // lin-kv: wall-clock budget of the search (0: none)
+};
+
+// Prints the checker's report; returns the exit status (0 valid, 1 invalid,
+// 2 unknown or unreadable).
+int run_check_command(const CheckArgs& args);
+
+}  // namespace eddy::sim

@@ -1,0 +1,35 @@
+// Workload: the clients of one Maelstrom workload (kafka, lin-kv) in virtual
+// time. The simulation hands it the agenda's client-side events; it sends
+// requests through the network, records the history, and says when the run
+// is over. Each workload records its own history type (checker/history.h,
+// checker/linkv_history.h) and hands it over at the end.
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+#include "core/message.h"
+#include "sim/sim_event.h"
+
+namespace eddy::sim {
+
+class Workload {
+ public:
+  virtual ~Workload() = default;
+
+  // Sends init to every node; the main phase starts when all have answered.
+  virtual void start() = 0;
+  virtual void on_client_message(EndpointId client, core::Message message) = 0;
+  virtual void on_worker_event(const WorkerEvent& event) = 0;
+  virtual void on_client_timeout(const ClientTimeoutEvent& event) = 0;
+  virtual void on_nemesis_event() = 0;
+  virtual void on_phase_event() = 0;
+
+  virtual bool done() const = 0;
+  // Why the run could not go on (init failed), or empty.
+  virtual const std::string& abort_reason() const = 0;
+  // History entries recorded so far (for progress reports).
+  virtual size_t history_entries() const = 0;
+};
+
+}  // namespace eddy::sim
