@@ -9,6 +9,8 @@
 
 #include "checker/history_io.h"
 #include "checker/kafka_checker.h"
+#include "checker/linkv_checker.h"
+#include "checker/linkv_history_io.h"
 #include "sim/report.h"
 #include "sim/simulation.h"
 
@@ -67,6 +69,40 @@ inline bool found_any(const checker::CheckResult& check,
 inline std::string history_text(const checker::History& history) {
   std::string text;
   for (const checker::Op& op : history) checker::append_op_line(op, text);
+  return text;
+}
+
+// --- lin-kv -------------------------------------------------------------------
+
+// Seed 003's setting as a Maelstrom command: lin-kv on 5 nodes,
+// --concurrency 2n --time-limit 20 --rate 100, with the proxy strategy.
+inline SimOptions seed003_options(uint64_t seed) {
+  SimOptions options;
+  options.seed = seed;
+  options.workload = "lin-kv";
+  options.strategy = "proxy";
+  options.node_count = 5;
+  options.concurrency = 10;
+  options.time_limit_s = 20;
+  options.rate_per_s = 100;
+  return options;
+}
+
+struct LinKvVerdict {
+  SimResult result;
+  checker::LinKvCheckResult check;
+  std::string replay;
+};
+
+inline LinKvVerdict run_and_check_linkv(const SimOptions& options) {
+  LinKvVerdict verdict{Simulation(options).run(), {}, replay_command(options)};
+  verdict.check = checker::check_linkv(verdict.result.linkv_history);
+  return verdict;
+}
+
+inline std::string history_text(const checker::LinKvHistory& history) {
+  std::string text;
+  for (const checker::LinKvOp& op : history) checker::append_linkv_op_line(op, text);
   return text;
 }
 
