@@ -9,6 +9,7 @@
 #include "core/envelope_probe.h"
 #include "core/json_writer.h"
 #include "core/overloaded.h"
+#include "core/verify_codec.h"
 
 namespace eddy::core {
 namespace {
@@ -170,6 +171,7 @@ enum class BodyKind {
   kTs,
   kTsOk,
   kGossip,
+  kVerifyLinearizability,
 };
 
 // One hash lookup instead of a chain of string compares: decoding is eddy-node's
@@ -196,6 +198,7 @@ BodyKind body_kind(std::string_view type) {
       {"ts", BodyKind::kTs},
       {"ts_ok", BodyKind::kTsOk},
       {"gossip", BodyKind::kGossip},
+      {"verify_linearizability", BodyKind::kVerifyLinearizability},
   };
   const auto it = kKinds.find(type);
   return it == kKinds.end() ? BodyKind::kUnknown : it->second;
@@ -337,6 +340,11 @@ Body decode_body(std::string_view type, const json& body, const Limits& limits) 
       return TsOkBody{int_field(body, "ts")};
     case BodyKind::kGossip:
       return decode_gossip(body, limits);
+    case BodyKind::kVerifyLinearizability: {
+      auto verify = decode_verify_linearizability(body, limits);
+      if (!verify) fail(verify.error());
+      return std::move(verify).value();
+    }
     case BodyKind::kUnknown:
       break;
   }
@@ -576,6 +584,12 @@ void append_body_fields(std::string& out, const Body& body) {
                      out.push_back(']');
                    }
                    out.push_back(']');
+                 },
+                 [&](const VerifyLinearizabilityBody& verify) {
+                   append_verify_linearizability_fields(out, verify);
+                 },
+                 [&](const VerifyLinearizabilityOkBody& verify_ok) {
+                   append_verify_linearizability_ok_fields(out, verify_ok);
                  },
                  [&](const KvCasOkBody&) {},
                  [&](const TsBody&) {},

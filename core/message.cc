@@ -31,6 +31,12 @@ std::string_view body_type(const Body& body) {
           [](const TsBody&) -> std::string_view { return "ts"; },
           [](const TsOkBody&) -> std::string_view { return "ts_ok"; },
           [](const GossipBody&) -> std::string_view { return "gossip"; },
+          [](const VerifyLinearizabilityBody&) -> std::string_view {
+            return "verify_linearizability";
+          },
+          [](const VerifyLinearizabilityOkBody&) -> std::string_view {
+            return "verify_linearizability_ok";
+          },
           [](const UnknownBody& unknown) -> std::string_view { return unknown.type; },
       },
       body);

@@ -13,6 +13,7 @@
 #include <variant>
 #include <vector>
 
+#include "core/kv_record.h"
 #include "core/value.h"
 
 namespace eddy::core {
@@ -103,6 +104,23 @@ struct GossipBody {
   std::vector<GossipItem> items;
 };
 
+// --- Seed 003's verify_linearizability (Eddy's own RPC, answered by every
+// strategy; docs/verify-linearizability.md) ---------------------------------
+// `history`: Jepsen-like op records in the order they happened. Records of the
+// nemesis are skipped; each record's `position` is its index in the array.
+struct VerifyLinearizabilityBody {
+  std::vector<KvHistoryRecord> history;
+};
+struct VerifyLinearizabilityOkBody {
+  bool linearizable = true;
+  // One per key that is not linearizable, in key order.
+  struct Violation {
+    Value key;
+    KvViolation window;
+  };
+  std::vector<Violation> violations;
+};
+
 // A body whose `type` the codec does not know. Kept so that the node can say
 // which type it does not support.
 struct UnknownBody {
@@ -113,7 +131,8 @@ using Body =
     std::variant<InitBody, InitOkBody, ErrorBody, SendBody, SendOkBody, PollBody, PollOkBody,
                  CommitOffsetsBody, CommitOffsetsOkBody, ListCommittedOffsetsBody,
                  ListCommittedOffsetsOkBody, KvReadBody, KvReadOkBody, KvWriteBody, KvWriteOkBody,
-                 KvCasBody, KvCasOkBody, TsBody, TsOkBody, GossipBody, UnknownBody>;
+                 KvCasBody, KvCasOkBody, TsBody, TsOkBody, GossipBody, VerifyLinearizabilityBody,
+                 VerifyLinearizabilityOkBody, UnknownBody>;
 
 // The wire name of a body's type ("send_ok", ...).
 std::string_view body_type(const Body& body);

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "core/overloaded.h"
+#include "core/verify_linearizability.h"
 
 namespace eddy::core {
 
@@ -45,6 +46,11 @@ void Node::on_message(Message& message) {
     // only answers a confused client.
     context_.reply(message, ErrorBody{static_cast<int32_t>(ErrorCode::kTemporarilyUnavailable),
                                       "node is not initialised yet: expected init first"});
+    return;
+  }
+  if (const auto* verify = std::get_if<VerifyLinearizabilityBody>(&message.body)) {
+    // Seed 003's RPC, the same for every strategy.
+    context_.reply(message, answer_verify_linearizability(*verify, context_.limits()));
     return;
   }
   if (!application_->on_request(context_, message)) {

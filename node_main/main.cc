@@ -65,6 +65,15 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::Range(int64_t{1}, int64_t{3'600'000}));
 
+  app.add_option("--verify-history-records-max", limits.verify_history_records_max,
+                 "verify_linearizability: records one history may hold (more: error 12)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1 << 26));
+  app.add_option("--verify-search-states-max", limits.verify_search_states_max,
+                 "verify_linearizability: search states before the answer is error 13 (unknown)")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{1}, int64_t{1} << 40));
+
   uint64_t seed = 0;
   app.add_option("--seed", seed, "seed of the node's random choices (core::Rng)")
       ->capture_default_str();

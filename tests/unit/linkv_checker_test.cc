@@ -240,7 +240,7 @@ TEST(LinKvChecker, AHistoryThatCannotBePairedIsUnknown) {
   ops.push_back(stray);
   const LinKvCheckResult result = check_linkv(ops);
   EXPECT_EQ(result.workload_validity, Validity::kUnknown);
-  EXPECT_NE(result.unknown_reason.find("no invocation in flight"), std::string::npos)
+  EXPECT_NE(result.unknown_reason.find("which has no op in flight"), std::string::npos)
       << result.unknown_reason;
 
   LinKvHistory twice = History().invoke(0, kW, 0, 1).ops();
