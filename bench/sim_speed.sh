@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
-# Simulator speed: virtual seconds per wall second for seed 001's command
-# (--concurrency 2n --time-limit 20, final phase and checker included) at
-# 1, 2 and 5 nodes and rates 1000 and 10000. Each cell is the best of RUNS.
+# Simulator speed: virtual seconds per wall second (start-up, run folder and
+# checker included) of a seed command at several node counts and rates. Each
+# cell is the best of RUNS.
 #   bench/sim_speed.sh [STRATEGY=gossip] [RUNS=3]
+# A kafka strategy runs seed 001's command (--concurrency 2n --time-limit 20,
+# final phase included) at 1, 2 and 5 nodes and rates 1000 and 10000; a lin-kv
+# strategy (proxy) seed 003's (-w lin-kv --concurrency 2n --time-limit 20) at
+# 1, 3 and 5 nodes and rates 100 and 1000, with and without partitions.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 strategy=${1:-gossip}
@@ -11,21 +15,32 @@ bash scripts/build.sh release >/dev/null
 sim=build/release/sim/eddy-sim
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-printf '%-6s %-6s %-10s %-12s %-10s %-10s %s\n' nodes rate verdict "virtual s" "wall s" "x real" "history entries"
-for nodes in 1 2 5; do
-  for rate in 1000 10000; do
-    best=""
-    for run in $(seq 1 "$runs"); do
-      start=$(date +%s%N)
-      verdict=$("$sim" test -w kafka --strategy "$strategy" --node-count "$nodes" --concurrency 2n \
-        --time-limit 20 --rate "$rate" --seed 1 --out "$out/run" -q 2>/dev/null | head -1 || true)
-      end=$(date +%s%N)
-      wall_ns=$((end - start))
-      if [[ -z $best || $wall_ns -lt $best ]]; then best=$wall_ns; fi
+if [[ $strategy == proxy || $strategy == broken:kv-* ]]; then
+  workload=lin-kv node_counts="1 3 5" rates="100 1000" nemeses="none partition"
+else
+  workload=kafka node_counts="1 2 5" rates="1000 10000" nemeses="none"
+fi
+printf '%-6s %-6s %-10s %-10s %-12s %-10s %-10s %s\n' nodes rate nemesis verdict "virtual s" "wall s" "x real" "history entries"
+for nodes in $node_counts; do
+  for rate in $rates; do
+    for nemesis in $nemeses; do
+      flags=()
+      if [[ $nemesis != none ]]; then flags=(--nemesis "$nemesis" --nemesis-interval 2 --latency 10); fi
+      best=""
+      for run in $(seq 1 "$runs"); do
+        start=$(date +%s%N)
+        verdict=$("$sim" test -w "$workload" --strategy "$strategy" --node-count "$nodes" \
+          --concurrency 2n --time-limit 20 --rate "$rate" "${flags[@]}" --seed 1 --out "$out/run" -q \
+          2>/dev/null | head -1 || true)
+        end=$(date +%s%N)
+        wall_ns=$((end - start))
+        if [[ -z $best || $wall_ns -lt $best ]]; then best=$wall_ns; fi
+      done
+      virtual=$(grep -o '"virtual_time_us": [0-9]*' "$out/run/results.json" | grep -o '[0-9]*$')
+      entries=$(wc -l < "$out/run/history.jsonl")
+      awk -v n="$nodes" -v r="$rate" -v m="$nemesis" -v v="${verdict#verdict: }" -v vt="$virtual" \
+        -v w="$best" -v e="$entries" \
+        'BEGIN { printf "%-6s %-6s %-10s %-10s %-12.1f %-10.3f %-10.0f %d\n", n, r, m, v, vt / 1e6, w / 1e9, (vt / 1e6) / (w / 1e9), e }'
     done
-    virtual=$(grep -o '"virtual_time_us": [0-9]*' "$out/run/results.json" | grep -o '[0-9]*$')
-    entries=$(wc -l < "$out/run/history.jsonl")
-    awk -v n="$nodes" -v r="$rate" -v v="${verdict#verdict: }" -v vt="$virtual" -v w="$best" -v e="$entries" \
-      'BEGIN { printf "%-6s %-6s %-10s %-12.1f %-10.3f %-10.0f %d\n", n, r, v, vt / 1e6, w / 1e9, (vt / 1e6) / (w / 1e9), e }'
   done
 done
