@@ -200,11 +200,8 @@ void add_stats(const History& history, const HistoryIndex& index, const CheckOpt
   result.availability = stats.availability;
   result.history_entries = stats.entries;
   result.client_invocations = stats.invocations;
-  if (options.availability_min && result.availability < *options.availability_min) {
-    result.availability_problem = "ok fraction " + std::to_string(result.availability) +
-                                  " is below the required " +
-                                  std::to_string(*options.availability_min);
-  }
+  result.availability_problem =
+      detail::availability_shortfall(result.availability, options.availability_min);
   const auto send = result.by_f.find("send");
   result.acknowledged_sends = send == result.by_f.end() ? 0 : send->second.ok;
   result.keys = index.key_count();

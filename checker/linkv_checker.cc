@@ -120,11 +120,8 @@ LinKvCheckResult check_linkv(const LinKvHistory& history, const LinKvCheckOption
   result.availability = summary.availability;
   result.history_entries = summary.entries;
   result.client_invocations = summary.invocations;
-  if (options.availability_min && result.availability < *options.availability_min) {
-    result.availability_problem = "ok fraction " + std::to_string(result.availability) +
-                                  " is below the required " +
-                                  std::to_string(*options.availability_min);
-  }
+  result.availability_problem =
+      detail::availability_shortfall(result.availability, options.availability_min);
 
   // The workload's checker: one linearizability search per key.
   core::KvCheckOptions search;

@@ -4,44 +4,22 @@
 
 #include <nlohmann/json.hpp>
 
+#include "checker/json_fields.h"
 #include "core/json_codec.h"
 #include "core/json_writer.h"
 
 namespace eddy::checker {
 namespace {
 
+using detail::fail;
+using detail::field;
+using detail::int_of;
+using detail::string_of;
 using nlohmann::json;
-
-struct ParseError {
-  std::string text;
-};
-
-[[noreturn]] void fail(std::string text) { throw ParseError{std::move(text)}; }
 
 // JSON nested deeper than this is refused before nlohmann's recursive parser
 // sees it; a key or value of Maelstrom's workload is a small integer.
 constexpr int32_t kDepthMax = 64;
-
-int64_t int_of(const json& value, std::string_view what) {
-  // nlohmann keeps integers above INT64_MAX as unsigned: get<int64_t> would wrap.
-  if (value.is_number_unsigned() &&
-      value.get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
-    fail(std::string(what) + " is out of range");
-  }
-  if (value.is_number_integer()) return value.get<int64_t>();
-  fail(std::string(what) + " must be an integer");
-}
-
-const json& field(const json& object, std::string_view name) {
-  const auto it = object.find(name);
-  if (it == object.end()) fail("missing field '" + std::string(name) + "'");
-  return *it;
-}
-
-std::string string_of(const json& value, std::string_view what) {
-  if (!value.is_string()) fail(std::string(what) + " must be a string");
-  return value.get<std::string>();
-}
 
 std::string optional_string(const json& object, std::string_view name) {
   const auto it = object.find(name);
@@ -113,13 +91,7 @@ core::Result<LinKvOp, std::string> parse_linkv_op_line(std::string_view line) {
     LinKvOp op;
     op.index = int_of(field(document, "index"), "index");
     op.time_us = int_of(field(document, "time_us"), "time_us");
-    const json& process = field(document, "process");
-    if (process.is_string() && process.get_ref<const std::string&>() == "nemesis") {
-      op.process = kNemesisProcess;
-    } else {
-      op.process = int_of(process, "process");
-      if (op.process < 0) fail("process must be >= 0 or \"nemesis\"");
-    }
+    op.process = detail::process_of(field(document, "process"), kNemesisProcess);
     const auto type = op_type_from(string_of(field(document, "type"), "type"));
     if (!type) fail("type must be invoke, ok, fail or info");
     op.type = *type;
@@ -164,7 +136,7 @@ core::Result<LinKvOp, std::string> parse_linkv_op_line(std::string_view line) {
     op.node = optional_string(document, "node");
     op.client = optional_string(document, "client");
     return op;
-  } catch (const ParseError& error) {
+  } catch (const detail::FieldError& error) {
     return core::Err{error.text};
   }
 }

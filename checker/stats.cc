@@ -92,6 +92,13 @@ StatsSummary StatsAccumulator::finish() {
   return std::move(summary_);
 }
 
+std::string availability_shortfall(double ok_fraction,
+                                   const std::optional<double>& availability_min) {
+  if (!availability_min || ok_fraction >= *availability_min) return "";
+  return "ok fraction " + std::to_string(ok_fraction) + " is below the required " +
+         std::to_string(*availability_min);
+}
+
 StatsSummary compute_stats(const History& history, const std::vector<int32_t>& invocation_of) {
   std::vector<std::string> names;
   for (const OpF f : {OpF::kSend, OpF::kPoll, OpF::kAssign, OpF::kCrash}) {

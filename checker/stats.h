@@ -61,6 +61,11 @@ class StatsAccumulator {
 // completes (HistoryIndex).
 StatsSummary compute_stats(const History& history, const std::vector<int32_t>& invocation_of);
 
+// Maelstrom's --availability rule: why `ok_fraction` falls short of
+// `availability_min`, or empty when it does not (or there is no minimum).
+std::string availability_shortfall(double ok_fraction,
+                                   const std::optional<double>& availability_min);
+
 // Nearest-rank quantiles of `latencies_us` (which it reorders).
 LatencyStats latency_stats(std::vector<int64_t>& latencies_us);
 

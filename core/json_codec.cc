@@ -22,32 +22,6 @@ struct FieldError {
   std::string text;
 };
 
-std::string_view kind_of(const json& value) {
-  switch (value.type()) {
-    case json::value_t::null:
-      return "null";
-    case json::value_t::boolean:
-      return "a boolean";
-    case json::value_t::string:
-      return "a string";
-    case json::value_t::number_float:
-      return "a fractional number";
-    case json::value_t::number_integer:
-      return "an integer";
-    case json::value_t::number_unsigned:
-      // Only reached for integers that int64 cannot hold.
-      return value.get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())
-                 ? "an integer beyond int64"
-                 : "an integer";
-    case json::value_t::array:
-      return "an array";
-    case json::value_t::object:
-      return "an object";
-    default:
-      return "an unsupported value";
-  }
-}
-
 [[noreturn]] void fail(std::string text) { throw FieldError{std::move(text)}; }
 
 const json& field(const json& object, std::string_view name) {
@@ -71,7 +45,7 @@ int64_t int_field(const json& object, std::string_view name) {
   const auto integer = as_int64(value);
   if (!integer) {
     fail("field '" + std::string(name) + "' must be an integer, got " +
-         std::string(kind_of(value)));
+         std::string(json_kind(value)));
   }
   return *integer;
 }
@@ -86,7 +60,7 @@ std::optional<int64_t> offset_value(const json& value) {
 
 std::string describe(const json& value) {
   const auto integer = as_int64(value);
-  return integer ? std::to_string(*integer) : std::string(kind_of(value));
+  return integer ? std::to_string(*integer) : std::string(json_kind(value));
 }
 
 int64_t offset_or_fail(const json& value, std::string_view where) {
@@ -108,7 +82,7 @@ const std::string& checked_key(const std::string& key, const Limits& limits,
 
 const std::string& key_value(const json& value, const Limits& limits, std::string_view where) {
   if (!value.is_string()) {
-    fail(std::string(where) + " must be a string key, got " + std::string(kind_of(value)));
+    fail(std::string(where) + " must be a string key, got " + std::string(json_kind(value)));
   }
   return checked_key(value.get_ref<const std::string&>(), limits, where);
 }
@@ -116,7 +90,8 @@ const std::string& key_value(const json& value, const Limits& limits, std::strin
 std::string string_field(const json& object, std::string_view name) {
   const json& value = field(object, name);
   if (!value.is_string()) {
-    fail("field '" + std::string(name) + "' must be a string, got " + std::string(kind_of(value)));
+    fail("field '" + std::string(name) + "' must be a string, got " +
+         std::string(json_kind(value)));
   }
   return value.get<std::string>();
 }
@@ -132,7 +107,7 @@ KeyOffsets key_offsets_field(const json& body, std::string_view name, const Limi
   const json& object = field(body, name);
   if (!object.is_object()) {
     fail("field '" + std::string(name) + "' must be an object of key -> offset, got " +
-         std::string(kind_of(object)));
+         std::string(json_kind(object)));
   }
   check_key_count(object.size(), limits, name);
   KeyOffsets offsets;
@@ -208,7 +183,8 @@ BodyKind body_kind(std::string_view type) {
 GossipBody decode_gossip(const json& body, const Limits& limits) {
   GossipBody gossip{int_field(body, "first"), int_field(body, "ack"), {}};
   const json& items = field(body, "items");
-  if (!items.is_array()) fail("field 'items' must be an array, got " + std::string(kind_of(items)));
+  if (!items.is_array())
+    fail("field 'items' must be an array, got " + std::string(json_kind(items)));
   gossip.items.reserve(items.size());
   for (const json& item : items) {
     if (!item.is_array() || item.size() < 3 || !item[0].is_string()) {
@@ -248,7 +224,7 @@ Body decode_body(std::string_view type, const json& body, const Limits& limits) 
     case BodyKind::kListCommittedOffsets: {
       const json& keys = field(body, "keys");
       if (!keys.is_array())
-        fail("field 'keys' must be an array, got " + std::string(kind_of(keys)));
+        fail("field 'keys' must be an array, got " + std::string(json_kind(keys)));
       check_key_count(keys.size(), limits, "keys");
       ListCommittedOffsetsBody list;
       list.keys.reserve(keys.size());
@@ -261,11 +237,11 @@ Body decode_body(std::string_view type, const json& body, const Limits& limits) 
       if (init.node_id.empty()) fail("field 'node_id' must not be empty");
       const json& ids = field(body, "node_ids");
       if (!ids.is_array())
-        fail("field 'node_ids' must be an array, got " + std::string(kind_of(ids)));
+        fail("field 'node_ids' must be an array, got " + std::string(json_kind(ids)));
       bool includes_self = false;
       for (const json& id : ids) {
         if (!id.is_string())
-          fail("field 'node_ids' must hold strings, got " + std::string(kind_of(id)));
+          fail("field 'node_ids' must hold strings, got " + std::string(json_kind(id)));
         init.node_ids.push_back(id.get<std::string>());
         includes_self = includes_self || init.node_ids.back() == init.node_id;
       }
@@ -288,7 +264,7 @@ Body decode_body(std::string_view type, const json& body, const Limits& limits) 
     case BodyKind::kPollOk: {
       const json& msgs = field(body, "msgs");
       if (!msgs.is_object())
-        fail("field 'msgs' must be an object, got " + std::string(kind_of(msgs)));
+        fail("field 'msgs' must be an object, got " + std::string(json_kind(msgs)));
       PollOkBody poll_ok;
       for (const auto& [key, records] : msgs.items()) {
         if (!records.is_array()) fail("the records of key '" + key + "' must be an array");
@@ -362,12 +338,39 @@ std::optional<int64_t> optional_int(const json& body, std::string_view name) {
   if (it == body.end()) return std::nullopt;
   const auto integer = as_int64(*it);
   if (!integer) {
-    fail("field '" + std::string(name) + "' must be an integer, got " + std::string(kind_of(*it)));
+    fail("field '" + std::string(name) + "' must be an integer, got " +
+         std::string(json_kind(*it)));
   }
   return integer;
 }
 
 }  // namespace
+
+std::string_view json_kind(const json& value) {
+  switch (value.type()) {
+    case json::value_t::null:
+      return "null";
+    case json::value_t::boolean:
+      return "a boolean";
+    case json::value_t::string:
+      return "a string";
+    case json::value_t::number_float:
+      return "a fractional number";
+    case json::value_t::number_integer:
+      return "an integer";
+    case json::value_t::number_unsigned:
+      // Only reached for integers that int64 cannot hold.
+      return value.get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())
+                 ? "an integer beyond int64"
+                 : "an integer";
+    case json::value_t::array:
+      return "an array";
+    case json::value_t::object:
+      return "an object";
+    default:
+      return "an unsupported value";
+  }
+}
 
 int32_t json_depth(std::string_view text, int32_t depth_max) {
   int32_t depth = 0;
@@ -408,11 +411,12 @@ DecodeResult decode_line(std::string_view line, const Limits& limits) {
   json document = json::parse(line, nullptr, /*allow_exceptions=*/false);
   if (document.is_discarded()) return Err{probed_error(line, "line is not valid JSON")};
   if (!document.is_object()) {
-    return Err{DecodeError{ErrorCode::kMalformedRequest,
-                           "a message must be a JSON object, got " + std::string(kind_of(document)),
-                           {},
-                           {},
-                           {}}};
+    return Err{
+        DecodeError{ErrorCode::kMalformedRequest,
+                    "a message must be a JSON object, got " + std::string(json_kind(document)),
+                    {},
+                    {},
+                    {}}};
   }
 
   DecodeError error;
@@ -434,7 +438,8 @@ DecodeResult decode_line(std::string_view line, const Limits& limits) {
     if (!body_it->is_object()) fail("field 'body' must be an object");
     const json& body = *body_it;
     const json& type = field(body, "type");
-    if (!type.is_string()) fail("field 'type' must be a string, got " + std::string(kind_of(type)));
+    if (!type.is_string())
+      fail("field 'type' must be a string, got " + std::string(json_kind(type)));
     Message message;
     message.msg_id = optional_int(body, "msg_id");
     message.in_reply_to = optional_int(body, "in_reply_to");

@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include "core/error_code.h"
 #include "core/limits.h"
 #include "core/message.h"
@@ -39,6 +41,9 @@ DecodeResult decode_line(std::string_view line, const Limits& limits);
 // Appends the message as one JSON line, including the trailing '\n'.
 void encode_line(const Message& message, std::string& out);
 std::string encode_line(const Message& message);
+
+// What kind of JSON value this is, for error texts ("an array", "null", ...).
+std::string_view json_kind(const nlohmann::json& value);
 
 // Scans `text` for the nesting depth of its arrays and objects, stopping as
 // soon as it exceeds `depth_max`. Strings are skipped, escapes honoured.

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/json_codec.h"
 #include "core/json_writer.h"
 
 namespace eddy::core {
@@ -17,23 +18,6 @@ struct RecordError {
 };
 
 [[noreturn]] void fail(std::string text) { throw RecordError{std::move(text)}; }
-
-std::string_view kind_of(const json& value) {
-  switch (value.type()) {
-    case json::value_t::null:
-      return "null";
-    case json::value_t::boolean:
-      return "a boolean";
-    case json::value_t::string:
-      return "a string";
-    case json::value_t::array:
-      return "an array";
-    case json::value_t::object:
-      return "an object";
-    default:
-      return "a number";
-  }
-}
 
 const json* find(const json& record, std::string_view name) {
   const auto it = record.find(name);
@@ -70,7 +54,7 @@ void read_cas_arguments(const json& record, KvHistoryRecord& out) {
     return;  // a completion: the arguments come from the invocation
   }
   if (!value->is_array()) {
-    fail("a cas's 'value' must be [from, to], got " + std::string(kind_of(*value)));
+    fail("a cas's 'value' must be [from, to], got " + std::string(json_kind(*value)));
   }
   if (value->size() != 2) {
     fail("a cas's 'value' must be [from, to], got an array of " + std::to_string(value->size()));
@@ -81,7 +65,8 @@ void read_cas_arguments(const json& record, KvHistoryRecord& out) {
 
 // One record, or nullopt for a record of the nemesis (skipped).
 std::optional<KvHistoryRecord> decode_record(const json& record, int64_t position) {
-  if (!record.is_object()) fail("a record must be an object, got " + std::string(kind_of(record)));
+  if (!record.is_object())
+    fail("a record must be an object, got " + std::string(json_kind(record)));
   KvHistoryRecord out;
   out.position = position;
   const json* process = find(record, "process");
@@ -92,7 +77,7 @@ std::optional<KvHistoryRecord> decode_record(const json& record, int64_t positio
   if (!process->is_number_integer() ||
       (process->is_number_unsigned() &&
        process->get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))) {
-    fail("'process' must be an integer (or \"nemesis\"), got " + std::string(kind_of(*process)));
+    fail("'process' must be an integer (or \"nemesis\"), got " + std::string(json_kind(*process)));
   }
   out.process = process->get<int64_t>();
   out.type = type_of(record);
@@ -159,7 +144,7 @@ Result<VerifyLinearizabilityBody, std::string> decode_verify_linearizability(con
   const auto history = body.find("history");
   if (history == body.end()) return Err{std::string("missing field 'history'")};
   if (!history->is_array()) {
-    return Err{"field 'history' must be an array, got " + std::string(kind_of(*history))};
+    return Err{"field 'history' must be an array, got " + std::string(json_kind(*history))};
   }
   if (history->size() > static_cast<size_t>(limits.verify_history_records_max)) {
     return Err{"a history of " + std::to_string(history->size()) +

@@ -13,22 +13,6 @@
 namespace eddy::sim {
 namespace {
 
-constexpr int kExitValid = 0;
-constexpr int kExitInvalid = 1;
-constexpr int kExitUnknown = 2;
-
-int exit_code_for(checker::Validity validity) {
-  switch (validity) {
-    case checker::Validity::kValid:
-      return kExitValid;
-    case checker::Validity::kInvalid:
-      return kExitInvalid;
-    case checker::Validity::kUnknown:
-      return kExitUnknown;
-  }
-  return kExitUnknown;
-}
-
 namespace fs = std::filesystem;
 
 // A history as found on disk: Eddy's JSON lines, or Jepsen's EDN.
@@ -72,6 +56,18 @@ core::Result<RunCheck, std::string> check_history(const CheckArgs& args,
 
 }  // namespace
 
+int exit_status(checker::Validity validity) {
+  switch (validity) {
+    case checker::Validity::kValid:
+      return kExitValid;
+    case checker::Validity::kInvalid:
+      return kExitInvalid;
+    case checker::Validity::kUnknown:
+      return kExitUnknown;
+  }
+  return kExitUnknown;
+}
+
 int run_check_command(const CheckArgs& args) {
   const auto check = check_history(args, find_history(args.path));
   if (!check) {
@@ -79,8 +75,7 @@ int run_check_command(const CheckArgs& args) {
     return kExitUnknown;
   }
   std::cout << check.value().report;
-  return exit_code_for(args.workload_only ? check.value().workload_validity
-                                          : check.value().validity);
+  return exit_status(args.workload_only ? check.value().workload_validity : check.value().validity);
 }
 
 }  // namespace eddy::sim

@@ -7,6 +7,8 @@
 
 #include <string>
 
+#include "checker/verdict.h"
+
 namespace eddy::sim {
 
 struct CheckArgs {
@@ -18,6 +20,13 @@ struct CheckArgs {
   bool workload_only = false;
   double time_budget_s = 0;  // lin-kv: wall-clock budget of the search (0: none)
 };
+
+// eddy-sim's exit status for a verdict: 0 valid, 1 invalid, 2 unknown
+// (Maelstrom's and Jepsen's meanings).
+inline constexpr int kExitValid = 0;
+inline constexpr int kExitInvalid = 1;
+inline constexpr int kExitUnknown = 2;
+int exit_status(checker::Validity validity);
 
 // Prints the checker's report; returns the exit status (0 valid, 1 invalid,
 // 2 unknown or unreadable).

@@ -34,21 +34,9 @@ namespace {
 
 using namespace eddy;
 
-constexpr int kExitValid = 0;
-constexpr int kExitInvalid = 1;
-constexpr int kExitUnknown = 2;
-
-int exit_code_for(checker::Validity validity) {
-  switch (validity) {
-    case checker::Validity::kValid:
-      return kExitValid;
-    case checker::Validity::kInvalid:
-      return kExitInvalid;
-    case checker::Validity::kUnknown:
-      return kExitUnknown;
-  }
-  return kExitUnknown;
-}
+using sim::kExitInvalid;
+using sim::kExitUnknown;
+using sim::kExitValid;
 
 double wall_seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -257,7 +245,7 @@ int run_test(TestArgs& args) {
                virtual_s, total_wall, sim_wall, total_wall - sim_wall,
                total_wall > 0 ? virtual_s / total_wall : 0.0, args.out.c_str());
   if (!result.abort_reason.empty()) return kExitUnknown;
-  return exit_code_for(check.validity);
+  return sim::exit_status(check.validity);
 }
 
 struct FuzzArgs {

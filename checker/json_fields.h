@@ -1,0 +1,52 @@
+// Reading the fields of one JSON history line, for both history formats'
+// readers (history_io.cc, linkv_history_io.cc). Each helper throws
+// FieldError with a text naming the field; a reader catches it once per line
+// and turns it into its Result. Internal to the checker.
+#pragma once
+
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include <nlohmann/json.hpp>
+
+namespace eddy::checker::detail {
+
+struct FieldError {
+  std::string text;
+};
+
+[[noreturn]] inline void fail(std::string text) { throw FieldError{std::move(text)}; }
+
+inline int64_t int_of(const nlohmann::json& value, std::string_view what) {
+  // nlohmann keeps integers above INT64_MAX as unsigned: get<int64_t> would wrap.
+  if (value.is_number_unsigned() &&
+      value.get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
+    fail(std::string(what) + " is out of range");
+  }
+  if (value.is_number_integer()) return value.get<int64_t>();
+  fail(std::string(what) + " must be an integer");
+}
+
+inline const nlohmann::json& field(const nlohmann::json& object, std::string_view name) {
+  const auto it = object.find(name);
+  if (it == object.end()) fail("missing field '" + std::string(name) + "'");
+  return *it;
+}
+
+inline std::string string_of(const nlohmann::json& value, std::string_view what) {
+  if (!value.is_string()) fail(std::string(what) + " must be a string");
+  return value.get<std::string>();
+}
+
+// `process`: an integer >= 0, or "nemesis" (kNemesisProcess).
+inline int64_t process_of(const nlohmann::json& value, int64_t nemesis_process) {
+  if (value.is_string() && value.get_ref<const std::string&>() == "nemesis") return nemesis_process;
+  const int64_t process = int_of(value, "process");
+  if (process < 0) fail("process must be >= 0 or \"nemesis\"");
+  return process;
+}
+
+}  // namespace eddy::checker::detail
