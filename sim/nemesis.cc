@@ -100,6 +100,17 @@ std::string Nemesis::start_pause() {
   return "start-pause " + world_.network.name(node);
 }
 
+void Nemesis::begin(TimeUs start_us) {
+  if (enabled()) world_.at(start_us, NemesisEvent{});
+}
+
+std::optional<std::string> Nemesis::on_event(TimeUs cutoff_us) {
+  if (world_.now_us >= cutoff_us) return std::nullopt;
+  std::string what = step();
+  world_.at(world_.now_us + next_gap_us(), NemesisEvent{});
+  return what;
+}
+
 std::string Nemesis::step() {
   if (active_) return heal();
   active_ = true;

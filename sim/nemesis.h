@@ -14,6 +14,7 @@
 //             the stop; its queue fills meanwhile.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,13 @@ class Nemesis {
   Nemesis(World& world, core::Rng rng, std::vector<EndpointId> nodes);
 
   bool enabled() const { return !faults_.empty(); }
+  // Schedules the first action at `start_us` (the main phase's start), if
+  // any fault is enabled.
+  void begin(TimeUs start_us);
+  // A NemesisEvent came due: performs the next start or stop and schedules
+  // the one after, unless the main phase's cutoff has passed. Returns what
+  // it did, for the history, or nullopt when it did nothing.
+  std::optional<std::string> on_event(TimeUs cutoff_us);
   // Performs the next start or stop and returns what it did (for the history).
   std::string step();
   // Heals everything: the final generator's stop.

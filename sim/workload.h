@@ -10,6 +10,7 @@
 
 #include "core/message.h"
 #include "sim/sim_event.h"
+#include "sim/world.h"
 
 namespace eddy::sim {
 
@@ -30,6 +31,27 @@ class Workload {
   virtual const std::string& abort_reason() const = 0;
   // History entries recorded so far (for progress reports).
   virtual size_t history_entries() const = 0;
+};
+
+// The main phase's dispatcher wakes up at the time its next op is due
+// (jepsen's stagger); this keeps at most one wake-up (WorkerEvent{-1}) ahead
+// that matters: the earliest asked for.
+class DispatchTimer {
+ public:
+  explicit DispatchTimer(World& world) : world_(world) {}
+  void wake_at(TimeUs due_us) {
+    if (scheduled_us_ >= world_.now_us && scheduled_us_ <= due_us) return;
+    scheduled_us_ = due_us;
+    world_.at(due_us, WorkerEvent{-1});
+  }
+  // The dispatcher's WorkerEvent came due.
+  void on_wake() {
+    if (scheduled_us_ == world_.now_us) scheduled_us_ = -1;
+  }
+
+ private:
+  World& world_;
+  TimeUs scheduled_us_ = -1;
 };
 
 }  // namespace eddy::sim

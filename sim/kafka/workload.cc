@@ -49,7 +49,7 @@ void KafkaWorkload::begin_main() {
     workers_.push_back(std::move(worker));
     open_client(workers_.back());
   }
-  if (nemesis_.enabled()) world_.at(main_start_us_, NemesisEvent{});
+  nemesis_.begin(main_start_us_);
   world_.at(cutoff_us_, PhaseEvent{});
   dispatch();
 }
@@ -121,23 +121,18 @@ void KafkaWorkload::on_phase_event() {
 }
 
 void KafkaWorkload::on_nemesis_event() {
-  if (phase_ != Phase::kMain || world_.now_us >= cutoff_us_) return;
+  if (phase_ != Phase::kMain) return;
+  std::optional<std::string> what = nemesis_.on_event(cutoff_us_);
+  if (!what) return;
   checker::Op op;
   op.process = checker::kNemesisProcess;
   op.type = checker::OpType::kInfo;
   op.f = checker::OpF::kNemesis;
-  op.nemesis = nemesis_.step();
+  op.nemesis = std::move(*what);
   record(std::move(op));
-  world_.at(world_.now_us + nemesis_.next_gap_us(), NemesisEvent{});
 }
 
 // --- the main phase's dispatcher ----------------------------------------------------
-
-void KafkaWorkload::schedule_dispatch(TimeUs due_us) {
-  if (dispatch_scheduled_us_ >= world_.now_us && dispatch_scheduled_us_ <= due_us) return;
-  dispatch_scheduled_us_ = due_us;
-  world_.at(due_us, WorkerEvent{-1});
-}
 
 void KafkaWorkload::dispatch() {
   if (phase_ != Phase::kMain) return;
@@ -154,7 +149,7 @@ void KafkaWorkload::dispatch() {
     const bool crash_first = next_crash_due_us_ <= next_op_due_us_;
     const TimeUs due = crash_first ? next_crash_due_us_ : next_op_due_us_;
     if (due > world_.now_us) {
-      schedule_dispatch(due);
+      dispatch_timer_.wake_at(due);
       return;
     }
     if (world_.now_us >= cutoff_us_) {
@@ -184,7 +179,7 @@ void KafkaWorkload::dispatch() {
 
 void KafkaWorkload::on_worker_event(const WorkerEvent& event) {
   if (event.worker < 0) {
-    if (dispatch_scheduled_us_ == world_.now_us) dispatch_scheduled_us_ = -1;
+    dispatch_timer_.on_wake();
     dispatch();
     return;
   }

@@ -87,7 +87,6 @@ class KafkaWorkload final : public Workload {
 
   // --- ops ---
   void dispatch();
-  void schedule_dispatch(TimeUs due_us);
   void start_op(Worker& worker, const KafkaOp& op);
   void start_final_poll(Worker& worker);
   void call(Worker& worker, Step step, core::Body body);
@@ -117,7 +116,7 @@ class KafkaWorkload final : public Workload {
   TimeUs cutoff_us_ = 0;
   TimeUs next_op_due_us_ = 0;
   TimeUs next_crash_due_us_ = 0;
-  TimeUs dispatch_scheduled_us_ = -1;
+  DispatchTimer dispatch_timer_{world_};
   size_t next_worker_ = 0;  // where the search for a free worker starts
   bool emitting_ = true;
 

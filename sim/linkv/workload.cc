@@ -57,7 +57,7 @@ void LinKvWorkload::begin_main() {
     worker_of_endpoint_[worker.endpoint] = t;
     workers_.push_back(std::move(worker));
   }
-  if (nemesis_.enabled()) world_.at(world_.now_us, NemesisEvent{});
+  nemesis_.begin(world_.now_us);
   world_.at(cutoff_us_, PhaseEvent{});
   dispatch();
 }
@@ -73,29 +73,24 @@ void LinKvWorkload::maybe_finish() {
 void LinKvWorkload::on_phase_event() { maybe_finish(); }
 
 void LinKvWorkload::on_nemesis_event() {
-  if (phase_ != Phase::kMain || world_.now_us >= cutoff_us_) return;
+  if (phase_ != Phase::kMain) return;
+  std::optional<std::string> what = nemesis_.on_event(cutoff_us_);
+  if (!what) return;
   checker::LinKvOp op;
   op.process = checker::kNemesisProcess;
   op.type = checker::OpType::kInfo;
   op.f = checker::LinKvF::kNemesis;
-  op.nemesis = nemesis_.step();
+  op.nemesis = std::move(*what);
   record(std::move(op));
-  world_.at(world_.now_us + nemesis_.next_gap_us(), NemesisEvent{});
 }
 
 // --- the dispatcher ---------------------------------------------------------------
-
-void LinKvWorkload::schedule_dispatch(TimeUs due_us) {
-  if (dispatch_scheduled_us_ >= world_.now_us && dispatch_scheduled_us_ <= due_us) return;
-  dispatch_scheduled_us_ = due_us;
-  world_.at(due_us, WorkerEvent{-1});
-}
 
 void LinKvWorkload::dispatch() {
   if (phase_ != Phase::kMain) return;
   while (emitting_) {
     if (next_op_due_us_ > world_.now_us) {
-      schedule_dispatch(next_op_due_us_);
+      dispatch_timer_.wake_at(next_op_due_us_);
       return;
     }
     if (world_.now_us >= cutoff_us_) {
@@ -122,7 +117,7 @@ void LinKvWorkload::dispatch() {
 
 void LinKvWorkload::on_worker_event(const WorkerEvent& event) {
   if (event.worker >= 0) return;
-  if (dispatch_scheduled_us_ == world_.now_us) dispatch_scheduled_us_ = -1;
+  dispatch_timer_.on_wake();
   dispatch();
 }
 

@@ -67,7 +67,6 @@ class LinKvWorkload final : public Workload {
   void begin_main();
   void maybe_finish();
   void dispatch();
-  void schedule_dispatch(TimeUs due_us);
   void start_op(Worker& worker, const LinKvRequest& request);
   void complete(Worker& worker, checker::OpType type, std::string error, int32_t error_code = 0);
   void on_reply(Worker& worker, core::Message& reply);
@@ -91,7 +90,7 @@ class LinKvWorkload final : public Workload {
 
   TimeUs cutoff_us_ = 0;
   TimeUs next_op_due_us_ = 0;
-  TimeUs dispatch_scheduled_us_ = -1;
+  DispatchTimer dispatch_timer_{world_};
   size_t rotation_ = 0;  // where the search for a free thread starts
   bool emitting_ = true;
 };
