@@ -87,6 +87,7 @@ LinKvKeyResult key_result_of(core::KvKeyVerdict verdict) {
       violation.values_before.push_back(value.to_json_text());
     }
     violation.description = std::move(verdict.violation->description);
+    violation.window_exact = verdict.violation->window_exact;
     key.violation = std::move(violation);
   }
   return key;

@@ -32,11 +32,10 @@ std::string verdict_line(const LinKvCheckResult& result) {
 }
 
 json violation_json(const LinearizabilityViolation& violation) {
-  return json{{"op_index", violation.op_index},
-              {"completion_index", violation.completion_index},
-              {"concurrent", violation.concurrent},
-              {"values_before", violation.values_before},
-              {"description", violation.description}};
+  return json{
+      {"op_index", violation.op_index},       {"completion_index", violation.completion_index},
+      {"concurrent", violation.concurrent},   {"values_before", violation.values_before},
+      {"description", violation.description}, {"window_exact", violation.window_exact}};
 }
 
 std::string indented(const std::string& text, const std::string& indent) {

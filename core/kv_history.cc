@@ -177,11 +177,18 @@ KvViolation describe_failure(std::span<const KvHistoryRecord> records,
     violation.values_before.push_back(interner.value(id));
     values += (values.empty() ? "" : ", ") + interner.value(id).to_json_text();
   }
+  violation.window_exact = failure.window_exact;
   violation.description = "cannot linearize " + describe_op(records, op, completion_of[op]) +
                           "\nthe register could hold only: " +
                           (values.empty() ? std::string("nothing consistent") : values) +
                           "\nconcurrent with it:";
   if (failure.concurrent.empty()) violation.description += " nothing";
+  if (!failure.window_exact) {
+    violation.description =
+        "(not narrowed down: the search's budget ran out after proving the violation; the "
+        "first op that cannot be placed may come earlier)\n" +
+        violation.description;
+  }
   for (const int64_t id : failure.concurrent) {
     const auto index = static_cast<size_t>(id);
     violation.concurrent.push_back(records[index].position);

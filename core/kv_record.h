@@ -45,6 +45,10 @@ struct KvViolation {
   std::vector<int64_t> concurrent;  // invocation positions of the ops concurrent with it
   std::vector<Value> values_before;  // every value the register could hold just before it
   std::string description;           // the window in words, one op a line
+  // False when the search ran out of budget after proving the violation but
+  // before narrowing it down: the first op that cannot be placed may come
+  // earlier, and values_before may hold too much.
+  bool window_exact = true;
 };
 
 }  // namespace eddy::core

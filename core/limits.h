@@ -31,10 +31,11 @@ struct Limits {
   // verify_linearizability: records one history may hold (longer ones get
   // error 12), and the configurations its search may explore, in all, before
   // the node answers error 13 (unknown) instead: the search runs inside the
-  // node's step, so this bounds how long other requests wait (about a second
-  // at the default, docs/verify-linearizability.md).
+  // node's step, so this bounds how long other requests wait and what it
+  // holds meanwhile (at most about half a second and 20 MB at the default,
+  // docs/verify-linearizability.md).
   int32_t verify_history_records_max = 100'000;
-  int64_t verify_search_states_max = 2'000'000;
+  int64_t verify_search_states_max = 250'000;
 };
 
 }  // namespace eddy::core

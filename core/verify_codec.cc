@@ -212,6 +212,8 @@ void append_verify_linearizability_ok_fields(std::string& out,
     append_values(out, violation.window.values_before);
     out.append(",\"description\":");
     append_string(out, violation.window.description);
+    out.append(violation.window.window_exact ? ",\"window_exact\":true"
+                                             : ",\"window_exact\":false");
     out.push_back('}');
   }
   out.push_back(']');

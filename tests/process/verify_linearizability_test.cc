@@ -69,8 +69,9 @@ TEST(VerifyLinearizability, AStaleReadIsAViolationWithItsWindow) {
   EXPECT_EQ(reply["linearizable"], false) << reply;
   ASSERT_EQ(reply["violations"].size(), 1u) << reply;
   const json& violation = reply["violations"][0];
-  EXPECT_EQ(keys_of(violation), (std::set<std::string>{"key", "op", "completion", "concurrent",
-                                                       "values_before", "description"}));
+  EXPECT_EQ(keys_of(violation),
+            (std::set<std::string>{"key", "op", "completion", "concurrent", "values_before",
+                                   "description", "window_exact"}));
   EXPECT_EQ(violation["key"], 0);
   EXPECT_EQ(violation["op"], 6) << "the read of 1 at history[6] cannot be placed";
   EXPECT_EQ(violation["completion"], 7);
