@@ -1,5 +1,7 @@
 #include "core/kv_history.h"
 
+#include "checker/linearizability/history_check.h"
+
 #include <algorithm>
 #include <atomic>
 #include <map>
@@ -8,17 +10,8 @@
 namespace eddy::core {
 namespace {
 
-constexpr int64_t kNoPosition = -1;
-
-// One op: its invocation and its completion (kNoPosition: never completed),
-// as indexes into the records.
-struct PairedOp {
-  size_t invocation = 0;
-  std::optional<size_t> completion;
-};
-
 // Values as small integers for the search; JSON null is the empty register.
-class Interner {
+class ValueIds {
  public:
   lin::ValueId id(const Value& value) {
     if (value == null_) return lin::kNil;
@@ -36,106 +29,58 @@ class Interner {
   std::vector<Value> values_;
 };
 
-Err<KvHistoryError> error_at(const KvHistoryRecord& record, std::string message) {
-  return Err{KvHistoryError{record.position, std::move(message)}};
-}
-
-std::string describe_process(const KvHistoryRecord& record) {
-  return "process " + std::to_string(record.process);
-}
-
-// Pairs each completion with the invocation in flight on its process
-// (Jepsen's rule: a process has one op in flight), checking what the search
-// needs of each op.
-Result<std::vector<PairedOp>, KvHistoryError> pair(std::span<const KvHistoryRecord> records) {
-  std::vector<PairedOp> ops;
-  std::map<int64_t, size_t> in_flight;  // process -> index into `ops`
-  for (size_t i = 0; i < records.size(); ++i) {
-    const KvHistoryRecord& record = records[i];
-    if (record.type == KvEventType::kInvoke) {
-      if (const auto it = in_flight.find(record.process); it != in_flight.end()) {
-        return error_at(record, describe_process(record) + " invoked an op while its op at " +
-                                    std::to_string(records[ops[it->second].invocation].position) +
-                                    " was in flight");
-      }
-      if (record.f == KvF::kWrite && !record.value) {
-        return error_at(record, "a write invocation needs its value");
-      }
-      if (record.f == KvF::kCas && (!record.from || !record.to)) {
-        return error_at(record, "a cas invocation needs from and to");
-      }
-      in_flight.emplace(record.process, ops.size());
-      ops.push_back(PairedOp{i, std::nullopt});
-      continue;
-    }
-    const auto it = in_flight.find(record.process);
-    if (it == in_flight.end()) {
-      return error_at(record, std::string(to_string(record.type)) + " completion on " +
-                                  describe_process(record) + ", which has no op in flight");
-    }
-    const KvHistoryRecord& invocation = records[ops[it->second].invocation];
-    if (invocation.f != record.f || !(invocation.key == record.key)) {
-      return error_at(record, "completes the " + std::string(to_string(invocation.f)) + " of key " +
-                                  invocation.key.to_json_text() + " invoked at " +
-                                  std::to_string(invocation.position) + " as a " +
-                                  std::string(to_string(record.f)) + " of key " +
-                                  record.key.to_json_text());
-    }
-    if (record.type == KvEventType::kOk && record.f == KvF::kRead && !record.value) {
-      return error_at(record, "an ok read needs the value it read (null for nothing)");
-    }
-    ops[it->second].completion = i;
-    in_flight.erase(it);
+// The records as the search's events, one for one (so an event's index is
+// its record's), with keys numbered in key order and values interned.
+std::vector<lin::HistoryEvent> events_of(std::span<const KvHistoryRecord> records,
+                                         std::vector<Value>& keys, ValueIds& values) {
+  std::map<Value, int32_t> key_ids;
+  for (const KvHistoryRecord& record : records) key_ids.emplace(record.key, 0);
+  for (auto& [key, id] : key_ids) {
+    id = static_cast<int32_t>(keys.size());
+    keys.push_back(key);
   }
-  return ops;
+  std::vector<lin::HistoryEvent> events;
+  events.reserve(records.size());
+  for (const KvHistoryRecord& record : records) {
+    lin::HistoryEvent event;
+    event.process = record.process;
+    event.type = static_cast<lin::EventType>(record.type);
+    event.key = key_ids.at(record.key);
+    event.origin = record.position;
+    switch (record.f) {
+      case KvF::kRead:
+        event.f = lin::RegisterF::kRead;
+        break;
+      case KvF::kWrite:
+        event.f = lin::RegisterF::kWrite;
+        break;
+      case KvF::kCas:
+        event.f = lin::RegisterF::kCas;
+        break;
+    }
+    if (record.f == KvF::kCas) {
+      event.has_arg1 = record.from && record.to;
+      if (event.has_arg1) {
+        event.arg1 = values.id(*record.from);
+        event.arg2 = values.id(*record.to);
+      }
+    } else if (record.value) {
+      event.has_arg1 = true;
+      event.arg1 = values.id(*record.value);
+    }
+    events.push_back(event);
+  }
+  return events;
 }
 
-// A key's ops for the search, with the records they came from.
-struct KeyOps {
+// A key's ops for the search.
+struct KeySearch {
   Value key;
   std::vector<lin::RegisterOp> ops;
 };
 
-// Knossos's reading: failed ops never happened, a read that is not ok
-// constrains nothing, and an op not known to have completed may take effect
-// at any instant after its invocation, or never. Times are record indexes
-// (the history's order is real-time order); ids are invocation indexes.
-std::vector<KeyOps> split_by_key(std::span<const KvHistoryRecord> records,
-                                 const std::vector<PairedOp>& ops, Interner& interner) {
-  std::map<Value, std::vector<lin::RegisterOp>> by_key;
-  for (const PairedOp& pair : ops) {
-    const KvHistoryRecord& invocation = records[pair.invocation];
-    std::vector<lin::RegisterOp>& key_ops = by_key[invocation.key];
-    const KvEventType outcome =
-        pair.completion ? records[*pair.completion].type : KvEventType::kInfo;
-    if (outcome == KvEventType::kFail) continue;
-    lin::RegisterOp op;
-    op.invoke_time = static_cast<int64_t>(pair.invocation);
-    op.complete_time =
-        outcome == KvEventType::kOk ? static_cast<int64_t>(*pair.completion) : lin::kNever;
-    op.id = static_cast<int64_t>(pair.invocation);
-    switch (invocation.f) {
-      case KvF::kRead:
-        if (outcome != KvEventType::kOk) continue;
-        op.f = lin::RegisterF::kRead;
-        op.arg1 = interner.id(*records[*pair.completion].value);
-        break;
-      case KvF::kWrite:
-        op.f = lin::RegisterF::kWrite;
-        op.arg1 = interner.id(*invocation.value);
-        break;
-      case KvF::kCas:
-        op.f = lin::RegisterF::kCas;
-        op.arg1 = interner.id(*invocation.from);
-        op.arg2 = interner.id(*invocation.to);
-        break;
-    }
-    key_ops.push_back(op);
-  }
-  std::vector<KeyOps> keys;
-  keys.reserve(by_key.size());
-  for (auto& [key, key_ops] : by_key) keys.push_back(KeyOps{key, std::move(key_ops)});
-  return keys;
+std::string describe_process(const KvHistoryRecord& record) {
+  return "process " + std::to_string(record.process);
 }
 
 // One line about an op: what it did, how it ended, who, where.
@@ -167,7 +112,7 @@ std::string describe_op(std::span<const KvHistoryRecord> records, size_t invocat
 
 KvViolation describe_failure(std::span<const KvHistoryRecord> records,
                              const std::vector<std::optional<size_t>>& completion_of,
-                             const lin::Failure& failure, const Interner& interner) {
+                             const lin::Failure& failure, const ValueIds& interner) {
   const auto op = static_cast<size_t>(failure.op_id);
   KvViolation violation;
   violation.op = records[op].position;
@@ -211,12 +156,24 @@ std::string_view to_string(KvF f) {
 
 Result<std::vector<KvKeyVerdict>, KvHistoryError> check_kv_history(
     std::span<const KvHistoryRecord> records, const KvCheckOptions& options) {
-  auto paired = pair(records);
-  if (!paired) return Err{paired.error()};
+  std::vector<Value> key_values;
+  ValueIds interner;
+  const std::vector<lin::HistoryEvent> events = events_of(records, key_values, interner);
+  lin::Semantics semantics;
+  semantics.nil_read_matches_any = options.nil_read_matches_any;
+  auto paired = lin::pair_history(events, semantics);
+  if (!paired) return Err{KvHistoryError{paired.error().position, paired.error().message}};
+  // Each searched op's completion (record index), for describing windows.
   std::vector<std::optional<size_t>> completion_of(records.size());
-  for (const PairedOp& op : paired.value()) completion_of[op.invocation] = op.completion;
-  Interner interner;
-  const std::vector<KeyOps> keys = split_by_key(records, paired.value(), interner);
+  std::vector<KeySearch> keys;
+  for (auto& [key, ops] : paired.value()) {
+    for (const lin::RegisterOp& op : ops) {
+      if (op.complete_time != lin::kNever) {
+        completion_of[static_cast<size_t>(op.id)] = static_cast<size_t>(op.complete_time);
+      }
+    }
+    keys.push_back(KeySearch{key_values[static_cast<size_t>(key)], std::move(ops)});
+  }
 
   std::vector<KvKeyVerdict> verdicts(keys.size());
   // Atomic because a for_each_key runner may search keys concurrently.
@@ -238,8 +195,6 @@ Result<std::vector<KvKeyVerdict>, KvHistoryError> check_kv_history(
     lin::SearchLimits limits;
     limits.states_max = std::min(options.states_max_per_key, left);
     limits.should_stop = options.should_stop;
-    lin::Semantics semantics;
-    semantics.nil_read_matches_any = options.nil_read_matches_any;
     const lin::SearchResult result = lin::check_register(keys[i].ops, limits, semantics);
     spent[i].store(result.states_explored);
     verdict.verdict = result.verdict;

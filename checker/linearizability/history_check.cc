@@ -10,10 +10,10 @@
 namespace eddy::lin {
 namespace {
 
-using KeyOps = std::map<int32_t, std::vector<RegisterOp>>;
-
-core::Err<HistoryError> error_at(size_t position, std::string message) {
-  return core::Err{HistoryError{static_cast<int64_t>(position), std::move(message)}};
+// Where an event stands in the caller's history (HistoryEvent::origin).
+int64_t origin_of(std::span<const HistoryEvent> events, size_t position) {
+  const int64_t origin = events[position].origin;
+  return origin >= 0 ? origin : static_cast<int64_t>(position);
 }
 
 const char* name_of(RegisterF f) {
@@ -58,8 +58,13 @@ bool op_of(const HistoryEvent& invoke, const HistoryEvent& completion, size_t in
   return false;
 }
 
-core::Result<KeyOps, HistoryError> pair_events(std::span<const HistoryEvent> events,
-                                               const Semantics& semantics) {
+}  // namespace
+
+core::Result<KeyOps, HistoryError> pair_history(std::span<const HistoryEvent> events,
+                                                const Semantics& semantics) {
+  const auto error_at = [&](size_t position, std::string message) {
+    return core::Err{HistoryError{origin_of(events, position), std::move(message)}};
+  };
   KeyOps ops;
   // Process -> position of its invocation in flight. Lookups only: the
   // order of this map never reaches the output.
@@ -73,7 +78,8 @@ core::Result<KeyOps, HistoryError> pair_events(std::span<const HistoryEvent> eve
       if (!inserted) {
         return error_at(position, "process " + std::to_string(event.process) +
                                       " invoked an op while its op at position " +
-                                      std::to_string(it->second) + " was in flight");
+                                      std::to_string(origin_of(events, it->second)) +
+                                      " was in flight");
       }
       if (event.f != RegisterF::kRead && !event.has_arg1)
         return error_at(position, std::string(name_of(event.f)) + " invoked without a value");
@@ -90,7 +96,12 @@ core::Result<KeyOps, HistoryError> pair_events(std::span<const HistoryEvent> eve
     if (invoke.f != event.f) {
       return error_at(position, std::string(name_of(event.f)) + " completion of the " +
                                     name_of(invoke.f) + " invoked at position " +
-                                    std::to_string(invoke_position));
+                                    std::to_string(origin_of(events, invoke_position)));
+    }
+    if (invoke.key != event.key) {
+      return error_at(position, std::string(name_of(event.f)) +
+                                    " completion on another key than the op invoked at position " +
+                                    std::to_string(origin_of(events, invoke_position)));
     }
     if (event.type == EventType::kOk && event.f == RegisterF::kRead && !event.has_arg1)
       return error_at(position, "ok read without a value");
@@ -113,12 +124,10 @@ core::Result<KeyOps, HistoryError> pair_events(std::span<const HistoryEvent> eve
   return ops;
 }
 
-}  // namespace
-
 core::Result<HistoryResult, HistoryError> check_history(std::span<const HistoryEvent> events,
                                                         const SearchLimits& limits,
                                                         const Semantics& semantics) {
-  auto paired = pair_events(events, semantics);
+  auto paired = pair_history(events, semantics);
   if (!paired.ok()) return core::Err{paired.error()};
 
   HistoryResult history;

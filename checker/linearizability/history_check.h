@@ -15,6 +15,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <span>
 #include <string>
 #include <vector>
@@ -36,6 +37,10 @@ struct HistoryEvent {
   ValueId arg1 = kNil;
   ValueId arg2 = kNil;
   bool has_arg1 = false;  // false: no value at all (a read invocation, `:timed-out`)
+  // The event's position in the caller's own history, for error messages
+  // (an RPC's array may hold records that are not events); -1: its index in
+  // the span given here.
+  int64_t origin = -1;
 };
 
 // Bad input, at the 0-based position of the offending event.
@@ -43,6 +48,15 @@ struct HistoryError {
   int64_t position = 0;
   std::string message;
 };
+
+// The ops of each key, by key id, ready for check_register: the pairing
+// above, with ids and times that are positions in `events`.
+using KeyOps = std::map<int32_t, std::vector<RegisterOp>>;
+
+// Pairs the events (the rules above) without searching. Errors name the
+// event's origin (or index) and, in the message, the other event's.
+core::Result<KeyOps, HistoryError> pair_history(std::span<const HistoryEvent> events,
+                                                const Semantics& semantics = {});
 
 struct KeyResult {
   int32_t key = 0;

@@ -129,10 +129,10 @@ TEST(VerifyLinearizability, MalformedHistoriesGetError12NamingTheFirstBadRecord)
       {verify(json::array({record(0, "invoke", "cas", json::array({1}))})),
        "history[0]: a cas's 'value' must be [from, to]"},
       {verify(json::array({good, record(0, "ok", "write", 1), record(0, "ok", "write", 1)})),
-       "history[2]: ok completion on process 0, which has no op in flight"},
+       "history[2]: completion on process 0, which has no op in flight"},
       {verify(json::array({good, record(0, "invoke", "read")})),
        "history[1]: process 0 invoked an op"},
-      {verify(json::array({good, record(0, "ok", "read", 1)})), "history[1]: completes the write"},
+      {verify(json::array({good, record(0, "ok", "read", 1)})), "history[1]: read completion of the write invoked at position 0"},
       {verify(json::array({record(0, "invoke", "read"), record(0, "ok", "read")})),
        "history[1]: an ok read needs"},
   };
