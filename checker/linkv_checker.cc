@@ -32,6 +32,7 @@ std::vector<core::KvHistoryRecord> records_of(const LinKvHistory& history) {
       record.to = op.to;
     }
     record.position = op.index;
+    record.error = op.error;
     records.push_back(std::move(record));
   }
   return records;

@@ -1,11 +1,11 @@
 #include "core/kv_history.h"
 
-#include "checker/linearizability/history_check.h"
-
 #include <algorithm>
 #include <atomic>
 #include <map>
 #include <utility>
+
+#include "checker/linearizability/history_check.h"
 
 namespace eddy::core {
 namespace {
@@ -73,6 +73,22 @@ std::vector<lin::HistoryEvent> events_of(std::span<const KvHistoryRecord> record
   return events;
 }
 
+// Each invocation's completion (any type), by record index: the pairing
+// lin::pair_history has already checked, kept for describing windows.
+std::vector<std::optional<size_t>> completions_of(std::span<const KvHistoryRecord> records) {
+  std::vector<std::optional<size_t>> completion_of(records.size());
+  std::map<int64_t, size_t> in_flight;  // process -> its invocation
+  for (size_t i = 0; i < records.size(); ++i) {
+    if (records[i].type == KvEventType::kInvoke) {
+      in_flight[records[i].process] = i;
+    } else if (const auto it = in_flight.find(records[i].process); it != in_flight.end()) {
+      completion_of[it->second] = i;
+      in_flight.erase(it);
+    }
+  }
+  return completion_of;
+}
+
 // A key's ops for the search.
 struct KeySearch {
   Value key;
@@ -104,10 +120,41 @@ std::string describe_op(std::span<const KvHistoryRecord> records, size_t invocat
   }
   text += " (";
   text += completion == nullptr ? "never completed" : to_string(completion->type);
+  if (completion != nullptr && !completion->error.empty()) text += ": " + completion->error;
   text += ", " + describe_process(invocation) + ", at " + std::to_string(invocation.position) +
           ".." + (completion == nullptr ? std::string() : std::to_string(completion->position)) +
           ")";
   return text;
+}
+
+// The value the op needed to find: a read's value, a cas's from.
+std::optional<Value> value_needed(std::span<const KvHistoryRecord> records, size_t invocation,
+                                  std::optional<size_t> completion) {
+  const KvHistoryRecord& op = records[invocation];
+  if (op.f == KvF::kCas) return op.from;
+  if (op.f == KvF::kRead && completion) return records[*completion].value;
+  return std::nullopt;
+}
+
+// Failed writes and cas of the same key that would have set `needed`,
+// invoked before `before` (however late they failed): a node that answers a
+// definite error for an op that happened shows up here (a :fail never took
+// effect, so the search may not use them).
+std::vector<size_t> failed_writers_of(std::span<const KvHistoryRecord> records,
+                                      const std::vector<std::optional<size_t>>& completion_of,
+                                      const Value& key, const Value& needed, size_t before) {
+  constexpr size_t kShown = 3;
+  std::vector<size_t> found;
+  for (size_t i = before; i-- > 0 && found.size() < kShown;) {
+    const KvHistoryRecord& op = records[i];
+    if (op.type != KvEventType::kInvoke || !(op.key == key) || op.f == KvF::kRead) continue;
+    const std::optional<Value>& sets = op.f == KvF::kWrite ? op.value : op.to;
+    const auto completion = completion_of[i];
+    if (sets && *sets == needed && completion && records[*completion].type == KvEventType::kFail) {
+      found.push_back(i);
+    }
+  }
+  return found;
 }
 
 KvViolation describe_failure(std::span<const KvHistoryRecord> records,
@@ -139,6 +186,18 @@ KvViolation describe_failure(std::span<const KvHistoryRecord> records,
     violation.concurrent.push_back(records[index].position);
     violation.description += "\n  " + describe_op(records, index, completion_of[index]);
   }
+  const auto completion = static_cast<size_t>(failure.complete_time);
+  if (const auto needed = value_needed(records, op, completion_of[op])) {
+    const std::vector<size_t> writers =
+        failed_writers_of(records, completion_of, records[op].key, *needed, completion);
+    if (!writers.empty()) {
+      violation.description += "\nfailed ops that would have set " + needed->to_json_text() +
+                               " (a :fail must not have taken effect):";
+    }
+    for (const size_t index : writers) {
+      violation.description += "\n  " + describe_op(records, index, completion_of[index]);
+    }
+  }
   return violation;
 }
 
@@ -163,15 +222,9 @@ Result<std::vector<KvKeyVerdict>, KvHistoryError> check_kv_history(
   semantics.nil_read_matches_any = options.nil_read_matches_any;
   auto paired = lin::pair_history(events, semantics);
   if (!paired) return Err{KvHistoryError{paired.error().position, paired.error().message}};
-  // Each searched op's completion (record index), for describing windows.
-  std::vector<std::optional<size_t>> completion_of(records.size());
+  const std::vector<std::optional<size_t>> completion_of = completions_of(records);
   std::vector<KeySearch> keys;
   for (auto& [key, ops] : paired.value()) {
-    for (const lin::RegisterOp& op : ops) {
-      if (op.complete_time != lin::kNever) {
-        completion_of[static_cast<size_t>(op.id)] = static_cast<size_t>(op.complete_time);
-      }
-    }
     keys.push_back(KeySearch{key_values[static_cast<size_t>(key)], std::move(ops)});
   }
 

@@ -36,6 +36,9 @@ struct KvHistoryRecord {
   // Where the record came from, for reports: its position in the caller's
   // own history (a history index, or an index into an RPC's array).
   int64_t position = 0;
+  // fail/info: why, when the history says ("precondition-failed: ..."); only
+  // shown in descriptions.
+  std::string error;
 };
 
 // The smallest window of a key's history that cannot be linearized.

@@ -97,6 +97,9 @@ std::optional<KvHistoryRecord> decode_record(const json& record, int64_t positio
     out.key = Value::from_json(*key);
   else
     out.key = Value::from_json_text("null");
+  if (const json* error = find(record, "error"); error != nullptr && error->is_string()) {
+    out.error = error->get<std::string>();
+  }
   const json* value = find(record, "value");
   switch (out.f) {
     case KvF::kRead:

@@ -167,7 +167,16 @@ TEST(LinKvChecker, FailedOpsNeverHappened) {
   // A failed cas whose effect shows later: the node lied about error 22.
   History h;
   h.invoke(0, kW, 0, 1).ok(0).invoke(1, kCas, 0, 1, 4).fail(1).invoke(2, kR, 0).ok(2, 4);
-  EXPECT_EQ(workload(h), Validity::kInvalid);
+  const LinKvCheckResult result = check_linkv(h.ops());
+  EXPECT_EQ(result.workload_validity, Validity::kInvalid);
+  // The window names the failed op that would explain the read.
+  ASSERT_TRUE(result.keys[0].violation.has_value());
+  const std::string& description = result.keys[0].violation->description;
+  EXPECT_NE(description.find("failed ops that would have set 4"), std::string::npos) << description;
+  EXPECT_NE(
+      description.find("cas 1 -> 4 (fail: precondition-failed: whatever, process 1, at 2..3)"),
+      std::string::npos)
+      << description;
   // A failed read of a missing key (error 20) constrains nothing, as Knossos
   // drops every :fail.
   History missing;
