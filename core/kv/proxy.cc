@@ -51,7 +51,7 @@ bool ProxyKv::on_request(Context& ctx, Message& request) {
                return;
              }
              if (result) {
-               // lin-kv answered, so it acted, but not as asked: indefinite.
+               // An answer of the wrong type says nothing of what lin-kv did.
                c.reply(client, ErrorBody{static_cast<int32_t>(ErrorCode::kCrash),
                                          "lin-kv answered with " +
                                              std::string(body_type(result.value().body))});
