@@ -669,21 +669,8 @@ std::optional<OpF> op_f_from(std::string_view text) {
 }
 
 void append_op_line(const Op& op, std::string& out) {
-  out.append("{\"index\":");
-  core::append_int(out, op.index);
-  out.append(",\"time_us\":");
-  core::append_int(out, op.time_us);
-  out.append(",\"process\":");
-  if (op.process == kNemesisProcess) {
-    out.append("\"nemesis\"");
-  } else {
-    core::append_int(out, op.process);
-  }
-  out.append(",\"type\":\"");
-  out.append(to_string(op.type));
-  out.append("\",\"f\":\"");
-  out.append(to_string(op.f));
-  out.push_back('"');
+  detail::append_line_head(out, op.index, op.time_us, op.process, kNemesisProcess,
+                           to_string(op.type), to_string(op.f));
   switch (op.f) {
     case OpF::kSend:
       out.append(",\"key\":");

@@ -1,7 +1,8 @@
-// Reading the fields of one JSON history line, for both history formats'
-// readers (history_io.cc, linkv_history_io.cc). Each helper throws
+// The fields every JSON history line has, for both history formats
+// (history_io.cc, linkv_history_io.cc): reading them (each helper throws
 // FieldError with a text naming the field; a reader catches it once per line
-// and turns it into its Result. Internal to the checker.
+// and turns it into its Result) and writing them in their fixed order.
+// Internal to the checker.
 #pragma once
 
 #include <cstdint>
@@ -11,6 +12,8 @@
 #include <utility>
 
 #include <nlohmann/json.hpp>
+
+#include "core/json_writer.h"
 
 namespace eddy::checker::detail {
 
@@ -47,6 +50,28 @@ inline int64_t process_of(const nlohmann::json& value, int64_t nemesis_process) 
   const int64_t process = int_of(value, "process");
   if (process < 0) fail("process must be >= 0 or \"nemesis\"");
   return process;
+}
+
+// Opens a line with index, time_us, process (an integer, or "nemesis" for
+// `nemesis_process`), type and f; the caller appends the op's own fields and
+// closes the object.
+inline void append_line_head(std::string& out, int64_t index, int64_t time_us, int64_t process,
+                             int64_t nemesis_process, std::string_view type, std::string_view f) {
+  out.append("{\"index\":");
+  core::append_int(out, index);
+  out.append(",\"time_us\":");
+  core::append_int(out, time_us);
+  out.append(",\"process\":");
+  if (process == nemesis_process) {
+    out.append("\"nemesis\"");
+  } else {
+    core::append_int(out, process);
+  }
+  out.append(",\"type\":\"");
+  out.append(type);
+  out.append("\",\"f\":\"");
+  out.append(f);
+  out.push_back('"');
 }
 
 }  // namespace eddy::checker::detail

@@ -36,21 +36,8 @@ void append_value(std::string& out, const char* name, const core::Value& value) 
 }  // namespace
 
 void append_linkv_op_line(const LinKvOp& op, std::string& out) {
-  out.append("{\"index\":");
-  core::append_int(out, op.index);
-  out.append(",\"time_us\":");
-  core::append_int(out, op.time_us);
-  out.append(",\"process\":");
-  if (op.process == kNemesisProcess) {
-    out.append("\"nemesis\"");
-  } else {
-    core::append_int(out, op.process);
-  }
-  out.append(",\"type\":\"");
-  out.append(to_string(op.type));
-  out.append("\",\"f\":\"");
-  out.append(to_string(op.f));
-  out.push_back('"');
+  detail::append_line_head(out, op.index, op.time_us, op.process, kNemesisProcess,
+                           to_string(op.type), to_string(op.f));
   if (op.f != LinKvF::kNemesis) append_value(out, "key", op.key);
   if (op.value) append_value(out, "value", *op.value);
   if (op.f == LinKvF::kCas) {
