@@ -8,6 +8,7 @@
 
 #include "core/context.h"
 #include "core/message.h"
+#include "core/persist.h"
 
 namespace eddy::core {
 
@@ -15,6 +16,10 @@ class Application {
  public:
   virtual ~Application() = default;
 
+  // Called before anything else, on a node that restarts from what its
+  // PersistEffects made durable (core/persist.h). Strategies that persist
+  // nothing ignore it.
+  virtual void restore(const Persisted& /*persisted*/) {}
   // Called once, when init has named the node and its peers.
   virtual void on_init(Context& /*ctx*/) {}
   // Handles a request (a message without in_reply_to) that arrived after init.

@@ -47,6 +47,8 @@ void Context::set_timer(uint64_t arg, int64_t due_ms) {
 
 void Context::log(LogLevel level, std::string text) { emit(LogEffect{level, std::move(text)}); }
 
+void Context::persist(PersistEffect effect) { emit(std::move(effect)); }
+
 bool Context::complete_call(int64_t msg_id, RpcResult result) {
   const auto it = pending_.find(msg_id);
   if (it == pending_.end()) return false;

@@ -46,6 +46,9 @@ class Context {
   // Asks for on_timer(arg) of the application at `due_ms`.
   void set_timer(uint64_t arg, int64_t due_ms);
   void log(LogLevel level, std::string text);
+  // Hands `effect` to the driver, which makes it durable before it executes
+  // anything emitted after it (core/persist.h).
+  void persist(PersistEffect effect);
 
   size_t pending_calls() const { return pending_.size(); }
 

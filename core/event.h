@@ -10,6 +10,7 @@
 
 #include "core/json_codec.h"
 #include "core/message.h"
+#include "core/persist.h"
 
 namespace eddy::core {
 
@@ -53,6 +54,7 @@ struct LogEffect {
   LogLevel level = LogLevel::kInfo;
   std::string text;
 };
-using Effect = std::variant<SendEffect, SetTimerEffect, LogEffect>;
+// PersistEffect (core/persist.h): durable before any later effect runs.
+using Effect = std::variant<SendEffect, SetTimerEffect, LogEffect, PersistEffect>;
 
 }  // namespace eddy::core

@@ -35,6 +35,8 @@ class Node {
   void step(int64_t now_ms, Event event, std::vector<Effect>& out);
   std::vector<Effect> step(int64_t now_ms, Event event);
 
+  // Restores a restarted node from what it persisted; before any step.
+  void restore(const Persisted& persisted) { application_->restore(persisted); }
   void check_invariants() const { application_->check_invariants(); }
   const Context& context() const { return context_; }
   const Application& application() const { return *application_; }

@@ -98,6 +98,9 @@ void StdioDriver::execute(core::Effect& effect) {
                  [&](core::SendEffect& send) { core::encode_line(send.message, out_); },
                  [&](core::SetTimerEffect& timer) { timers_.set(timer.timer, timer.due_ms); },
                  [&](core::LogEffect& entry) { log(entry.level, entry.text); },
+                 // In memory by default: Maelstrom never restarts a node, so
+                 // nothing needs to outlive the process.
+                 [&](core::PersistEffect&) {},
              },
              effect);
 }

@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "core/invariant.h"
 #include "core/overloaded.h"
 
 namespace eddy::sim {
@@ -48,6 +49,13 @@ void NodeHost::step(core::Event event) {
                    [&](core::LogEffect& log) {
                      if (!world_.options.node_logs) return;
                      log_lines_.push_back(std::to_string(world_.now_us / 1000) + "ms " + log.text);
+                   },
+                   [&](core::PersistEffect& persist) {
+                     // The node's disk: what a restart would restore from.
+                     const bool follows = disk_.apply(persist);
+                     EDDY_INVARIANT(follows,
+                                    "a node persisted an effect that does not follow "
+                                    "from what it had persisted");
                    },
                },
                effect);

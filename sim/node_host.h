@@ -26,6 +26,8 @@ class NodeHost {
   void check_invariants() const { node_.check_invariants(); }
 
   int64_t steps() const { return steps_; }
+  // What the node has made durable so far (its PersistEffects, folded).
+  const core::Persisted& disk() const { return disk_; }
   const std::vector<std::string>& log_lines() const { return log_lines_; }
 
  private:
@@ -39,6 +41,7 @@ class NodeHost {
   std::map<core::TimerId, TimeUs> timers_;  // pending timers and their due times
   std::vector<core::Effect> effects_;
   std::vector<std::string> log_lines_;
+  core::Persisted disk_;
   int64_t steps_ = 0;
 };
 
