@@ -9,6 +9,7 @@
 #include "core/envelope_probe.h"
 #include "core/json_writer.h"
 #include "core/overloaded.h"
+#include "core/raft/raft_codec.h"
 #include "core/verify_codec.h"
 
 namespace eddy::core {
@@ -147,6 +148,7 @@ enum class BodyKind {
   kTsOk,
   kGossip,
   kVerifyLinearizability,
+  kRaft,
 };
 
 // One hash lookup instead of a chain of string compares: decoding is eddy-node's
@@ -174,6 +176,7 @@ BodyKind body_kind(std::string_view type) {
       {"ts_ok", BodyKind::kTsOk},
       {"gossip", BodyKind::kGossip},
       {"verify_linearizability", BodyKind::kVerifyLinearizability},
+      {"raft", BodyKind::kRaft},
   };
   const auto it = kKinds.find(type);
   return it == kKinds.end() ? BodyKind::kUnknown : it->second;
@@ -316,6 +319,11 @@ Body decode_body(std::string_view type, const json& body, const Limits& limits) 
       return TsOkBody{int_field(body, "ts")};
     case BodyKind::kGossip:
       return decode_gossip(body, limits);
+    case BodyKind::kRaft: {
+      auto raft = raft::decode_raft_message(body, limits);
+      if (!raft) fail(raft.error());
+      return RaftBody{std::move(raft).value()};
+    }
     case BodyKind::kVerifyLinearizability: {
       auto verify = decode_verify_linearizability(body, limits);
       if (!verify) fail(verify.error());
@@ -596,6 +604,7 @@ void append_body_fields(std::string& out, const Body& body) {
                  [&](const VerifyLinearizabilityOkBody& verify_ok) {
                    append_verify_linearizability_ok_fields(out, verify_ok);
                  },
+                 [&](const RaftBody& raft) { raft::append_raft_message_fields(out, raft.message); },
                  [&](const KvCasOkBody&) {},
                  [&](const TsBody&) {},
                  [&](const UnknownBody&) {},

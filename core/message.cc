@@ -37,6 +37,7 @@ std::string_view body_type(const Body& body) {
           [](const VerifyLinearizabilityOkBody&) -> std::string_view {
             return "verify_linearizability_ok";
           },
+          [](const RaftBody&) -> std::string_view { return "raft"; },
           [](const UnknownBody& unknown) -> std::string_view { return unknown.type; },
       },
       body);

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/kv_record.h"
+#include "core/raft/message.h"
 #include "core/value.h"
 
 namespace eddy::core {
@@ -121,6 +122,11 @@ struct VerifyLinearizabilityOkBody {
   std::vector<Violation> violations;
 };
 
+// One Raft message between nodes of the raft strategy (core/raft/message.h).
+struct RaftBody {
+  raft::Message message;
+};
+
 // A body whose `type` the codec does not know. Kept so that the node can say
 // which type it does not support.
 struct UnknownBody {
@@ -132,7 +138,7 @@ using Body =
                  CommitOffsetsBody, CommitOffsetsOkBody, ListCommittedOffsetsBody,
                  ListCommittedOffsetsOkBody, KvReadBody, KvReadOkBody, KvWriteBody, KvWriteOkBody,
                  KvCasBody, KvCasOkBody, TsBody, TsOkBody, GossipBody, VerifyLinearizabilityBody,
-                 VerifyLinearizabilityOkBody, UnknownBody>;
+                 VerifyLinearizabilityOkBody, RaftBody, UnknownBody>;
 
 // The wire name of a body's type ("send_ok", ...).
 std::string_view body_type(const Body& body);

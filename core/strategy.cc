@@ -5,6 +5,7 @@
 #include "core/kafka/linkv.h"
 #include "core/kafka/single_node.h"
 #include "core/kv/proxy.h"
+#include "core/kv/raft_kv.h"
 
 namespace eddy::core {
 
@@ -24,6 +25,9 @@ const std::vector<StrategyInfo>& strategies() {
       {"proxy", kLinKvWorkload,
        "every read, write and cas is forwarded to Maelstrom's lin-kv service (linearizable by "
        "construction)"},
+      {"raft", kLinKvWorkload,
+       "the nodes replicate the store with Raft (PreVote, CheckQuorum, ReadIndex, snapshots); "
+       "followers forward to the leader"},
   };
   return kStrategies;
 }
@@ -46,6 +50,7 @@ Result<std::unique_ptr<Application>, std::string> make_strategy(std::string_view
   if (name == "leader") return std::unique_ptr<Application>(std::make_unique<kafka::LeaderKafka>());
   if (name == "linkv") return std::unique_ptr<Application>(std::make_unique<kafka::LinKvKafka>());
   if (name == "proxy") return std::unique_ptr<Application>(std::make_unique<kv::ProxyKv>());
+  if (name == "raft") return std::unique_ptr<Application>(std::make_unique<kv::RaftKv>());
   std::string known;
   for (const StrategyInfo& info : strategies()) {
     known += (known.empty() ? "" : ", ") + std::string(info.name);

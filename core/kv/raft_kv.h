@@ -1,0 +1,91 @@
+// RaftKv: the `raft` strategy for Maelstrom's lin-kv workload. The nodes run
+// Raft (core/raft/raft.h) among themselves and replicate a KvMachine; no
+// Maelstrom service is involved.
+//
+// Serving a request (docs/raft.md argues each answer):
+//  - the leader proposes a write or cas (unless the same request was applied
+//    or is in the log already: duplicates are answered once) and answers
+//    when its entry applies; a read registers a ReadIndex read and is served
+//    from the state machine once confirmed and applied;
+//  - a follower that heard from its leader within the election timeout
+//    forwards the request to it and relays the answer; a request forwarded
+//    to a node that is not the leader is refused, so forwards never chain;
+//  - error 11 (definite) only where the op certainly never entered a log:
+//    no leader known, not the leader, too much uncommitted, a read that
+//    could not be confirmed, an entry overwritten by a later leader's (the
+//    index it was proposed at applied another term's entry);
+//  - indefinite (error 0 timeout, or 13) where it may have: a forward with
+//    no answer in time, a proposal whose index a snapshot skipped over.
+//
+// Persistence: Raft's PersistEffects go to the driver before the messages
+// that depend on them; restore() rebuilds the node from them.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/application.h"
+#include "core/kv/kv_machine.h"
+#include "core/raft/raft.h"
+
+namespace eddy::core::kv {
+
+struct RaftKvOptions {
+  int64_t election_timeout_ms = 400;
+  int64_t heartbeat_ms = 50;
+  // The state machine is snapshotted and the log compacted behind it once
+  // this many applied entries are held (a bound on log memory).
+  int64_t compact_after_entries = 1000;
+};
+
+class RaftKv final : public Application {
+ public:
+  explicit RaftKv(RaftKvOptions options = {}) : options_(options) {}
+
+  void restore(const Persisted& persisted) override;
+  void on_init(Context& ctx) override;
+  bool on_request(Context& ctx, Message& request) override;
+  void on_timer(Context& ctx, uint64_t arg) override;
+  void check_invariants() const override;
+
+  // For the simulator's checks across nodes; null before init.
+  const raft::Raft* raft() const { return raft_ ? &*raft_ : nullptr; }
+  raft::Index applied() const { return applied_; }
+  const KvMachine& machine() const { return machine_; }
+
+ private:
+  static constexpr uint64_t kTickTimer = 1;
+
+  struct PendingWrite {
+    Message request;  // the envelope to answer (its body is not kept)
+    raft::Term term = 0;
+    std::pair<std::string, int64_t> id;
+  };
+
+  void serve_as_leader(Context& ctx, Message& request);
+  void forward(Context& ctx, Message& request);
+  void refuse(Context& ctx, const Message& request, std::string why);
+  // Takes Raft's output and acts on it, in order: persist, send, install,
+  // apply, answer; compacts the log when it has grown; re-arms the timer.
+  void flush(Context& ctx);
+  void apply_committed(Context& ctx, raft::Index index, const raft::Entry& entry);
+  void serve_confirmed_reads(Context& ctx);
+
+  RaftKvOptions options_;
+  std::optional<Persisted> restored_;
+  std::optional<raft::Raft> raft_;
+  KvMachine machine_;
+  raft::Index applied_ = 0;
+  std::map<raft::Index, PendingWrite> pending_writes_;
+  std::set<std::pair<std::string, int64_t>> proposed_;  // requests in the log, not yet applied
+  std::map<uint64_t, Message> pending_reads_;           // ReadIndex id -> the read
+  std::vector<std::pair<raft::Index, Message>> confirmed_reads_;  // waiting for apply
+  int64_t next_anonymous_id_ = -1;                                // for requests without a msg_id
+};
+
+}  // namespace eddy::core::kv

@@ -1,0 +1,202 @@
+// Raft: the consensus protocol of one node, pure (the Raft thesis, Ongaro
+// 2014, chapters 3, 6 and 9; etcd's raft.go as the reference engineering).
+// Time and messages come in as arguments; what must happen as a result
+// accumulates in an Output that the caller takes after each input, like
+// etcd's Ready: what to persist, then what to send, what became committed,
+// which reads are now linearizable. Nothing here blocks, reads a clock or a
+// global random source, or knows what the commands mean.
+//
+// What it implements:
+//  - leader election with randomized timeouts (from the node's seeded Rng),
+//    PreVote (a node only bumps its term after a majority says it could
+//    win) and CheckQuorum (a leader that has not heard from a majority for an
+//    election timeout steps down; a node that heard from a leader within the
+//    minimum timeout ignores votes), so a node returning from a minority
+//    never disrupts a working leader;
+//  - log replication with batched, pipelined appends (at most
+//    max_inflight_appends unacknowledged per follower, max_entries_per_append
+//    each), fast back-off on conflicts (a follower's conflicting term and its
+//    first index), and commitment by counting replicas only for entries of
+//    the leader's own term (the Raft paper's figure 8);
+//  - ReadIndex reads: a read is linearizable once the leader has committed an
+//    entry of its term, a majority has acknowledged an append sent after the
+//    read arrived, and the state machine has applied the commit index the
+//    read recorded. No leases: they would rest on bounded clock drift, which
+//    the simulator's --clock-skew-ms breaks on purpose;
+//  - snapshots: the caller compacts the log behind its state machine's
+//    snapshot; a follower behind the compacted prefix gets the snapshot;
+//  - persistence as effects: term, vote, entries and snapshots are put in
+//    Output::persist, which the caller hands to the driver before it sends
+//    Output::messages (docs/raft.md argues why that order is enough).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "core/persist.h"
+#include "core/raft/log.h"
+#include "core/raft/message.h"
+#include "core/random.h"
+
+namespace eddy::core::raft {
+
+struct RaftConfig {
+  std::string self;
+  std::vector<std::string> peers;  // every node, self included
+  // A follower that hears no leader for a random time in [T, 2T) starts an
+  // election; a leader steps down after T without a majority (CheckQuorum).
+  int64_t election_timeout_ms = 400;
+  int64_t heartbeat_ms = 50;
+  size_t max_entries_per_append = 256;
+  int max_inflight_appends = 4;
+  // A leader refuses proposals while this many entries are uncommitted (a
+  // bound on log memory while a majority is unreachable).
+  Index max_uncommitted_entries = 4096;
+};
+
+enum class Role : uint8_t { kFollower, kPreCandidate, kCandidate, kLeader };
+std::string_view to_string(Role role);
+
+struct ReadyRead {
+  uint64_t id = 0;
+  Index read_index = 0;  // serve once the state machine has applied this
+};
+
+struct Output {
+  // Durable before any message below leaves (core/persist.h).
+  std::optional<PersistEffect> persist;
+  std::vector<std::pair<std::string, Message>> messages;  // (destination, message)
+  // Newly committed entries, in index order, to apply.
+  std::vector<std::pair<Index, Entry>> committed;
+  // A snapshot a leader sent, to restore the state machine from (before
+  // applying `committed`, which then starts after it).
+  std::optional<SnapshotData> install;
+  std::vector<ReadyRead> ready_reads;
+  // Reads that can no longer be confirmed (the leader stepped down).
+  std::vector<uint64_t> failed_reads;
+};
+
+class Raft {
+ public:
+  Raft(RaftConfig config, Rng rng, int64_t now_ms);
+
+  // Restores a restarted node's durable state (before any other call). The
+  // caller restores its state machine from persisted.snapshot.
+  void restore(const Persisted& persisted);
+
+  // The time has come (call it at next_deadline_ms() or later).
+  void tick(int64_t now_ms);
+  int64_t next_deadline_ms() const;
+  // A message from peer `from`.
+  void step(int64_t now_ms, const std::string& from, const Message& message);
+  // Appends a command to the log of a leader; its index, or nullopt when this
+  // node is not the leader or too much is uncommitted (nothing was appended).
+  std::optional<Index> propose(int64_t now_ms, Value command);
+  // Registers a linearizable read (leader only); it shows up in
+  // Output::ready_reads or failed_reads. nullopt when not the leader.
+  std::optional<uint64_t> read(int64_t now_ms);
+  // The caller's state machine has applied everything through `index` and
+  // can be restored from `data`: the log before it may go.
+  void compact(Index index, Value data);
+
+  Output take_output();
+
+  Role role() const { return role_; }
+  Term term() const { return term_; }
+  const std::string& leader() const { return leader_; }
+  const std::string& self() const { return config_.self; }
+  Index commit_index() const { return commit_; }
+  const RaftLog& log() const { return log_; }
+  // Whether a leader was heard from (or this node led) within the minimum
+  // election timeout: the followers' lease behind CheckQuorum.
+  bool leader_recently_heard(int64_t now_ms) const;
+
+  // Aborts if the node's own bookkeeping is inconsistent.
+  void check_invariants() const;
+
+ private:
+  struct Progress {
+    Index match = 0;
+    Index next = 1;
+    bool replicating = false;  // false: probing, one append at a time
+    int inflight = 0;
+    bool active = false;           // heard from since the last CheckQuorum
+    int64_t read_round = 0;        // the newest round this peer acknowledged
+    int64_t last_progress_ms = 0;  // when match last grew (or replication restarted)
+  };
+  struct PendingRead {
+    uint64_t id = 0;
+    int64_t round = 0;
+    Index read_index = 0;
+  };
+
+  size_t quorum() const { return config_.peers.size() / 2 + 1; }
+  Progress& progress_of(const std::string& peer);
+  void reset_election_deadline(int64_t now_ms);
+
+  // --- roles and elections (raft.cc) ---
+  void become_follower(int64_t now_ms, Term term, const std::string& leader);
+  void become_pre_candidate(int64_t now_ms);
+  void become_candidate(int64_t now_ms);
+  void become_leader(int64_t now_ms);
+  void on_vote_request(int64_t now_ms, const std::string& from, const Message& m);
+  void on_vote_reply(int64_t now_ms, const std::string& from, const Message& m);
+  bool log_up_to_date(Index index, Term term) const;
+  void set_hard_state(Term term, const std::string& vote);
+  void send(const std::string& to, Message message);
+
+  // --- replication (replication.cc) ---
+  void send_append(const std::string& peer, bool even_if_empty);
+  void broadcast_append(int64_t now_ms, bool even_if_empty);
+  void on_append(int64_t now_ms, const std::string& from, const Message& m);
+  void on_append_reply(int64_t now_ms, const std::string& from, const Message& m);
+  void on_snapshot(int64_t now_ms, const std::string& from, const Message& m);
+  void maybe_commit(int64_t now_ms);
+  void set_commit(Index commit);
+  void append_entry(Entry entry);
+  void truncate_log(Index from);
+  void persist_snapshot(Index index, Term term, const Value& data, bool log_replaced);
+  PersistEffect& pending_persist();
+
+  // --- reads (replication.cc) ---
+  void register_read(uint64_t id);
+  void advance_reads();
+  void fail_reads();
+
+  RaftConfig config_;
+  Rng rng_;
+  Role role_ = Role::kFollower;
+  Term term_ = 0;
+  std::string vote_;
+  std::string leader_;
+  RaftLog log_;
+  Value snapshot_data_;  // the state machine at log_.snapshot_index()
+  Index commit_ = 0;
+  Index handed_out_ = 0;  // committed entries given to the caller so far
+
+  // Doubles each time an election of ours runs out of time (up to 8), back
+  // to 1 once a leader is heard: split votes, likely when the network's
+  // round trip is a good part of the timeout, do not repeat forever.
+  int64_t election_backoff_ = 1;
+  int64_t election_deadline_ms_ = 0;
+  int64_t heartbeat_deadline_ms_ = 0;
+  int64_t check_quorum_deadline_ms_ = 0;
+  int64_t last_leader_contact_ms_ = -1;
+  std::set<std::string> votes_;  // grants in the current (pre-)election
+  std::set<std::string> refusals_;
+  std::vector<std::pair<std::string, Progress>> progress_;  // leader: per peer, sorted
+
+  int64_t now_ms_ = 0;  // the time of the input being handled
+  int64_t read_round_ = 0;
+  bool read_round_started_ = false;       // reads joined a new round: announce it
+  std::vector<uint64_t> deferred_reads_;  // before the first commit of the term
+  std::vector<PendingRead> pending_reads_;
+  uint64_t next_read_id_ = 1;
+
+  Output output_;
+};
+
+}  // namespace eddy::core::raft

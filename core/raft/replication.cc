@@ -1,0 +1,302 @@
+// Raft's log replication, commitment, snapshots and ReadIndex reads.
+#include <algorithm>
+#include <utility>
+
+#include "core/invariant.h"
+#include "core/raft/raft.h"
+
+namespace eddy::core::raft {
+
+Raft::Progress& Raft::progress_of(const std::string& peer) {
+  for (auto& [name, progress] : progress_) {
+    if (name == peer) return progress;
+  }
+  EDDY_INVARIANT(false, "no progress for peer " + peer);
+}
+
+// --- the leader's side ------------------------------------------------------------
+
+void Raft::send_append(const std::string& peer, bool even_if_empty) {
+  Progress& pr = progress_of(peer);
+  if (pr.next <= log_.snapshot_index()) {
+    // Behind the compacted prefix: only the snapshot can bring it back.
+    if (pr.inflight > 0 && !even_if_empty) return;
+    send(peer, Message{.kind = MessageKind::kSnapshot,
+                       .term = term_,
+                       .index = log_.snapshot_index(),
+                       .log_term = log_.snapshot_term(),
+                       .commit = commit_,
+                       .read_round = read_round_,
+                       .snapshot = SnapshotData{log_.snapshot_index(), log_.snapshot_term(),
+                                                snapshot_data_}});
+    pr.inflight = config_.max_inflight_appends;  // nothing more until it answers
+    return;
+  }
+  const int window = pr.replicating ? config_.max_inflight_appends : 1;
+  std::vector<Entry> entries;
+  if (pr.inflight < window) entries = log_.slice(pr.next, config_.max_entries_per_append);
+  if (!entries.empty()) {
+    const Index prev = pr.next - 1;
+    const size_t count = entries.size();
+    send(peer, Message{.kind = MessageKind::kAppend,
+                       .term = term_,
+                       .index = prev,
+                       .log_term = *log_.term_at(prev),
+                       .entries = std::move(entries),
+                       .commit = commit_,
+                       .read_round = read_round_});
+    ++pr.inflight;
+    // Pipelining: while replicating, the next append follows at once.
+    if (pr.replicating) pr.next = prev + static_cast<Index>(count) + 1;
+    return;
+  }
+  if (!even_if_empty) return;
+  // A heartbeat: an empty append after an entry the follower surely holds
+  // (its match), so that it is never rejected for a gap.
+  const Index prev = log_.term_at(pr.match) ? pr.match : pr.next - 1;
+  send(peer, Message{.kind = MessageKind::kAppend,
+                     .term = term_,
+                     .index = prev,
+                     .log_term = *log_.term_at(prev),
+                     .commit = std::min(commit_, prev),
+                     .read_round = read_round_});
+}
+
+void Raft::broadcast_append(int64_t now_ms, bool even_if_empty) {
+  for (auto& [peer, pr] : progress_) {
+    // Appends that went unanswered for two heartbeats were lost (or their
+    // replies were): start again from what the follower is known to hold.
+    if (even_if_empty && pr.match < log_.last_index() &&
+        now_ms - pr.last_progress_ms >= 2 * config_.heartbeat_ms) {
+      pr.replicating = false;
+      pr.inflight = 0;
+      pr.next = pr.match + 1;
+      pr.last_progress_ms = now_ms;
+    }
+    send_append(peer, even_if_empty);
+  }
+}
+
+void Raft::on_append_reply(int64_t now_ms, const std::string& from, const Message& m) {
+  if (role_ != Role::kLeader) return;
+  Progress& pr = progress_of(from);
+  pr.active = true;
+  if (m.read_round > pr.read_round) {
+    pr.read_round = m.read_round;
+    advance_reads();
+  }
+  if (m.reject) {
+    // Only the rejection of the append that probes (or of the first of a
+    // pipeline) says where to resume; later ones are stale.
+    if (m.index < pr.match || (!pr.replicating && m.index != pr.next - 1)) return;
+    Index next = m.hint_index;
+    if (m.hint_term > 0) {
+      if (const auto last = log_.last_index_of_term(m.hint_term)) next = *last + 1;
+    }
+    pr.next = std::clamp(next, pr.match + 1, m.index);
+    pr.replicating = false;
+    pr.inflight = 0;
+    pr.last_progress_ms = now_ms;
+    send_append(from, /*even_if_empty=*/false);
+    return;
+  }
+  if (m.index > pr.match) {
+    pr.match = m.index;
+    pr.last_progress_ms = now_ms;
+  }
+  pr.next = std::max(pr.next, pr.match + 1);
+  if (!pr.replicating) {
+    pr.replicating = true;
+    pr.inflight = 0;
+  } else if (pr.inflight > 0) {
+    --pr.inflight;
+  }
+  maybe_commit(now_ms);
+  if (role_ == Role::kLeader) send_append(from, /*even_if_empty=*/false);
+}
+
+void Raft::maybe_commit(int64_t now_ms) {
+  std::vector<Index> matches{log_.last_index()};
+  for (const auto& [peer, pr] : progress_) matches.push_back(pr.match);
+  std::sort(matches.begin(), matches.end(), std::greater<>());
+  const Index majority = matches[quorum() - 1];
+  // Only an entry of the leader's own term commits by counting (the Raft
+  // paper's figure 8); the earlier ones commit with it.
+  if (majority <= commit_ || log_.term_at(majority) != term_) return;
+  const bool first_of_term = log_.term_at(commit_) != term_;
+  set_commit(majority);
+  if (first_of_term) {
+    // ReadIndex may start now: the commit index is the term's.
+    std::vector<uint64_t> deferred = std::move(deferred_reads_);
+    deferred_reads_.clear();
+    for (const uint64_t id : deferred) register_read(id);
+  }
+  advance_reads();
+  (void)now_ms;
+}
+
+void Raft::set_commit(Index commit) {
+  EDDY_INVARIANT(commit <= log_.last_index(), "committing past the log's end");
+  commit_ = std::max(commit_, commit);
+}
+
+std::optional<Index> Raft::propose(int64_t now_ms, Value command) {
+  now_ms_ = now_ms;
+  if (role_ != Role::kLeader) return std::nullopt;
+  if (log_.last_index() - commit_ >= config_.max_uncommitted_entries) return std::nullopt;
+  append_entry(Entry{term_, std::move(command)});
+  for (auto& [peer, pr] : progress_) send_append(peer, /*even_if_empty=*/false);
+  maybe_commit(now_ms);
+  return log_.last_index();
+}
+
+// --- the follower's side ----------------------------------------------------------
+
+void Raft::on_append(int64_t now_ms, const std::string& from, const Message& m) {
+  if (role_ != Role::kFollower || leader_ != from) become_follower(now_ms, term_, from);
+  last_leader_contact_ms_ = now_ms;
+  reset_election_deadline(now_ms);
+  Message reply{.kind = MessageKind::kAppendReply, .term = term_, .read_round = m.read_round};
+  Index prev = m.index;
+  Term prev_term = m.log_term;
+  size_t skip = 0;
+  if (prev < log_.snapshot_index()) {
+    // The covered entries are committed, hence ours too.
+    skip = static_cast<size_t>(
+        std::min<Index>(log_.snapshot_index() - prev, static_cast<Index>(m.entries.size())));
+    prev += static_cast<Index>(skip);
+    prev_term = skip == 0 ? prev_term : m.entries[skip - 1].term;
+    if (prev < log_.snapshot_index()) {
+      reply.index = prev;
+      send(from, std::move(reply));
+      return;
+    }
+  }
+  if (!log_.matches(prev, prev_term)) {
+    reply.reject = true;
+    reply.index = m.index;
+    if (prev > log_.last_index()) {
+      reply.hint_index = log_.last_index() + 1;
+    } else {
+      reply.hint_term = *log_.term_at(prev);
+      reply.hint_index = prev > log_.snapshot_index() ? log_.first_of_term_run(prev) : prev;
+    }
+    send(from, std::move(reply));
+    return;
+  }
+  Index index = prev;
+  for (size_t i = skip; i < m.entries.size(); ++i) {
+    ++index;
+    if (index <= log_.last_index()) {
+      if (log_.term_at(index) == m.entries[i].term) continue;
+      truncate_log(index);  // a conflict: the leader's log wins
+    }
+    append_entry(m.entries[i]);
+  }
+  const Index last_new = prev + static_cast<Index>(m.entries.size() - skip);
+  if (m.commit > commit_) set_commit(std::min(m.commit, last_new));
+  reply.index = last_new;
+  send(from, std::move(reply));
+}
+
+void Raft::on_snapshot(int64_t now_ms, const std::string& from, const Message& m) {
+  if (role_ != Role::kFollower || leader_ != from) become_follower(now_ms, term_, from);
+  last_leader_contact_ms_ = now_ms;
+  reset_election_deadline(now_ms);
+  Message reply{.kind = MessageKind::kAppendReply, .term = term_, .read_round = m.read_round};
+  if (!m.snapshot) return;
+  const SnapshotData& snapshot = *m.snapshot;
+  if (snapshot.index <= commit_) {
+    reply.index = commit_;  // nothing new: we hold it all already
+    send(from, std::move(reply));
+    return;
+  }
+  const bool keep_log = log_.matches(snapshot.index, snapshot.term);
+  log_.compact_to(snapshot.index, snapshot.term);
+  snapshot_data_ = snapshot.data;
+  commit_ = snapshot.index;
+  handed_out_ = snapshot.index;
+  persist_snapshot(snapshot.index, snapshot.term, snapshot.data, /*log_replaced=*/!keep_log);
+  output_.install = snapshot;
+  reply.index = snapshot.index;
+  send(from, std::move(reply));
+}
+
+// --- the log and its persistence --------------------------------------------------
+
+void Raft::append_entry(Entry entry) {
+  const Index index = log_.last_index() + 1;
+  pending_persist().entries.push_back(PersistedEntry{index, entry.term, entry.command});
+  log_.append(std::move(entry));
+}
+
+void Raft::truncate_log(Index from) {
+  EDDY_INVARIANT(from > commit_, "truncating committed entries");
+  log_.truncate_from(from);
+  PersistEffect& persist = pending_persist();
+  std::erase_if(persist.entries, [&](const PersistedEntry& e) { return e.index >= from; });
+  persist.truncate_from = persist.truncate_from == 0 ? from : std::min(persist.truncate_from, from);
+}
+
+void Raft::persist_snapshot(Index index, Term term, const Value& data, bool log_replaced) {
+  PersistEffect& persist = pending_persist();
+  persist.snapshot = PersistedSnapshot{index, term, data};
+  std::erase_if(persist.entries, [&](const PersistedEntry& e) { return e.index <= index; });
+  if (log_replaced) {
+    persist.entries.clear();
+    persist.truncate_from =
+        persist.truncate_from == 0 ? index + 1 : std::min(persist.truncate_from, index + 1);
+  }
+}
+
+void Raft::compact(Index index, Value data) {
+  if (index <= log_.snapshot_index()) return;
+  EDDY_INVARIANT(index <= handed_out_, "compacting entries not yet applied");
+  const Term term = *log_.term_at(index);
+  log_.compact_to(index, term);
+  snapshot_data_ = std::move(data);
+  persist_snapshot(index, term, snapshot_data_, /*log_replaced=*/false);
+}
+
+// --- ReadIndex ----------------------------------------------------------------------
+
+std::optional<uint64_t> Raft::read(int64_t now_ms) {
+  now_ms_ = now_ms;
+  if (role_ != Role::kLeader) return std::nullopt;
+  const uint64_t id = next_read_id_++;
+  if (log_.term_at(commit_) != term_) {
+    deferred_reads_.push_back(id);  // until the term's no-op commits
+  } else {
+    register_read(id);
+  }
+  return id;
+}
+
+void Raft::register_read(uint64_t id) {
+  // Every read arriving before the round is announced shares it.
+  pending_reads_.push_back(PendingRead{id, read_round_ + 1, commit_});
+  read_round_started_ = true;
+  advance_reads();
+}
+
+void Raft::advance_reads() {
+  size_t ready = 0;
+  for (; ready < pending_reads_.size(); ++ready) {
+    const PendingRead& read = pending_reads_[ready];
+    size_t acks = 1;  // the leader's own
+    for (const auto& [peer, pr] : progress_) acks += pr.read_round >= read.round ? 1 : 0;
+    if (acks < quorum()) break;  // later reads are in later rounds
+    output_.ready_reads.push_back(ReadyRead{read.id, read.read_index});
+  }
+  pending_reads_.erase(pending_reads_.begin(),
+                       pending_reads_.begin() + static_cast<std::ptrdiff_t>(ready));
+}
+
+void Raft::fail_reads() {
+  for (const uint64_t id : deferred_reads_) output_.failed_reads.push_back(id);
+  for (const PendingRead& read : pending_reads_) output_.failed_reads.push_back(read.id);
+  deferred_reads_.clear();
+  pending_reads_.clear();
+}
+
+}  // namespace eddy::core::raft
