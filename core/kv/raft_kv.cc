@@ -28,6 +28,7 @@ void RaftKv::on_init(Context& ctx) {
   config.peers = ctx.node_ids();
   config.election_timeout_ms = options_.election_timeout_ms;
   config.heartbeat_ms = options_.heartbeat_ms;
+  config.flaw = options_.raft_flaw;
   raft_.emplace(config, ctx.rng().stream("raft"), ctx.now_ms());
   if (restored_) {
     raft_->restore(*restored_);
@@ -73,6 +74,10 @@ void RaftKv::refuse(Context& ctx, const Message& request, std::string why) {
 void RaftKv::serve_as_leader(Context& ctx, Message& request) {
   const int64_t now = ctx.now_ms();
   if (std::holds_alternative<KvReadBody>(request.body)) {
+    if (options_.flaw_read_without_read_index) {
+      ctx.reply(request, machine_.read(std::get<KvReadBody>(request.body).key));
+      return;
+    }
     const std::optional<uint64_t> id = raft_->read(now);
     if (!id) return refuse(ctx, request, "not the leader");
     pending_reads_.emplace(*id, std::move(request));
@@ -88,8 +93,13 @@ void RaftKv::serve_as_leader(Context& ctx, Message& request) {
   Value command = std::holds_alternative<KvWriteBody>(request.body)
                       ? encode_write(std::get<KvWriteBody>(request.body), id.first, id.second)
                       : encode_cas(std::get<KvCasBody>(request.body), id.first, id.second);
-  const std::optional<raft::Index> index = raft_->propose(now, std::move(command));
+  const std::optional<raft::Index> index = raft_->propose(now, command);
   if (!index) return refuse(ctx, request, "not the leader, or too much is uncommitted");
+  if (options_.flaw_ack_before_commit) {
+    // Applied now (its commit finds it applied: the duplicate check).
+    ctx.reply(request, machine_.apply(command));
+    return;
+  }
   proposed_.insert(id);
   pending_writes_.emplace(*index, PendingWrite{envelope_of(request), raft_->term(), id});
 }

@@ -41,6 +41,11 @@ struct RaftKvOptions {
   // The state machine is snapshotted and the log compacted behind it once
   // this many applied entries are held (a bound on log memory).
   int64_t compact_after_entries = 1000;
+
+  // Deliberate bugs for tests/broken/broken_raft.cc; never in a real node.
+  raft::RaftConfig::Flaw raft_flaw = raft::RaftConfig::Flaw::kNone;
+  bool flaw_read_without_read_index = false;  // the leader reads its own state at once
+  bool flaw_ack_before_commit = false;        // a write is applied and answered when proposed
 };
 
 class RaftKv final : public Application {

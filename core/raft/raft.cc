@@ -243,7 +243,9 @@ void Raft::on_vote_request(int64_t now_ms, const std::string& from, const Messag
   // A real vote: one per term (it is persisted before the reply leaves). A
   // pre-vote changes nothing here, so it may be granted to any candidate
   // for a later term whose log is as good as ours.
-  const bool can_vote = pre ? m.term > term_ : vote_ == from || (vote_.empty() && leader_.empty());
+  const bool can_vote = pre ? m.term > term_
+                            : vote_ == from || (vote_.empty() && leader_.empty()) ||
+                                  config_.flaw == RaftConfig::Flaw::kTwoVotesPerTerm;
   const MessageKind reply = pre ? MessageKind::kPreVoteReply : MessageKind::kVoteReply;
   if (can_vote && log_up_to_date(m.index, m.log_term)) {
     // The reply carries the request's term: a pre-candidate is still a term

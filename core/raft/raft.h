@@ -44,6 +44,16 @@
 namespace eddy::core::raft {
 
 struct RaftConfig {
+  // Deliberate bugs, for the broken variants that prove the simulator and
+  // the checker catch them (tests/broken/broken_raft.cc). Never in a real
+  // configuration.
+  enum class Flaw : uint8_t {
+    kNone,
+    kCommitOldTermByCounting,  // the Raft paper's figure 8
+    kTwoVotesPerTerm,          // grants every candidate with a good enough log
+  };
+  Flaw flaw = Flaw::kNone;
+
   std::string self;
   std::vector<std::string> peers;  // every node, self included
   // A follower that hears no leader for a random time in [T, 2T) starts an

@@ -122,7 +122,9 @@ void Raft::maybe_commit(int64_t now_ms) {
   const Index majority = matches[quorum() - 1];
   // Only an entry of the leader's own term commits by counting (the Raft
   // paper's figure 8); the earlier ones commit with it.
-  if (majority <= commit_ || log_.term_at(majority) != term_) return;
+  const bool own_term =
+      log_.term_at(majority) == term_ || config_.flaw == RaftConfig::Flaw::kCommitOldTermByCounting;
+  if (majority <= commit_ || !own_term) return;
   const bool first_of_term = log_.term_at(commit_) != term_;
   set_commit(majority);
   if (first_of_term) {

@@ -1,6 +1,7 @@
 #include "tests/broken/broken_variants.h"
 
 #include "tests/broken/broken_kv.h"
+#include "tests/broken/broken_raft.h"
 
 #include <map>
 #include <memory>
@@ -145,6 +146,7 @@ constexpr const char* kLeaderSummary =
 
 void register_broken_variants() {
   register_broken_kv_variants();
+  register_broken_raft_variants();
   for (const Variant& variant : kVariants) {
     const Flaw flaw = variant.flaw;
     sim::register_strategy(variant.name, "kafka", variant.summary,
