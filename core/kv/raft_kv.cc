@@ -49,22 +49,49 @@ bool RaftKv::on_request(Context& ctx, Message& request) {
     return true;
   }
   if (!is_kv_request(request.body)) return false;
-  if (raft_->role() == raft::Role::kLeader) {
-    serve_as_leader(ctx, request);
-  } else if (std::find(ctx.node_ids().begin(), ctx.node_ids().end(), request.src) !=
-             ctx.node_ids().end()) {
-    // Forwarded by a node that took us for the leader: never pass it on, so
-    // that forwards cannot chain or loop. It entered no log here.
-    refuse(ctx, request,
-           "not the leader (the leader is " +
-               (raft_->leader().empty() ? std::string("unknown") : raft_->leader()) + ")");
-  } else if (!raft_->leader().empty() && raft_->leader_recently_heard(ctx.now_ms())) {
-    forward(ctx, request);
-  } else {
-    refuse(ctx, request, "no leader known");
-  }
+  route(ctx, request);
   flush(ctx);
   return true;
+}
+
+void RaftKv::route(Context& ctx, Message& request) {
+  if (raft_->role() == raft::Role::kLeader) return serve_as_leader(ctx, request);
+  if (std::find(ctx.node_ids().begin(), ctx.node_ids().end(), request.src) !=
+      ctx.node_ids().end()) {
+    // Forwarded by a node that took us for the leader: never pass it on, so
+    // that forwards cannot chain or loop. It entered no log here.
+    return refuse(ctx, request,
+                  "not the leader (the leader is " +
+                      (raft_->leader().empty() ? std::string("unknown") : raft_->leader()) + ")");
+  }
+  if (!raft_->leader().empty() && raft_->leader_recently_heard(ctx.now_ms())) {
+    return forward(ctx, request);
+  }
+  if (waiting_.size() >= kWaitingMax) return refuse(ctx, request, "no leader known");
+  // No leader now: most likely an election is under way. Holding the
+  // request for up to an election timeout lets it through once one wins,
+  // instead of refusing what a majority could serve in a moment.
+  waiting_.push_back(Waiting{ctx.now_ms() + options_.election_timeout_ms, std::move(request)});
+  ctx.set_timer(kWaitTimer, waiting_.front().deadline_ms);
+}
+
+void RaftKv::route_waiting(Context& ctx) {
+  const bool routable = raft_->role() == raft::Role::kLeader ||
+                        (!raft_->leader().empty() && raft_->leader_recently_heard(ctx.now_ms()));
+  std::deque<Waiting> still;
+  while (!waiting_.empty()) {
+    Waiting waiting = std::move(waiting_.front());
+    waiting_.pop_front();
+    if (routable) {
+      route(ctx, waiting.request);
+    } else if (ctx.now_ms() >= waiting.deadline_ms) {
+      refuse(ctx, waiting.request, "no leader known");  // it entered no log
+    } else {
+      still.push_back(std::move(waiting));
+    }
+  }
+  waiting_ = std::move(still);
+  if (!waiting_.empty()) ctx.set_timer(kWaitTimer, waiting_.front().deadline_ms);
 }
 
 void RaftKv::refuse(Context& ctx, const Message& request, std::string why) {
@@ -132,8 +159,8 @@ void RaftKv::forward(Context& ctx, Message& request) {
 }
 
 void RaftKv::on_timer(Context& ctx, uint64_t arg) {
-  if (arg != kTickTimer || !raft_) return;
-  raft_->tick(ctx.now_ms());
+  if (!raft_) return;
+  if (arg == kTickTimer) raft_->tick(ctx.now_ms());
   flush(ctx);
 }
 
@@ -208,6 +235,7 @@ void RaftKv::flush(Context& ctx) {
       raft_->compact(applied_, machine_.snapshot());
     }
   }
+  if (!waiting_.empty()) route_waiting(ctx);
   ctx.set_timer(kTickTimer, raft_->next_deadline_ms());
 }
 

@@ -10,6 +10,8 @@
 //  - a follower that heard from its leader within the election timeout
 //    forwards the request to it and relays the answer; a request forwarded
 //    to a node that is not the leader is refused, so forwards never chain;
+//  - a node that knows no leader holds the request for up to an election
+//    timeout (an election is likely under way), then routes or refuses it;
 //  - error 11 (definite) only where the op certainly never entered a log:
 //    no leader known, not the leader, too much uncommitted, a read that
 //    could not be confirmed, an entry overwritten by a later leader's (the
@@ -22,6 +24,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <optional>
 #include <set>
@@ -65,6 +68,14 @@ class RaftKv final : public Application {
 
  private:
   static constexpr uint64_t kTickTimer = 1;
+  static constexpr uint64_t kWaitTimer = 2;
+  // Requests held while no leader is known, at most.
+  static constexpr size_t kWaitingMax = 1024;
+
+  struct Waiting {
+    int64_t deadline_ms = 0;
+    Message request;
+  };
 
   struct PendingWrite {
     Message request;  // the envelope to answer (its body is not kept)
@@ -72,6 +83,11 @@ class RaftKv final : public Application {
     std::pair<std::string, int64_t> id;
   };
 
+  // Serves, forwards, holds or refuses a client's (or a forwarded) request.
+  void route(Context& ctx, Message& request);
+  // Routes the held requests once a leader is known; refuses those past
+  // their deadline.
+  void route_waiting(Context& ctx);
   void serve_as_leader(Context& ctx, Message& request);
   void forward(Context& ctx, Message& request);
   void refuse(Context& ctx, const Message& request, std::string why);
@@ -90,7 +106,8 @@ class RaftKv final : public Application {
   std::set<std::pair<std::string, int64_t>> proposed_;  // requests in the log, not yet applied
   std::map<uint64_t, Message> pending_reads_;           // ReadIndex id -> the read
   std::vector<std::pair<raft::Index, Message>> confirmed_reads_;  // waiting for apply
-  int64_t next_anonymous_id_ = -1;                                // for requests without a msg_id
+  std::deque<Waiting> waiting_;     // held while no leader is known, oldest first
+  int64_t next_anonymous_id_ = -1;  // for requests without a msg_id
 };
 
 }  // namespace eddy::core::kv
