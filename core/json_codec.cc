@@ -9,6 +9,7 @@
 #include "core/envelope_probe.h"
 #include "core/json_writer.h"
 #include "core/overloaded.h"
+#include "core/partition_test_codec.h"
 #include "core/raft/raft_codec.h"
 #include "core/verify_codec.h"
 
@@ -148,6 +149,7 @@ enum class BodyKind {
   kTsOk,
   kGossip,
   kVerifyLinearizability,
+  kPartitionTest,
   kRaft,
 };
 
@@ -176,6 +178,7 @@ BodyKind body_kind(std::string_view type) {
       {"ts_ok", BodyKind::kTsOk},
       {"gossip", BodyKind::kGossip},
       {"verify_linearizability", BodyKind::kVerifyLinearizability},
+      {"partition_test", BodyKind::kPartitionTest},
       {"raft", BodyKind::kRaft},
   };
   const auto it = kKinds.find(type);
@@ -212,6 +215,23 @@ GossipBody decode_gossip(const json& body, const Limits& limits) {
     gossip.items.push_back(std::move(decoded));
   }
   return gossip;
+}
+
+// The optional origin of a forwarded write or cas (core/message.h).
+void read_origin(const json& body, std::string& origin, int64_t& origin_msg_id) {
+  const auto it = body.find("origin");
+  if (it == body.end()) return;
+  if (!it->is_string()) fail("field 'origin' must be a string");
+  origin = it->get<std::string>();
+  origin_msg_id = int_field(body, "origin_msg_id");
+}
+
+void append_origin(std::string& out, const std::string& origin, int64_t origin_msg_id) {
+  if (origin.empty()) return;
+  out.append(",\"origin\":");
+  append_string(out, origin);
+  out.append(",\"origin_msg_id\":");
+  append_int(out, origin_msg_id);
 }
 
 Body decode_body(std::string_view type, const json& body, const Limits& limits) {
@@ -297,8 +317,10 @@ Body decode_body(std::string_view type, const json& body, const Limits& limits) 
     case BodyKind::kReadOk:
       return KvReadOkBody{Value::from_json(field(body, "value"))};
     case BodyKind::kWrite: {
-      return KvWriteBody{Value::from_json(field(body, "key")),
-                         Value::from_json(field(body, "value"))};
+      KvWriteBody write{Value::from_json(field(body, "key")),
+                        Value::from_json(field(body, "value"))};
+      read_origin(body, write.origin, write.origin_msg_id);
+      return write;
     }
     case BodyKind::kWriteOk:
       return KvWriteOkBody{};
@@ -309,6 +331,7 @@ Body decode_body(std::string_view type, const json& body, const Limits& limits) 
         if (!it->is_boolean()) fail("field 'create_if_not_exists' must be a boolean");
         cas.create_if_not_exists = it->get<bool>();
       }
+      read_origin(body, cas.origin, cas.origin_msg_id);
       return cas;
     }
     case BodyKind::kCasOk:
@@ -328,6 +351,11 @@ Body decode_body(std::string_view type, const json& body, const Limits& limits) 
       auto verify = decode_verify_linearizability(body, limits);
       if (!verify) fail(verify.error());
       return std::move(verify).value();
+    }
+    case BodyKind::kPartitionTest: {
+      auto partition_test = decode_partition_test(body);
+      if (!partition_test) fail(partition_test.error());
+      return std::move(partition_test).value();
     }
     case BodyKind::kUnknown:
       break;
@@ -353,6 +381,8 @@ std::optional<int64_t> optional_int(const json& body, std::string_view name) {
 }
 
 }  // namespace
+
+std::optional<int64_t> json_int64(const json& value) { return as_int64(value); }
 
 std::string_view json_kind(const json& value) {
   switch (value.type()) {
@@ -558,6 +588,7 @@ void append_body_fields(std::string& out, const Body& body) {
                    write.key.append_json(out);
                    out.append(",\"value\":");
                    write.value.append_json(out);
+                   append_origin(out, write.origin, write.origin_msg_id);
                  },
                  [&](const KvCasBody& cas) {
                    out.append(",\"key\":");
@@ -567,6 +598,7 @@ void append_body_fields(std::string& out, const Body& body) {
                    out.append(",\"to\":");
                    cas.to.append_json(out);
                    if (cas.create_if_not_exists) out.append(",\"create_if_not_exists\":true");
+                   append_origin(out, cas.origin, cas.origin_msg_id);
                  },
                  // Bodies with no fields beyond type/msg_id/in_reply_to.
                  [&](const InitOkBody&) {},
@@ -603,6 +635,12 @@ void append_body_fields(std::string& out, const Body& body) {
                  },
                  [&](const VerifyLinearizabilityOkBody& verify_ok) {
                    append_verify_linearizability_ok_fields(out, verify_ok);
+                 },
+                 [&](const PartitionTestBody& partition_test) {
+                   append_partition_test_fields(out, partition_test);
+                 },
+                 [&](const PartitionTestOkBody& partition_test_ok) {
+                   append_partition_test_ok_fields(out, partition_test_ok);
                  },
                  [&](const RaftBody& raft) { raft::append_raft_message_fields(out, raft.message); },
                  [&](const KvCasOkBody&) {},

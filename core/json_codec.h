@@ -45,6 +45,10 @@ std::string encode_line(const Message& message);
 // What kind of JSON value this is, for error texts ("an array", "null", ...).
 std::string_view json_kind(const nlohmann::json& value);
 
+// The integer `value` holds, if int64 can hold it (nlohmann keeps integers
+// above INT64_MAX as unsigned); nullopt for anything else.
+std::optional<int64_t> json_int64(const nlohmann::json& value);
+
 // Scans `text` for the nesting depth of its arrays and objects, stopping as
 // soon as it exceeds `depth_max`. Strings are skipped, escapes honoured.
 // Returns the depth reached (capped at depth_max + 1).

@@ -36,6 +36,14 @@ struct Limits {
   // docs/verify-linearizability.md).
   int32_t verify_history_records_max = 100'000;
   int64_t verify_search_states_max = 250'000;
+  // partition_test (docs/partition-test.md) runs a whole simulated Raft
+  // cluster inside the node's step: the largest cluster, the most ops one run
+  // may drive, and the virtual time after which it invokes no further op.
+  // Together they bound its wall time and memory: 10,000 ops on 9 nodes take
+  // 0.43-0.65 s and 16 MB (docs/partition-test.md).
+  int32_t partition_test_cluster_size_max = 9;
+  int32_t partition_test_operations_max = 10'000;
+  int64_t partition_test_virtual_ms_max = 600'000;
 };
 
 }  // namespace eddy::core

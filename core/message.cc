@@ -37,6 +37,8 @@ std::string_view body_type(const Body& body) {
           [](const VerifyLinearizabilityOkBody&) -> std::string_view {
             return "verify_linearizability_ok";
           },
+          [](const PartitionTestBody&) -> std::string_view { return "partition_test"; },
+          [](const PartitionTestOkBody&) -> std::string_view { return "partition_test_ok"; },
           [](const RaftBody&) -> std::string_view { return "raft"; },
           [](const UnknownBody& unknown) -> std::string_view { return unknown.type; },
       },

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -69,9 +70,15 @@ struct KvReadBody {
 struct KvReadOkBody {
   Value value;
 };
+// A write or cas forwarded between Eddy's own nodes names the request it
+// carries (`origin`, the client, and its msg_id), so that the node applying
+// it recognises a request it has already applied, whichever node forwarded
+// it, across restarts too. Empty for Maelstrom's own traffic.
 struct KvWriteBody {
   Value key;
   Value value;
+  std::string origin{};
+  int64_t origin_msg_id = 0;
 };
 struct KvWriteOkBody {};
 struct KvCasBody {
@@ -79,6 +86,8 @@ struct KvCasBody {
   Value from;
   Value to;
   bool create_if_not_exists = false;
+  std::string origin{};  // as KvWriteBody's
+  int64_t origin_msg_id = 0;
 };
 struct KvCasOkBody {};
 
@@ -122,6 +131,42 @@ struct VerifyLinearizabilityOkBody {
   std::vector<Violation> violations;
 };
 
+// --- Seed 003's partition_test (Eddy's own RPC, answered by every strategy;
+// docs/partition-test.md): the node runs a simulated Raft cluster inside its
+// step, cuts the leader off in a minority, and checks the history. -------
+struct PartitionTestBody {
+  int64_t cluster_size = 0;
+  int64_t operations = 0;
+  int64_t partition_after_op = 0;  // the partition starts once this many ops were invoked
+  int64_t heal_after_op = 0;       // and heals once this many were
+  std::optional<int64_t> seed;     // absent: drawn from the node's rng
+  bool include_history = false;    // the reply carries the run's history
+};
+// What one run found; shared by the copies of its reply (Body stays small).
+struct PartitionTestReport {
+  int64_t total_ops = 0;             // ops invoked
+  int64_t ops_during_partition = 0;  // ops invoked while the partition was up
+  int64_t ops_succeeded = 0;         // :ok
+  int64_t ops_rejected = 0;          // :fail (definitely did not happen)
+  int64_t ops_indeterminate = 0;     // :info (may or may not have happened)
+  int64_t ops_not_issued = 0;        // not invoked before partition_test_virtual_ms_max
+  int64_t ops_succeeded_during_partition = 0;
+  std::vector<std::pair<int32_t, int64_t>> rejected_by_code;  // by code; 0: a read timed out
+  std::string leader_before;                                  // the leader cut off; "": none
+  std::vector<std::string> leader_side;                       // the nodes cut off with it
+  std::vector<std::string> other_side;
+  std::string majority_leader;  // the first leader the other side elected meanwhile; "": none
+  std::string leader_after;     // the leader when the last op completed; "": none
+  int64_t elections = 0;        // terms in which some node became leader
+  int64_t virtual_ms = 0;
+  int64_t seed = 0;
+  VerifyLinearizabilityOkBody check;                    // linearizable, and the violations if not
+  std::optional<std::vector<KvHistoryRecord>> history;  // when the request asked for it
+};
+struct PartitionTestOkBody {
+  std::shared_ptr<const PartitionTestReport> report;  // never null
+};
+
 // One Raft message between nodes of the raft strategy (core/raft/message.h).
 struct RaftBody {
   raft::Message message;
@@ -138,7 +183,8 @@ using Body =
                  CommitOffsetsBody, CommitOffsetsOkBody, ListCommittedOffsetsBody,
                  ListCommittedOffsetsOkBody, KvReadBody, KvReadOkBody, KvWriteBody, KvWriteOkBody,
                  KvCasBody, KvCasOkBody, TsBody, TsOkBody, GossipBody, VerifyLinearizabilityBody,
-                 VerifyLinearizabilityOkBody, RaftBody, UnknownBody>;
+                 VerifyLinearizabilityOkBody, PartitionTestBody, PartitionTestOkBody, RaftBody,
+                 UnknownBody>;
 
 // The wire name of a body's type ("send_ok", ...).
 std::string_view body_type(const Body& body);

@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "core/overloaded.h"
+#include "core/partition_test.h"
 #include "core/verify_linearizability.h"
 
 namespace eddy::core {
@@ -51,6 +52,12 @@ void Node::on_message(Message& message) {
   if (const auto* verify = std::get_if<VerifyLinearizabilityBody>(&message.body)) {
     // Seed 003's RPC, the same for every strategy.
     context_.reply(message, answer_verify_linearizability(*verify, context_.limits()));
+    return;
+  }
+  if (const auto* partition_test = std::get_if<PartitionTestBody>(&message.body)) {
+    // Seed 003's other RPC: a simulated Raft cluster run inside this step.
+    context_.reply(message,
+                   answer_partition_test(*partition_test, context_.limits(), context_.rng()));
     return;
   }
   if (!application_->on_request(context_, message)) {

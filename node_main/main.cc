@@ -1,5 +1,8 @@
 // eddy-node: a Maelstrom node binary. Maelstrom starts one process per node
 // and talks to it on stdin/stdout; everything of substance is in core/.
+// With --data-dir, the node's PersistEffects go to a file there
+// (node_main/persist_file.h), and a node started on an existing file is
+// restored from it before its first step (docs/persistence.md).
 #include <signal.h>
 
 #include <iostream>
@@ -10,6 +13,7 @@
 
 #include "core/node.h"
 #include "core/strategy.h"
+#include "node_main/persist_file.h"
 #include "node_main/stdio_driver.h"
 
 int main(int argc, char** argv) {
@@ -73,6 +77,18 @@ int main(int argc, char** argv) {
                  "verify_linearizability: search states before the answer is error 13 (unknown)")
       ->capture_default_str()
       ->check(CLI::Range(int64_t{1}, int64_t{1} << 40));
+  app.add_option("--partition-test-cluster-size-max", limits.partition_test_cluster_size_max,
+                 "partition_test: largest simulated cluster (more: error 12)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 25));
+  app.add_option("--partition-test-operations-max", limits.partition_test_operations_max,
+                 "partition_test: most ops one run may drive (more: error 12)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1'000'000));
+  app.add_option("--partition-test-virtual-ms-max", limits.partition_test_virtual_ms_max,
+                 "partition_test: virtual time after which no further op is invoked")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{1}, int64_t{86'400'000}));
 
   uint64_t seed = 0;
   app.add_option("--seed", seed, "seed of the node's random choices (core::Rng)")
@@ -82,6 +98,11 @@ int main(int argc, char** argv) {
                  "longest line held in memory at all; longer ones are dropped unread and logged")
       ->capture_default_str()
       ->check(CLI::Range(size_t{256}, size_t{1} << 32));
+  std::string data_dir;
+  app.add_option("--data-dir", data_dir,
+                 "directory of the node's durable state: its persist effects are appended to "
+                 "DIR/eddy.persist and fsync'd before anything that follows, and read back on "
+                 "start (one directory per node; default: none, state is in memory only)");
   bool verbose = false;
   bool quiet = false;
   app.add_flag("--verbose", verbose, "also log debug lines (dropped late replies, ...)");
@@ -102,6 +123,24 @@ int main(int argc, char** argv) {
   // A reader that went away must not kill us silently: write() reports EPIPE.
   ::signal(SIGPIPE, SIG_IGN);
   core::Node node(core::NodeConfig{limits, seed}, std::move(application).value());
+  std::unique_ptr<node_main::PersistFile> persist_file;
+  if (!data_dir.empty()) {
+    auto opened = node_main::PersistFile::open(data_dir);
+    if (!opened) {
+      std::cerr << "eddy-node: --data-dir " << data_dir << ": " << opened.error() << '\n';
+      return 2;
+    }
+    node_main::PersistFile::Opened& state = opened.value();
+    if (state.scan.torn_bytes > 0) {
+      std::cerr << "[warn] " << state.file->path() << ": dropped a torn tail of "
+                << state.scan.torn_bytes << " bytes at byte " << state.scan.good_bytes << " ("
+                << state.scan.torn_reason << "), kept " << state.scan.records << " records\n";
+    }
+    // A node that finds its file restarts from it, before its first step.
+    if (state.existed) node.restore(state.scan.persisted);
+    persist_file = std::move(state.file);
+    driver_options.persist_file = persist_file.get();
+  }
   node_main::StdioDriver driver(node, limits, driver_options);
   return driver.run();
 }

@@ -63,17 +63,19 @@ int StdioDriver::run() {
       }
       if (got == 0) {
         splitter_.finish(on_line, on_overlong);
+        if (failed_) return 1;
         return flush() ? 0 : 1;
       }
       if (got > 0) splitter_.feed({chunk.data(), static_cast<size_t>(got)}, on_line, on_overlong);
     }
     fire_due_timers();
+    if (failed_) return 1;
     if (!flush()) return 1;
   }
 }
 
 void StdioDriver::handle_line(std::string_view line) {
-  if (is_blank(line)) return;
+  if (failed_ || is_blank(line)) return;
   core::DecodeResult decoded = core::decode_line(line, limits_);
   if (decoded) {
     step(core::Received{std::move(decoded).value()});
@@ -84,25 +86,52 @@ void StdioDriver::handle_line(std::string_view line) {
 
 void StdioDriver::fire_due_timers() {
   const int64_t now = now_ms();
-  while (const auto timer = timers_.pop_due(now)) step(core::TimerFired{*timer});
+  while (!failed_) {
+    const auto timer = timers_.pop_due(now);
+    if (!timer) break;
+    step(core::TimerFired{*timer});
+  }
 }
 
 void StdioDriver::step(core::Event event) {
   effects_.clear();
   node_.step(now_ms(), std::move(event), effects_);
-  for (core::Effect& effect : effects_) execute(effect);
+  for (core::Effect& effect : effects_) {
+    if (!execute(effect)) {
+      // Whatever followed the persist may depend on it: none of it runs.
+      failed_ = true;
+      return;
+    }
+  }
 }
 
-void StdioDriver::execute(core::Effect& effect) {
-  std::visit(core::Overloaded{
-                 [&](core::SendEffect& send) { core::encode_line(send.message, out_); },
-                 [&](core::SetTimerEffect& timer) { timers_.set(timer.timer, timer.due_ms); },
-                 [&](core::LogEffect& entry) { log(entry.level, entry.text); },
-                 // In memory by default: Maelstrom never restarts a node, so
-                 // nothing needs to outlive the process.
-                 [&](core::PersistEffect&) {},
-             },
-             effect);
+bool StdioDriver::execute(core::Effect& effect) {
+  return std::visit(core::Overloaded{
+                        [&](core::SendEffect& send) {
+                          core::encode_line(send.message, out_);
+                          return true;
+                        },
+                        [&](core::SetTimerEffect& timer) {
+                          timers_.set(timer.timer, timer.due_ms);
+                          return true;
+                        },
+                        [&](core::LogEffect& entry) {
+                          log(entry.level, entry.text);
+                          return true;
+                        },
+                        [&](core::PersistEffect& persist) {
+                          // Without --data-dir, in memory: Maelstrom never restarts a
+                          // node, so nothing needs to outlive the process.
+                          if (options_.persist_file == nullptr) return true;
+                          // Synchronous: the record is on disk before the next effect is
+                          // executed, so no send buffered after it can leave first.
+                          const std::string error = options_.persist_file->append(persist);
+                          if (error.empty()) return true;
+                          log(core::LogLevel::kWarn, "persist failed, stopping: " + error);
+                          return false;
+                        },
+                    },
+                    effect);
 }
 
 void StdioDriver::log(core::LogLevel level, std::string_view text) {

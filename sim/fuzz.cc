@@ -48,7 +48,23 @@ SimOptions random_scenario(const std::string& strategy, uint64_t seed) {
     if (kafka) o.limits.poll_msgs_per_key_max = poll_max;
   }
   if (rng.chance(0.2) && kafka) o.maelstrom_assign_bug = true;
+  if (strategy_persists(strategy)) {
+    // Process and disk faults, from a stream of their own so that every
+    // draw above stays where it was.
+    core::Rng faults = core::Rng(seed).stream("scenario-process");
+    if (faults.chance(0.5)) o.nemesis.emplace_back("crash");
+    o.torn_writes = faults.chance(0.5);
+    if (faults.chance(0.3)) {
+      o.slow_disk_p = static_cast<double>(faults.between(1, 30)) / 100;
+      o.slow_disk_ms = faults.between(1, 200);
+    }
+    if (faults.chance(0.3)) o.clock_skew_ms = faults.between(1, 1000);
+  }
   return o;
+}
+
+bool strategy_persists(const std::string& strategy) {
+  return strategy == "raft" || strategy.starts_with("raft-") || strategy.starts_with("broken:raft");
 }
 
 Judgement judge(const SimOptions& options, const RunCheck& check, const std::string& abort_reason) {
@@ -60,9 +76,11 @@ Judgement judge(const SimOptions& options, const RunCheck& check, const std::str
   } else if (check.validity == checker::Validity::kUnknown) {
     judgement.safety = "unknown verdict: " + check.unknown_reason;
   }
-  const bool paused =
-      std::find(options.nemesis.begin(), options.nemesis.end(), "pause") != options.nemesis.end();
-  if (!paused && !check.stats_problems.empty()) {
+  const auto has = [&](const char* fault) {
+    return std::find(options.nemesis.begin(), options.nemesis.end(), fault) !=
+           options.nemesis.end();
+  };
+  if (!has("pause") && !has("crash") && !check.stats_problems.empty()) {
     judgement.liveness = "not live: " + check.stats_problems.front();
   }
   return judgement;

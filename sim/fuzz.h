@@ -16,7 +16,16 @@ namespace eddy::sim {
 // (lin-kv: 2n or 4n), rate 100..10000 ops/s (log-uniform), a main phase of
 // 1..3 s, latency 0..100 ms in any distribution, either delivery model, and
 // each of Maelstrom's and Eddy's faults with some probability.
+//
+// A strategy that persists (strategy_persists) also draws, from a stream of
+// its own, the crash nemesis, torn writes, a slow disk and clock skew; the
+// others never do, so their scenarios are what they always were.
 SimOptions random_scenario(const std::string& strategy, uint64_t seed);
+
+// True for the strategies whose nodes emit PersistEffects and restore from
+// them (Raft's), which alone can survive a crash: a crash of any other node
+// loses its state by design.
+bool strategy_persists(const std::string& strategy);
 
 // What a run got wrong, in two kinds. Empty strings mean none.
 struct Judgement {
@@ -26,7 +35,8 @@ struct Judgement {
   // Liveness: Maelstrom's stats rule (every f needs an ok). The campaign's
   // scenarios are short (1..3 s) and their faults severe, so a strategy that
   // needs a round trip (an election, a forward) may rightly serve nothing in
-  // one; these are reported, not failed. Nodes paused by the nemesis excuse it.
+  // one; these are reported, not failed. Nodes paused or crashed by the
+  // nemesis excuse it.
   std::string liveness;
 };
 Judgement judge(const SimOptions& options, const RunCheck& check, const std::string& abort_reason);

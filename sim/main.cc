@@ -89,7 +89,9 @@ void add_test_options(CLI::App& test, TestArgs& args) {
           "blocking, partitions checked when taken); ideal: every message at its own deadline")
       ->capture_default_str()
       ->check(CLI::IsMember({"maelstrom", "ideal"}));
-  test.add_option("--nemesis", args.nemesis, "faults, comma-separated: partition, one-way, pause");
+  test.add_option("--nemesis", args.nemesis,
+                  "faults, comma-separated: partition, one-way, pause, crash (a node killed, then "
+                  "restarted from what it persisted)");
   test.add_option("--nemesis-interval", o.nemesis_interval_s,
                   "mean seconds between nemesis actions")
       ->capture_default_str()
@@ -104,6 +106,21 @@ void add_test_options(CLI::App& test, TestArgs& args) {
       ->capture_default_str()
       ->check(CLI::Range(0.0, 1.0));
   test.add_option("--spike-ms", o.spike_ms, "extra delay of a latency spike, ms")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{0}, int64_t{600'000}));
+  test.add_flag("--torn-writes", o.torn_writes,
+                "a crash may land in the node's last write (p 1/2), which is then lost; only a "
+                "write nothing has depended on yet");
+  test.add_option("--clock-skew-ms", o.clock_skew_ms,
+                  "each node's clock is off by a constant in [-K, K] ms")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{0}, int64_t{3'600'000}));
+  test.add_option("--slow-disk-p", o.slow_disk_p,
+                  "probability a persist takes --slow-disk-ms to become durable (the node's later "
+                  "effects wait behind it)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
+  test.add_option("--slow-disk-ms", o.slow_disk_ms, "time a slow persist takes, ms")
       ->capture_default_str()
       ->check(CLI::Range(int64_t{0}, int64_t{600'000}));
   test.add_option("--key-count", o.key_count, "active key slots of the workload")
@@ -179,8 +196,8 @@ std::string finish_options(TestArgs& args) {
   std::stringstream faults(args.nemesis);
   for (std::string fault; std::getline(faults, fault, ',');) {
     if (fault.empty()) continue;
-    if (fault != "partition" && fault != "one-way" && fault != "pause") {
-      return "--nemesis: unknown fault '" + fault + "' (known: partition, one-way, pause)";
+    if (fault != "partition" && fault != "one-way" && fault != "pause" && fault != "crash") {
+      return "--nemesis: unknown fault '" + fault + "' (known: partition, one-way, pause, crash)";
     }
     o.nemesis.push_back(fault);
   }

@@ -4,8 +4,10 @@
 
 namespace eddy::sim {
 
-Nemesis::Nemesis(World& world, core::Rng rng, std::vector<EndpointId> nodes)
-    : world_(world), rng_(rng), nodes_(std::move(nodes)), faults_(world.options.nemesis) {}
+Nemesis::Nemesis(World& world, core::Rng rng, std::vector<NodeHost*> hosts)
+    : world_(world), rng_(rng), hosts_(std::move(hosts)), faults_(world.options.nemesis) {
+  for (const NodeHost* host : hosts_) nodes_.push_back(host->endpoint());
+}
 
 TimeUs Nemesis::next_gap_us() {
   const auto span_us = static_cast<uint64_t>(2 * world_.options.nemesis_interval_s * 1e6);
@@ -100,6 +102,14 @@ std::string Nemesis::start_pause() {
   return "start-pause " + world_.network.name(node);
 }
 
+std::string Nemesis::start_crash() {
+  NodeHost& host = *hosts_[rng_.below(hosts_.size())];
+  const bool tear = world_.options.torn_writes && rng_.chance(0.5);
+  const bool torn = host.crash(tear);
+  crashed_.push_back(&host);
+  return "start-crash " + host.name() + (torn ? " (its last write torn)" : "");
+}
+
 void Nemesis::begin(TimeUs start_us) {
   if (enabled()) world_.at(start_us, NemesisEvent{});
 }
@@ -117,6 +127,7 @@ std::string Nemesis::step() {
   const std::string& fault = faults_[rng_.below(faults_.size())];
   if (fault == "partition") return start_partition();
   if (fault == "one-way") return start_one_way();
+  if (fault == "crash") return start_crash();
   return start_pause();
 }
 
@@ -125,7 +136,16 @@ std::string Nemesis::heal() {
   world_.network.heal();
   for (const EndpointId node : paused_) world_.network.resume(world_.now_us, node);
   paused_.clear();
-  return "stop (heal all)";
+  if (crashed_.empty()) return "stop (heal all)";
+  std::vector<std::string> node_ids;
+  for (const NodeHost* host : hosts_) node_ids.push_back(host->name());
+  std::string text = "stop-crash (restart";
+  for (NodeHost* host : crashed_) {
+    host->restart(node_ids);
+    text += " " + host->name();
+  }
+  crashed_.clear();
+  return text + ")";
 }
 
 }  // namespace eddy::sim

@@ -12,6 +12,13 @@
 //             while the rest still hears the group.
 //  pause      Eddy's: one node stops taking messages and firing timers until
 //             the stop; its queue fills meanwhile.
+//  crash      Eddy's (Maelstrom never restarts a node): one node's process is
+//             killed, its state, timers and undelivered messages gone, until
+//             the stop restarts it from what it made durable and
+//             re-initialises it (sim/node_host.h). With --torn-writes, a
+//             coin (p 1/2) decides whether the crash lands in its last write.
+//             History: "start-crash n2" ("... (its last write torn)"), then
+//             "stop-crash (restart n2)".
 #pragma once
 
 #include <optional>
@@ -19,14 +26,15 @@
 #include <vector>
 
 #include "core/random.h"
+#include "sim/node_host.h"
 #include "sim/world.h"
 
 namespace eddy::sim {
 
 class Nemesis {
  public:
-  // `nodes` are the cluster's node endpoints, in n0..n(N-1) order.
-  Nemesis(World& world, core::Rng rng, std::vector<EndpointId> nodes);
+  // `hosts` are the cluster's nodes, in n0..n(N-1) order.
+  Nemesis(World& world, core::Rng rng, std::vector<NodeHost*> hosts);
 
   bool enabled() const { return !faults_.empty(); }
   // Schedules the first action at `start_us` (the main phase's start), if
@@ -47,6 +55,7 @@ class Nemesis {
   std::string start_partition();
   std::string start_one_way();
   std::string start_pause();
+  std::string start_crash();
   // Every node drops every node outside its own component.
   void complete_grudge(const std::vector<std::vector<EndpointId>>& components);
   std::vector<EndpointId> shuffled();
@@ -54,10 +63,12 @@ class Nemesis {
 
   World& world_;
   core::Rng rng_;
+  std::vector<NodeHost*> hosts_;
   std::vector<EndpointId> nodes_;
   std::vector<std::string> faults_;
   bool active_ = false;
   std::vector<EndpointId> paused_;
+  std::vector<NodeHost*> crashed_;
 };
 
 }  // namespace eddy::sim

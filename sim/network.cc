@@ -13,7 +13,7 @@ Network::Network(const SimOptions& options, core::Rng rng, Agenda& agenda)
 EndpointId Network::add_endpoint(const std::string& name, EndpointKind kind) {
   EDDY_INVARIANT(!by_name_.contains(name), "endpoint '" + name + "' added twice");
   const auto id = static_cast<EndpointId>(endpoints_.size());
-  endpoints_.push_back(Endpoint{name, kind, false, false, false, {}, {}});
+  endpoints_.push_back(Endpoint{name, kind, false, false, false, false, 0, {}, {}});
   by_name_.emplace(name, id);
   return id;
 }
@@ -59,6 +59,11 @@ void Network::count_drop(bool client_traffic) {
   ++counts_for(client_traffic).dropped;
 }
 
+void Network::count_crash_drop(bool client_traffic) {
+  ++stats_.to_crashed_node;
+  count_drop(client_traffic);
+}
+
 void Network::journal_receive(int64_t id, TimeUs now_us) {
   if (!options_.journal) return;
   JournalEntry& entry = journal_[static_cast<size_t>(id)];
@@ -85,6 +90,10 @@ void Network::send(TimeUs now_us, core::Message message) {
     // maelstrom process.clj: a reply to a client that is gone is discarded.
     ++stats_.to_closed_client;
     count_drop(client_traffic);
+    return;
+  }
+  if (endpoints_[*dest].down) {
+    count_crash_drop(client_traffic);
     return;
   }
   if (client_traffic) {
@@ -125,7 +134,7 @@ void Network::enqueue(TimeUs now_us, EndpointId dest, TimeUs deadline_us, int64_
 
 void Network::on_dequeue(TimeUs now_us, EndpointId endpoint) {
   Endpoint& e = endpoints_[endpoint];
-  if (e.paused || e.closed) {
+  if (e.paused || e.closed || e.down) {
     e.busy = false;
     return;
   }
@@ -151,6 +160,12 @@ std::optional<core::Message> Network::on_deliver(TimeUs now_us, DeliverEvent& ev
   const bool client_traffic =
       e.kind == EndpointKind::kClient || (src && endpoints_[*src].kind == EndpointKind::kClient);
   const bool maelstrom = options_.delivery == DeliveryModel::kMaelstrom;
+  if (e.down || event.message_id < e.lost_below_id) {
+    // Lost with a crash. The loop stopped waiting for it at the crash
+    // (kMaelstrom), so its state is not touched.
+    count_crash_drop(client_traffic);
+    return std::nullopt;
+  }
   if (e.closed) {
     ++stats_.to_closed_client;
     count_drop(client_traffic);
@@ -191,6 +206,20 @@ size_t Network::grudge_count() const {
   for (const Endpoint& e : endpoints_) count += e.grudges.size();
   return count;
 }
+
+void Network::crash(EndpointId endpoint) {
+  Endpoint& e = endpoints_[endpoint];
+  e.down = true;
+  e.lost_below_id = next_message_id_;
+  e.busy = false;  // a DeliverEvent it waited for is lost (on_deliver)
+  while (!e.queue.empty()) {
+    const auto src = find(e.queue.top().message.src);
+    count_crash_drop(src && endpoints_[*src].kind == EndpointKind::kClient);
+    e.queue.pop();
+  }
+}
+
+void Network::restart(EndpointId endpoint) { endpoints_[endpoint].down = false; }
 
 void Network::pause(EndpointId endpoint) { endpoints_[endpoint].paused = true; }
 

@@ -9,6 +9,11 @@
 // loop takes the message off its queue, and that loop then waits for the
 // message's deadline, holding up everything behind it, as net.clj does.
 //
+// A crashed node's endpoint is down (Eddy's crash nemesis): what was queued
+// for it or in flight to it when it crashed, and what is sent to it until it
+// restarts, is dropped and counted, as for a process whose pipe has closed;
+// a message delivered before the crash stays delivered.
+//
 // The network counts messages as Maelstrom's journal does (net/checker.clj):
 // sends and receives, overall, for client traffic and for server traffic.
 #pragma once
@@ -42,6 +47,7 @@ struct NetStats {
   TrafficCounts servers;  // node<->node and node<->service
   int64_t duplicated = 0;
   int64_t to_closed_client = 0;  // replies to a client that had gone
+  int64_t to_crashed_node = 0;   // messages lost with a crashed node or sent while it was down
 };
 
 // One journaled message (only kept when SimOptions::journal is set).
@@ -82,6 +88,12 @@ class Network {
   void resume(TimeUs now_us, EndpointId endpoint);
   bool paused(EndpointId endpoint) const { return endpoints_[endpoint].paused; }
 
+  // A crashed node's endpoint: everything queued for it or in flight to it
+  // is lost, and what is sent to it is dropped, until it restarts.
+  void crash(EndpointId endpoint);
+  void restart(EndpointId endpoint);
+  bool down(EndpointId endpoint) const { return endpoints_[endpoint].down; }
+
   const NetStats& stats() const { return stats_; }
   const std::vector<JournalEntry>& journal() const { return journal_; }
 
@@ -103,6 +115,10 @@ class Network {
     bool closed = false;
     bool paused = false;
     bool busy = false;  // kMaelstrom: waiting for the deadline of a taken message
+    bool down = false;  // a crashed node, until it restarts
+    // Messages with a lower id were sent before the endpoint's last crash:
+    // lost with it, wherever they are.
+    int64_t lost_below_id = 0;
     std::priority_queue<Queued, std::vector<Queued>, LaterFirst> queue;
     std::set<EndpointId> grudges;  // sources this endpoint drops
   };
@@ -114,6 +130,7 @@ class Network {
     return client_traffic ? stats_.clients : stats_.servers;
   }
   void count_drop(bool client_traffic);
+  void count_crash_drop(bool client_traffic);
   void journal_receive(int64_t id, TimeUs now_us);
 
   const SimOptions& options_;

@@ -46,9 +46,21 @@ struct SimOptions {
 
   // Nemesis: faults started and stopped alternately, a gap of U[0, 2*interval)
   // apart (jepsen combined.clj partition package). "partition" is Maelstrom's;
-  // "one-way" and "pause" are Eddy's.
+  // "one-way", "pause" and "crash" are Eddy's.
   std::vector<std::string> nemesis;
   double nemesis_interval_s = 10;
+
+  // Process and disk faults, Eddy's (sim/node_host.h has the exact models):
+  // a crash may tear the node's last write (the nemesis's coin, p 1/2) when
+  // nothing has left the node since it began.
+  bool torn_writes = false;
+  // Each node's clock is ahead of the simulator's by a constant
+  // clock_skew_ms + U[-clock_skew_ms, clock_skew_ms].
+  int64_t clock_skew_ms = 0;
+  // A PersistEffect takes slow_disk_ms to become durable with this
+  // probability; the node's later effects wait behind it.
+  double slow_disk_p = 0;
+  int64_t slow_disk_ms = 100;
 
   // Per-message faults on server traffic (node<->node, node<->service), Eddy's:
   double loss_p = 0;       // dropped at send

@@ -18,12 +18,13 @@ void RaftInvariants::record_committed(const Raft& raft) {
   for (Index i = std::max<Index>(log.snapshot_index(), 1); i <= raft.commit_index(); ++i) {
     const std::optional<Term> term = log.term_at(i);
     if (!term) continue;
-    const auto [it, fresh] = committed_.emplace(i, *term);
-    if (!(fresh || it->second == *term)) {
+    const auto [it, fresh] = committed_.emplace(i, Committed{*term, raft.term()});
+    if (!(fresh || it->second.entry_term == *term)) {
       fail("state machine safety: index " + std::to_string(i) + " committed with term " +
-           std::to_string(it->second) + " and, on " + raft.self() + ", with term " +
+           std::to_string(it->second.entry_term) + " and, on " + raft.self() + ", with term " +
            std::to_string(*term));
     }
+    it->second.commit_term = std::min(it->second.commit_term, raft.term());
   }
 }
 
@@ -35,7 +36,8 @@ void RaftInvariants::check_leader(const Raft& raft) {
   }
   const auto& log = raft.log();
   for (auto c = committed_.lower_bound(log.snapshot_index()); c != committed_.end(); ++c) {
-    if (!(log.term_at(c->first) == c->second)) {
+    if (c->second.commit_term >= raft.term()) continue;  // not yet binding on this leader
+    if (!(log.term_at(c->first) == c->second.entry_term)) {
       fail("leader completeness: leader " + raft.self() + " of term " +
            std::to_string(raft.term()) + " lacks the entry committed at " +
            std::to_string(c->first));
@@ -51,6 +53,34 @@ void RaftInvariants::check_log_matching(const Raft& a, const Raft& b) {
     if (!(a.log().term_at(i) == b.log().term_at(i))) {
       fail("log matching: " + a.self() + " and " + b.self() + " share an entry but differ at " +
            std::to_string(i));
+    }
+  }
+}
+
+void RaftInvariants::check_latest_commit_survives(const std::vector<const Raft*>& nodes) {
+  if (committed_.empty()) return;
+  const auto& [index, committed] = *committed_.rbegin();
+  // Raft's election restriction: a voter refuses a candidate whose (last
+  // term, last index) is below its own.
+  const auto last = [](const Raft& raft) {
+    return std::pair{raft.log().last_term(), raft.log().last_index()};
+  };
+  const size_t majority = nodes.size() / 2 + 1;
+  for (const Raft* lacking : nodes) {
+    if (lacking == nullptr || lacking->log().snapshot_index() >= index ||
+        lacking->log().term_at(index) == committed.entry_term) {
+      continue;
+    }
+    // Down nodes are left out of the count: it can only be smaller.
+    size_t would_vote = 0;
+    for (const Raft* voter : nodes) {
+      if (voter != nullptr && !(last(*voter) > last(*lacking))) ++would_vote;
+    }
+    if (would_vote >= majority) {
+      fail("committed entry at risk: " + lacking->self() + " lacks the entry committed at " +
+           std::to_string(index) + " (term " + std::to_string(committed.entry_term) +
+           ") yet its log is as up-to-date as " + std::to_string(would_vote) +
+           " nodes', a majority that would elect it");
     }
   }
 }
@@ -73,6 +103,7 @@ bool RaftInvariants::observe(const std::vector<const Raft*>& nodes,
     last_commit_[n] = raft->commit_index();
     record_committed(*raft);
   }
+  check_latest_commit_survives(nodes);
   for (const Raft* raft : nodes) {
     if (raft != nullptr && raft->role() == Role::kLeader) check_leader(*raft);
   }

@@ -71,6 +71,13 @@ std::string replay_command(const SimOptions& o) {
   if (o.duplicate_p != d.duplicate_p) cmd += " --duplicate-p " + number(o.duplicate_p);
   if (o.spike_p != d.spike_p)
     cmd += " --spike-p " + number(o.spike_p) + " --spike-ms " + std::to_string(o.spike_ms);
+  if (o.torn_writes) cmd += " --torn-writes";
+  if (o.clock_skew_ms != d.clock_skew_ms)
+    cmd += " --clock-skew-ms " + std::to_string(o.clock_skew_ms);
+  if (o.slow_disk_p != d.slow_disk_p) {
+    cmd += " --slow-disk-p " + number(o.slow_disk_p) + " --slow-disk-ms " +
+           std::to_string(o.slow_disk_ms);
+  }
   if (o.key_count != d.key_count) cmd += " --key-count " + std::to_string(o.key_count);
   if (o.max_writes_per_key != d.max_writes_per_key) {
     cmd += " --max-writes-per-key " + std::to_string(o.max_writes_per_key);
@@ -118,6 +125,7 @@ std::string format_run_report(const SimOptions& o, const SimResult& result, cons
   if (net.duplicated > 0) out << "  duplicated: " << net.duplicated << "\n";
   if (net.to_closed_client > 0)
     out << "  replies to closed clients: " << net.to_closed_client << "\n";
+  if (net.to_crashed_node > 0) out << "  lost with crashed nodes: " << net.to_crashed_node << "\n";
   out << "\n";
   if (!result.abort_reason.empty()) {
     out << "Run aborted: the verdict is unknown.\n";
@@ -146,6 +154,9 @@ nlohmann::json run_results_json(const SimOptions& o, const SimResult& result,
                  {"duplicated", result.net.duplicated},
                  {"to_closed_client", result.net.to_closed_client},
                  {"service_requests", result.service_requests}};
+  // Only runs with crashes have the field, so that other runs' files stay as
+  // they were.
+  if (result.net.to_crashed_node > 0) json["net"]["to_crashed_node"] = result.net.to_crashed_node;
   json["run"] = {{"virtual_time_us", result.end_us},
                  {"events", result.events},
                  {"node_steps", result.node_steps},

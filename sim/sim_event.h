@@ -29,6 +29,12 @@ struct NodeTimerEvent {
   core::TimerId timer;
   TimeUs due_us;
 };
+// A node's slow disk write completes (SimOptions::slow_disk_p). Stale if the
+// node has crashed since.
+struct NodeDiskEvent {
+  int node;
+  TimeUs due_us;
+};
 // A worker may start its next operation.
 struct WorkerEvent {
   int worker;
@@ -41,8 +47,8 @@ struct ClientTimeoutEvent {
 struct NemesisEvent {};
 struct PhaseEvent {};  // re-check whether the run moves to its next phase
 
-using SimEvent = std::variant<DequeueEvent, DeliverEvent, NodeTimerEvent, WorkerEvent,
-                              ClientTimeoutEvent, NemesisEvent, PhaseEvent>;
+using SimEvent = std::variant<DequeueEvent, DeliverEvent, NodeTimerEvent, NodeDiskEvent,
+                              WorkerEvent, ClientTimeoutEvent, NemesisEvent, PhaseEvent>;
 using Agenda = EventQueue<SimEvent>;
 
 }  // namespace eddy::sim

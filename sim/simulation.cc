@@ -1,14 +1,17 @@
 #include "sim/simulation.h"
 
+#include <algorithm>
 #include <map>
 #include <utility>
 
+#include "core/kv/raft_kv.h"
 #include "core/overloaded.h"
 #include "core/strategy.h"
 #include "sim/kafka/workload.h"
 #include "sim/linkv/workload.h"
 #include "sim/nemesis.h"
 #include "sim/node_host.h"
+#include "sim/raft_invariants.h"
 #include "sim/services/service.h"
 #include "sim/world.h"
 
@@ -84,6 +87,10 @@ struct Simulation::Impl {
 
   void build();
   void handle(SimEvent& event);
+  // Raft's safety across the nodes (sim/raft_invariants.h), when they run a
+  // Raft strategy; false once a property is broken.
+  bool check_raft();
+  RaftInvariants raft_invariants;
   void deliver(DeliverEvent& event);
 };
 
@@ -95,14 +102,13 @@ void Simulation::Impl::build() {
   if (!factory) factory = std::move(application_factory(options.strategy)).value();
   std::vector<std::string> names;
   for (int i = 0; i < options.node_count; ++i) names.push_back("n" + std::to_string(i));
-  std::vector<EndpointId> node_endpoints;
+  std::vector<NodeHost*> hosts;
   for (int i = 0; i < options.node_count; ++i) {
-    // Each node's own seed, derived from the run's.
-    const uint64_t node_seed = root.stream("node " + names[static_cast<size_t>(i)]).next_u64();
-    nodes.push_back(std::make_unique<NodeHost>(
-        world, i, names[static_cast<size_t>(i)],
-        core::Node(core::NodeConfig{options.limits, node_seed}, factory(i))));
-    node_endpoints.push_back(nodes.back()->endpoint());
+    // Each node's own stream (its seeds, its clock, its disk), from the run's.
+    nodes.push_back(
+        std::make_unique<NodeHost>(world, i, names[static_cast<size_t>(i)], factory,
+                                   root.stream("node " + names[static_cast<size_t>(i)])));
+    hosts.push_back(nodes.back().get());
     node_of_endpoint.resize(nodes.back()->endpoint() + 1, -1);
     node_of_endpoint[nodes.back()->endpoint()] = i;
   }
@@ -111,7 +117,7 @@ void Simulation::Impl::build() {
         world.network.add_endpoint(std::string(name), EndpointKind::kService);
     services.emplace(endpoint, make_service(name));
   }
-  nemesis = std::make_unique<Nemesis>(world, root.stream("nemesis"), node_endpoints);
+  nemesis = std::make_unique<Nemesis>(world, root.stream("nemesis"), hosts);
   if (options.workload == "lin-kv") {
     auto linkv =
         std::make_unique<linkv::LinKvWorkload>(world, root.stream("workload"), names, *nemesis);
@@ -151,6 +157,7 @@ void Simulation::Impl::handle(SimEvent& event) {
                  [&](DequeueEvent& e) { world.network.on_dequeue(world.now_us, e.endpoint); },
                  [&](DeliverEvent& e) { deliver(e); },
                  [&](NodeTimerEvent& e) { nodes[static_cast<size_t>(e.node)]->on_timer(e); },
+                 [&](NodeDiskEvent& e) { nodes[static_cast<size_t>(e.node)]->on_disk(e); },
                  [&](WorkerEvent& e) { workload->on_worker_event(e); },
                  [&](ClientTimeoutEvent& e) { workload->on_client_timeout(e); },
                  [&](NemesisEvent&) { workload->on_nemesis_event(); },
@@ -159,18 +166,43 @@ void Simulation::Impl::handle(SimEvent& event) {
              event);
 }
 
+bool Simulation::Impl::check_raft() {
+  std::vector<const core::raft::Raft*> rafts;
+  std::vector<int64_t> incarnations;
+  bool any = false;
+  for (const auto& node : nodes) {
+    const core::Node* running = node->node();
+    const auto* app = running == nullptr
+                          ? nullptr
+                          : dynamic_cast<const core::kv::RaftKv*>(&running->application());
+    rafts.push_back(app == nullptr ? nullptr : app->raft());
+    incarnations.push_back(node->restarts());
+    any = any || rafts.back() != nullptr;
+  }
+  return !any || raft_invariants.observe(rafts, incarnations);
+}
+
 SimResult Simulation::run(const ProgressFn& progress) {
   Impl& s = *impl_;
   s.build();
   s.workload->start();
   SimResult result;
+  const int64_t every = std::max<int64_t>(1, s.options.invariant_check_every_steps);
+  std::string invariant_violation;
   while (!s.workload->done() && !s.world.agenda.empty()) {
     auto [due_us, event] = s.world.agenda.pop();
     s.world.now_us = due_us;
     s.handle(event);
-    if (++result.events % 16384 == 0 && progress) {
+    if (++result.events % every == 0 && !s.check_raft()) {
+      invariant_violation = s.raft_invariants.violation();
+      break;  // a found bug: the run ends here, with its replay command
+    }
+    if (result.events % 16384 == 0 && progress) {
       progress(s.world.now_us, s.workload->history_entries());
     }
+  }
+  if (invariant_violation.empty() && !s.check_raft()) {
+    invariant_violation = s.raft_invariants.violation();
   }
   for (const auto& node : s.nodes) {
     node->check_invariants();
@@ -181,7 +213,9 @@ SimResult Simulation::run(const ProgressFn& progress) {
     result.service_requests[std::string(service->name())] = service->requests();
   }
   result.abort_reason = s.workload->abort_reason();
-  if (result.abort_reason.empty() && !s.workload->done()) {
+  if (!invariant_violation.empty()) {
+    result.abort_reason = "Raft invariant violated: " + invariant_violation;
+  } else if (result.abort_reason.empty() && !s.workload->done()) {
     result.abort_reason = "the agenda ran dry before the workload finished";
   }
   result.end_us = s.world.now_us;

@@ -110,8 +110,14 @@ void RaftKv::serve_as_leader(Context& ctx, Message& request) {
     pending_reads_.emplace(*id, std::move(request));
     return;
   }
-  const int64_t msg_id = request.msg_id.value_or(next_anonymous_id_--);
-  std::pair<std::string, int64_t> id{request.src, msg_id};
+  // The request's identity: its client's (carried by a forward), so that a
+  // request is applied once whichever node forwarded it, whenever.
+  std::pair<std::string, int64_t> id{request.src, request.msg_id.value_or(next_anonymous_id_--)};
+  const auto* write_body = std::get_if<KvWriteBody>(&request.body);
+  const auto* cas_body = std::get_if<KvCasBody>(&request.body);
+  const std::string& origin = write_body ? write_body->origin : cas_body->origin;
+  if (!origin.empty())
+    id = {origin, write_body ? write_body->origin_msg_id : cas_body->origin_msg_id};
   if (std::optional<Body> earlier = machine_.result_of(id.first, id.second)) {
     ctx.reply(request, std::move(*earlier));  // applied once already: a duplicate
     return;
@@ -135,6 +141,17 @@ void RaftKv::forward(Context& ctx, Message& request) {
   const bool read = std::holds_alternative<KvReadBody>(request.body);
   const std::string leader = raft_->leader();
   Body body = std::move(request.body);
+  // Name the client's request, not this node's forward of it: msg_ids of a
+  // node start again after a restart, a client's never repeat.
+  const int64_t client_msg_id = request.msg_id.value_or(next_anonymous_id_--);
+  if (auto* write = std::get_if<KvWriteBody>(&body); write && write->origin.empty()) {
+    write->origin = request.src;
+    write->origin_msg_id = client_msg_id;
+  }
+  if (auto* cas = std::get_if<KvCasBody>(&body); cas && cas->origin.empty()) {
+    cas->origin = request.src;
+    cas->origin_msg_id = client_msg_id;
+  }
   ctx.call(leader, std::move(body), ctx.limits().rpc_timeout_ms,
            [read, leader, client = envelope_of(request)](Context& c, RpcResult result) {
              if (result) {

@@ -226,8 +226,11 @@ void Raft::become_leader(int64_t now_ms) {
   check_quorum_deadline_ms_ = now_ms + config_.election_timeout_ms;
   heartbeat_deadline_ms_ = now_ms + config_.heartbeat_ms;
   // A no-op of its own term: the earlier terms' entries commit with it
-  // (never by counting), and ReadIndex may start once it commits.
-  append_entry(Entry{term_, Value::from_json_text("null")});
+  // (never by counting), and ReadIndex may start once it commits. (The
+  // figure-8 flaw leaves it out, which is what makes counting dangerous.)
+  if (config_.flaw != RaftConfig::Flaw::kCommitOldTermByCounting) {
+    append_entry(Entry{term_, Value::from_json_text("null")});
+  }
   broadcast_append(now_ms, /*even_if_empty=*/true);
   maybe_commit(now_ms);
 }
@@ -252,7 +255,9 @@ void Raft::on_vote_request(int64_t now_ms, const std::string& from, const Messag
     // behind, and would drop a reply of ours as stale otherwise.
     send(from, Message{.kind = reply, .term = m.term});
     if (!pre) {
-      set_hard_state(term_, from);
+      // (With the two-votes flaw the first vote stays recorded: the lie is
+      // in granting the second.)
+      set_hard_state(term_, vote_.empty() ? from : vote_);
       reset_election_deadline(now_ms);
     }
     return;

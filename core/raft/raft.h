@@ -49,7 +49,7 @@ struct RaftConfig {
   // configuration.
   enum class Flaw : uint8_t {
     kNone,
-    kCommitOldTermByCounting,  // the Raft paper's figure 8
+    kCommitOldTermByCounting,  // the Raft paper's figure 8 (and no no-op on election)
     kTwoVotesPerTerm,          // grants every candidate with a good enough log
   };
   Flaw flaw = Flaw::kNone;

@@ -141,7 +141,7 @@ TEST(Strategies, EachServesOneWorkloadAndEachWorkloadHasADefault) {
   }
   EXPECT_EQ(find_strategy(default_strategy(kKafkaWorkload))->workload, kKafkaWorkload);
   EXPECT_EQ(find_strategy(default_strategy(kLinKvWorkload))->workload, kLinKvWorkload);
-  EXPECT_EQ(find_strategy("raft"), nullptr);
+  EXPECT_EQ(find_strategy("paxos"), nullptr);
 }
 
 }  // namespace
