@@ -12,6 +12,10 @@
 
 namespace eddy::core {
 
+namespace raft {
+class Raft;
+}
+
 class Application {
  public:
   virtual ~Application() = default;
@@ -31,6 +35,10 @@ class Application {
   // Aborts with a message if an internal invariant is broken. The simulator
   // calls it after every step.
   virtual void check_invariants() const {}
+  // The Raft the application replicates with, or null (not a Raft strategy,
+  // or before init). The simulator reads it to check Raft's invariants across
+  // the nodes and to aim its leader faults; nothing else may depend on it.
+  virtual const raft::Raft* raft() const { return nullptr; }
 };
 
 }  // namespace eddy::core

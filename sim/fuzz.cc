@@ -59,6 +59,9 @@ SimOptions random_scenario(const std::string& strategy, uint64_t seed) {
       o.slow_disk_ms = faults.between(1, 200);
     }
     if (faults.chance(0.3)) o.clock_skew_ms = faults.between(1, 1000);
+    // Faults aimed at the leader (drawn last, so the draws above stay put).
+    if (faults.chance(0.3)) o.nemesis.emplace_back("partition-leader");
+    if (faults.chance(0.3)) o.nemesis.emplace_back("crash-leader");
   }
   return o;
 }
@@ -80,7 +83,7 @@ Judgement judge(const SimOptions& options, const RunCheck& check, const std::str
     return std::find(options.nemesis.begin(), options.nemesis.end(), fault) !=
            options.nemesis.end();
   };
-  if (!has("pause") && !has("crash") && !check.stats_problems.empty()) {
+  if (!has("pause") && !has("crash") && !has("crash-leader") && !check.stats_problems.empty()) {
     judgement.liveness = "not live: " + check.stats_problems.front();
   }
   return judgement;

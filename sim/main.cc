@@ -91,7 +91,8 @@ void add_test_options(CLI::App& test, TestArgs& args) {
       ->check(CLI::IsMember({"maelstrom", "ideal"}));
   test.add_option("--nemesis", args.nemesis,
                   "faults, comma-separated: partition, one-way, pause, crash (a node killed, then "
-                  "restarted from what it persisted)");
+                  "restarted from what it persisted), partition-leader (the leader cut off in a "
+                  "minority), crash-leader");
   test.add_option("--nemesis-interval", o.nemesis_interval_s,
                   "mean seconds between nemesis actions")
       ->capture_default_str()
@@ -196,8 +197,10 @@ std::string finish_options(TestArgs& args) {
   std::stringstream faults(args.nemesis);
   for (std::string fault; std::getline(faults, fault, ',');) {
     if (fault.empty()) continue;
-    if (fault != "partition" && fault != "one-way" && fault != "pause" && fault != "crash") {
-      return "--nemesis: unknown fault '" + fault + "' (known: partition, one-way, pause, crash)";
+    if (fault != "partition" && fault != "one-way" && fault != "pause" && fault != "crash" &&
+        fault != "partition-leader" && fault != "crash-leader") {
+      return "--nemesis: unknown fault '" + fault +
+             "' (known: partition, one-way, pause, crash, partition-leader, crash-leader)";
     }
     o.nemesis.push_back(fault);
   }

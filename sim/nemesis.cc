@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/raft/raft.h"
+
 namespace eddy::sim {
 
 Nemesis::Nemesis(World& world, core::Rng rng, std::vector<NodeHost*> hosts)
@@ -110,6 +112,77 @@ std::string Nemesis::start_crash() {
   return "start-crash " + host.name() + (torn ? " (its last write torn)" : "");
 }
 
+NodeHost& Nemesis::leader_or_random() {
+  NodeHost* leader = nullptr;
+  for (NodeHost* host : hosts_) {
+    const core::raft::Raft* raft = host->raft();
+    if (raft == nullptr || raft->role() != core::raft::Role::kLeader) continue;
+    if (leader == nullptr || raft->term() > leader->raft()->term()) leader = host;
+  }
+  return leader != nullptr ? *leader : *hosts_[rng_.below(hosts_.size())];
+}
+
+void Nemesis::await_leader(const NodeHost& cut_off, std::vector<const NodeHost*> majority) {
+  const core::raft::Raft* raft = cut_off.raft();
+  if (raft == nullptr || raft->role() != core::raft::Role::kLeader) return;  // nothing to time
+  cut_ = LeaderCut{world_.now_us, raft->term(), std::move(majority)};
+}
+
+void Nemesis::observe() {
+  if (!cut_) return;
+  for (const NodeHost* host : cut_->majority) {
+    const core::raft::Raft* raft = host->raft();
+    if (raft == nullptr || raft->role() != core::raft::Role::kLeader ||
+        raft->term() <= cut_->term || raft->log().term_at(raft->commit_index()) != raft->term()) {
+      continue;
+    }
+    recoveries_.push_back(world_.now_us - cut_->at_us);
+    cut_.reset();
+    return;
+  }
+}
+
+std::string Nemesis::start_partition_leader() {
+  NodeHost& leader = leader_or_random();
+  const size_t n = hosts_.size();
+  if (n < 2) return "start-partition-leader (no cut with 1 node)";
+  std::vector<NodeHost*> others;
+  for (NodeHost* host : hosts_) {
+    if (host != &leader) others.push_back(host);
+  }
+  for (size_t i = others.size(); i > 1; --i) std::swap(others[i - 1], others[rng_.below(i)]);
+  const size_t majority = n / 2 + 1;
+  const size_t with_leader = n - majority - (n == 2 ? 0 : 1);  // n = 2: the leader alone
+  std::vector<EndpointId> minority{leader.endpoint()};
+  std::vector<EndpointId> rest;
+  std::vector<const NodeHost*> rest_hosts;
+  for (size_t i = 0; i < others.size(); ++i) {
+    if (i < with_leader) {
+      minority.push_back(others[i]->endpoint());
+    } else {
+      rest.push_back(others[i]->endpoint());
+      rest_hosts.push_back(others[i]);
+    }
+  }
+  const std::vector<std::vector<EndpointId>> components{minority, rest};
+  complete_grudge(components);
+  if (rest_hosts.size() >= majority) await_leader(leader, std::move(rest_hosts));
+  return "start-partition-leader " + describe(components);
+}
+
+std::string Nemesis::start_crash_leader() {
+  NodeHost& leader = leader_or_random();
+  std::vector<const NodeHost*> rest;
+  for (const NodeHost* host : hosts_) {
+    if (host != &leader) rest.push_back(host);
+  }
+  if (rest.size() >= hosts_.size() / 2 + 1) await_leader(leader, std::move(rest));
+  const bool tear = world_.options.torn_writes && rng_.chance(0.5);
+  const bool torn = leader.crash(tear);
+  crashed_.push_back(&leader);
+  return "start-crash-leader " + leader.name() + (torn ? " (its last write torn)" : "");
+}
+
 void Nemesis::begin(TimeUs start_us) {
   if (enabled()) world_.at(start_us, NemesisEvent{});
 }
@@ -128,11 +201,15 @@ std::string Nemesis::step() {
   if (fault == "partition") return start_partition();
   if (fault == "one-way") return start_one_way();
   if (fault == "crash") return start_crash();
+  if (fault == "partition-leader") return start_partition_leader();
+  if (fault == "crash-leader") return start_crash_leader();
   return start_pause();
 }
 
 std::string Nemesis::heal() {
   active_ = false;
+  if (cut_) ++unrecovered_;
+  cut_.reset();
   world_.network.heal();
   for (const EndpointId node : paused_) world_.network.resume(world_.now_us, node);
   paused_.clear();

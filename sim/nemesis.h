@@ -19,6 +19,13 @@
 //             coin (p 1/2) decides whether the crash lands in its last write.
 //             History: "start-crash n2" ("... (its last write torn)"), then
 //             "stop-crash (restart n2)".
+//  partition-leader, crash-leader
+//             Eddy's, aimed as Jepsen's "primaries" targets are: the node
+//             leading in the highest term (core::Application::raft; a random
+//             node when none leads, or the strategy has no leader) is cut off
+//             with n - (n/2 + 1) - 1 random others, leaving a bare majority,
+//             or crashed as "crash" does. The simulator times how long the
+//             rest takes to have a new leader serving (leader_recoveries()).
 #pragma once
 
 #include <optional>
@@ -51,11 +58,28 @@ class Nemesis {
   // When the next step is due, drawn from the stagger.
   TimeUs next_gap_us();
 
+  // After a leader fault, until a new leader serves or the fault heals:
+  // observe() (called by the simulator after each step meanwhile) checks
+  // whether a node of the majority side leads a later term and has
+  // committed an entry of it (so it can serve reads and writes).
+  bool awaiting_leader() const { return cut_.has_value(); }
+  void observe();
+  // Per leader fault, virtual time from the fault to a new leader serving.
+  const std::vector<TimeUs>& leader_recoveries() const { return recoveries_; }
+  // Leader faults healed before any new leader served.
+  int64_t leader_faults_unrecovered() const { return unrecovered_; }
+
  private:
   std::string start_partition();
   std::string start_one_way();
   std::string start_pause();
   std::string start_crash();
+  std::string start_partition_leader();
+  std::string start_crash_leader();
+  // The node leading in the highest term, or a random node when none does.
+  NodeHost& leader_or_random();
+  // Starts timing a leader fault: `majority` are the nodes left to elect.
+  void await_leader(const NodeHost& cut_off, std::vector<const NodeHost*> majority);
   // Every node drops every node outside its own component.
   void complete_grudge(const std::vector<std::vector<EndpointId>>& components);
   std::vector<EndpointId> shuffled();
@@ -69,6 +93,14 @@ class Nemesis {
   bool active_ = false;
   std::vector<EndpointId> paused_;
   std::vector<NodeHost*> crashed_;
+  struct LeaderCut {
+    TimeUs at_us = 0;
+    int64_t term = 0;  // the cut-off leader's
+    std::vector<const NodeHost*> majority;
+  };
+  std::optional<LeaderCut> cut_;
+  std::vector<TimeUs> recoveries_;
+  int64_t unrecovered_ = 0;
 };
 
 }  // namespace eddy::sim

@@ -7,6 +7,10 @@
 #include "core/overloaded.h"
 
 namespace eddy::sim {
+
+const core::raft::Raft* NodeHost::raft() const {
+  return node_ == nullptr ? nullptr : node_->application().raft();
+}
 namespace {
 
 // A paused process runs nothing; what it would have run is retried this

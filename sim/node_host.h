@@ -78,6 +78,8 @@ class NodeHost {
   bool up() const { return node_ != nullptr; }
   // The running node, or null while it is down.
   const core::Node* node() const { return node_.get(); }
+  // The running node's Raft (core::Application::raft), or null.
+  const core::raft::Raft* raft() const;
 
   int64_t steps() const { return steps_; }
   int64_t restarts() const { return restarts_; }

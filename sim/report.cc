@@ -99,6 +99,25 @@ std::string replay_command(const SimOptions& o) {
   return cmd;
 }
 
+// "leader faults: 4, a new leader serving after (ms) min 412 / p50 530 / max
+// 901; 1 healed first", or "" when the run had none.
+std::string leader_recovery_line(const SimResult& result) {
+  std::vector<TimeUs> times = result.leader_recoveries;
+  const size_t faults = times.size() + static_cast<size_t>(result.leader_faults_unrecovered);
+  if (faults == 0) return "";
+  std::sort(times.begin(), times.end());
+  std::string line = "leader faults: " + std::to_string(faults);
+  if (!times.empty()) {
+    const auto ms = [](TimeUs us) { return fixed(static_cast<double>(us) / 1e3, 1); };
+    line += ", a new leader serving after (ms) min " + ms(times.front()) + " / p50 " +
+            ms(times[(times.size() - 1) / 2]) + " / max " + ms(times.back());
+  }
+  if (result.leader_faults_unrecovered > 0) {
+    line += "; " + std::to_string(result.leader_faults_unrecovered) + " healed before one did";
+  }
+  return line + "\n";
+}
+
 std::string format_run_report(const SimOptions& o, const SimResult& result, const RunCheck& check) {
   std::ostringstream out;
   out << "eddy-sim " << o.workload << ": strategy " << o.strategy << ", " << o.node_count
@@ -109,6 +128,7 @@ std::string format_run_report(const SimOptions& o, const SimResult& result, cons
   out << "virtual time " << fixed(static_cast<double>(result.end_us) / 1e6, 3) << " s, "
       << result.events << " events, " << result.node_steps << " node steps\n";
   if (!result.abort_reason.empty()) out << "run aborted: " << result.abort_reason << "\n";
+  out << leader_recovery_line(result);
   out << "\n" << check.report << "\n";
 
   const NetStats& net = result.net;
@@ -157,6 +177,10 @@ nlohmann::json run_results_json(const SimOptions& o, const SimResult& result,
   // Only runs with crashes have the field, so that other runs' files stay as
   // they were.
   if (result.net.to_crashed_node > 0) json["net"]["to_crashed_node"] = result.net.to_crashed_node;
+  if (!result.leader_recoveries.empty() || result.leader_faults_unrecovered > 0) {
+    json["leader_faults"] = {{"recovery_us", result.leader_recoveries},
+                             {"unrecovered", result.leader_faults_unrecovered}};
+  }
   json["run"] = {{"virtual_time_us", result.end_us},
                  {"events", result.events},
                  {"node_steps", result.node_steps},

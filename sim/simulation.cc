@@ -171,11 +171,7 @@ bool Simulation::Impl::check_raft() {
   std::vector<int64_t> incarnations;
   bool any = false;
   for (const auto& node : nodes) {
-    const core::Node* running = node->node();
-    const auto* app = running == nullptr
-                          ? nullptr
-                          : dynamic_cast<const core::kv::RaftKv*>(&running->application());
-    rafts.push_back(app == nullptr ? nullptr : app->raft());
+    rafts.push_back(node->raft());
     incarnations.push_back(node->restarts());
     any = any || rafts.back() != nullptr;
   }
@@ -193,6 +189,7 @@ SimResult Simulation::run(const ProgressFn& progress) {
     auto [due_us, event] = s.world.agenda.pop();
     s.world.now_us = due_us;
     s.handle(event);
+    if (s.nemesis->awaiting_leader()) s.nemesis->observe();
     if (++result.events % every == 0 && !s.check_raft()) {
       invariant_violation = s.raft_invariants.violation();
       break;  // a found bug: the run ends here, with its replay command
@@ -219,6 +216,8 @@ SimResult Simulation::run(const ProgressFn& progress) {
     result.abort_reason = "the agenda ran dry before the workload finished";
   }
   result.end_us = s.world.now_us;
+  result.leader_recoveries = s.nemesis->leader_recoveries();
+  result.leader_faults_unrecovered = s.nemesis->leader_faults_unrecovered();
   if (s.kafka_workload != nullptr) result.history = s.kafka_workload->take_history();
   if (s.linkv_workload != nullptr) result.linkv_history = s.linkv_workload->take_history();
   result.net = s.world.network.stats();

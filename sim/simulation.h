@@ -35,6 +35,10 @@ struct SimResult {
   int64_t node_steps = 0;                           // core::Node::step calls
   TimeUs end_us = 0;                                // virtual time at the end
   std::string abort_reason;  // non-empty if the run could not complete (init failed)
+  // Leader faults (--nemesis partition-leader, crash-leader): per fault, the
+  // virtual time until a new leader served; and those healed before one did.
+  std::vector<TimeUs> leader_recoveries;
+  int64_t leader_faults_unrecovered = 0;
 };
 
 // Called now and then (every few thousand events) with the virtual time and
