@@ -217,7 +217,8 @@ GossipBody decode_gossip(const json& body, const Limits& limits) {
   return gossip;
 }
 
-// The optional origin of a forwarded write or cas (core/message.h).
+// The optional origin of a forwarded write, cas, send or commit_offsets
+// (core/message.h).
 void read_origin(const json& body, std::string& origin, int64_t& origin_msg_id) {
   const auto it = body.find("origin");
   if (it == body.end()) return;
@@ -237,13 +238,18 @@ void append_origin(std::string& out, const std::string& origin, int64_t origin_m
 Body decode_body(std::string_view type, const json& body, const Limits& limits) {
   switch (body_kind(type)) {
     case BodyKind::kSend: {
-      return SendBody{key_value(field(body, "key"), limits, "field 'key'"),
-                      Value::from_json(field(body, "msg"))};
+      SendBody send{key_value(field(body, "key"), limits, "field 'key'"),
+                    Value::from_json(field(body, "msg"))};
+      read_origin(body, send.origin, send.origin_msg_id);
+      return send;
     }
     case BodyKind::kPoll:
       return PollBody{key_offsets_field(body, "offsets", limits)};
-    case BodyKind::kCommitOffsets:
-      return CommitOffsetsBody{key_offsets_field(body, "offsets", limits)};
+    case BodyKind::kCommitOffsets: {
+      CommitOffsetsBody commit{key_offsets_field(body, "offsets", limits)};
+      read_origin(body, commit.origin, commit.origin_msg_id);
+      return commit;
+    }
     case BodyKind::kListCommittedOffsets: {
       const json& keys = field(body, "keys");
       if (!keys.is_array())
@@ -529,6 +535,7 @@ void append_body_fields(std::string& out, const Body& body) {
                    append_string(out, send.key);
                    out.append(",\"msg\":");
                    send.msg.append_json(out);
+                   append_origin(out, send.origin, send.origin_msg_id);
                  },
                  [&](const SendOkBody& send_ok) {
                    out.append(",\"offset\":");
@@ -562,6 +569,7 @@ void append_body_fields(std::string& out, const Body& body) {
                  [&](const CommitOffsetsBody& commit) {
                    out.append(",\"offsets\":");
                    append_key_offsets(out, commit.offsets);
+                   append_origin(out, commit.origin, commit.origin_msg_id);
                  },
                  [&](const ListCommittedOffsetsBody& list) {
                    out.append(",\"keys\":[");

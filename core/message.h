@@ -35,9 +35,13 @@ struct ErrorBody {
 // --- The kafka workload (maelstrom workload/kafka.clj) ---------------------
 using KeyOffsets = std::vector<std::pair<std::string, int64_t>>;  // sorted by key
 
+// A send or commit_offsets forwarded between Eddy's own nodes (the raft
+// strategy) names the client request it carries, as KvWriteBody does below.
 struct SendBody {
   std::string key;
   Value msg;
+  std::string origin{};
+  int64_t origin_msg_id = 0;
 };
 struct SendOkBody {
   int64_t offset = 0;
@@ -54,6 +58,8 @@ struct PollOkBody {
 };
 struct CommitOffsetsBody {
   KeyOffsets offsets;
+  std::string origin{};  // as SendBody's
+  int64_t origin_msg_id = 0;
 };
 struct CommitOffsetsOkBody {};
 struct ListCommittedOffsetsBody {

@@ -9,25 +9,46 @@
 
 namespace eddy::core {
 
+bool StrategyInfo::serves(std::string_view workload) const {
+  for (const std::string_view served : workloads) {
+    if (served == workload) return true;
+  }
+  return false;
+}
+
+std::string StrategyInfo::workloads_text() const {
+  std::string text;
+  for (const std::string_view served : workloads) {
+    text += (text.empty() ? "" : ", ") + std::string(served);
+  }
+  return text;
+}
+
 const std::vector<StrategyInfo>& strategies() {
   static const std::vector<StrategyInfo> kStrategies{
-      {"gossip", kKafkaWorkload,
+      {"gossip",
+       {kKafkaWorkload},
        "every node serves every request from its own offset class; batched gossip with "
        "watermarks keeps polls gap-free (challenge 5c)"},
-      {"leader", kKafkaWorkload,
+      {"leader",
+       {kKafkaWorkload},
        "a leader elected by cas on lin-kv's cluster_leader key serves everything; the others "
        "forward to it (seed 004)"},
-      {"linkv", kKafkaWorkload,
+      {"linkv",
+       {kKafkaWorkload},
        "every log lives in Maelstrom's lin-kv, appended by cas on cached chunks; any node "
        "serves any request (challenge 5b)"},
-      {"single", kKafkaWorkload,
+      {"single",
+       {kKafkaWorkload},
        "one node owns every log (challenge 5a); refuses multi-node clusters"},
-      {"proxy", kLinKvWorkload,
+      {"proxy",
+       {kLinKvWorkload},
        "every read, write and cas is forwarded to Maelstrom's lin-kv service (linearizable by "
        "construction)"},
-      {"raft", kLinKvWorkload,
-       "the nodes replicate the store with Raft (PreVote, CheckQuorum, ReadIndex, snapshots); "
-       "followers forward to the leader"},
+      {"raft",
+       {kLinKvWorkload, kKafkaWorkload},
+       "the nodes replicate the store and the kafka logs in one Raft log (PreVote, "
+       "CheckQuorum, ReadIndex, snapshots); followers forward to the leader"},
   };
   return kStrategies;
 }

@@ -1,6 +1,8 @@
 // Every strategy a node can run, for every workload, by the name `--strategy`
-// takes: the kafka strategies (core/kafka/) and the lin-kv ones (core/kv/).
-// eddy-node and eddy-sim both choose from this one table.
+// takes: the kafka strategies (core/kafka/), the lin-kv ones (core/kv/), and
+// raft, which serves both. eddy-node and eddy-sim both choose from this one
+// table. A node tells the workloads apart by the requests it gets (their
+// types never overlap), so a strategy may serve more than one.
 #pragma once
 
 #include <memory>
@@ -18,8 +20,14 @@ inline constexpr std::string_view kLinKvWorkload = "lin-kv";
 
 struct StrategyInfo {
   std::string_view name;
-  std::string_view workload;  // the Maelstrom workload it serves: kafka or lin-kv
+  // The Maelstrom workloads it serves (kafka, lin-kv); at least one, the
+  // first being the one it is listed under.
+  std::vector<std::string_view> workloads;
   std::string_view summary;
+
+  bool serves(std::string_view workload) const;
+  // The workloads as --help lists them: "kafka", or "lin-kv, kafka".
+  std::string workloads_text() const;
 };
 
 // Every strategy, in the order --help lists them.
@@ -29,7 +37,7 @@ const std::vector<StrategyInfo>& strategies();
 const StrategyInfo* find_strategy(std::string_view name);
 
 // The strategy a workload runs when none is named: gossip for kafka, proxy
-// for lin-kv.
+// for lin-kv (each serves that workload).
 std::string_view default_strategy(std::string_view workload);
 
 // A fresh instance of the named strategy, or an error naming the known ones.

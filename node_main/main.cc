@@ -31,7 +31,7 @@ int main(int argc, char** argv) {
   std::string strategy(core::default_strategy(core::kKafkaWorkload));
   std::string strategy_help = "replication strategy:";
   for (const auto& info : core::strategies()) {
-    strategy_help += "\n  " + std::string(info.name) + " (" + std::string(info.workload) +
+    strategy_help += "\n  " + std::string(info.name) + " (" + info.workloads_text() +
                      "): " + std::string(info.summary);
   }
   // Maelstrom starts the binary without arguments of ours but passes its

@@ -13,7 +13,13 @@ SimOptions random_scenario(const std::string& strategy, uint64_t seed) {
   SimOptions o;
   o.seed = seed;
   o.strategy = strategy;
-  o.workload = workload_of(strategy);
+  // A strategy that serves several workloads (raft: lin-kv and kafka) runs
+  // each in turn of seeds, drawn from a stream of its own so that every
+  // other draw stays where it was.
+  const std::vector<std::string> workloads = workloads_of(strategy);
+  o.workload = workloads.empty()
+                   ? std::string()
+                   : workloads[core::Rng(seed).stream("scenario-workload").below(workloads.size())];
   o.node_count = strategy == "single" ? 1 : static_cast<int>(rng.between(1, 5));
   o.concurrency = o.node_count * static_cast<int>(rng.between(1, 3));
   // lin-kv's groups of 2n threads (jepsen independent/concurrent-generator).

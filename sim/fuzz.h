@@ -11,8 +11,9 @@
 
 namespace eddy::sim {
 
-// A scenario for `strategy` drawn from `seed` alone: the strategy's workload,
-// node count 1..5 (1 for the single strategy), concurrency 1..3 per node
+// A scenario for `strategy` drawn from `seed` alone: the strategy's workload
+// (one of them, from a stream of its own, for one that serves several), node
+// count 1..5 (1 for the single strategy), concurrency 1..3 per node
 // (lin-kv: 2n or 4n), rate 100..10000 ops/s (log-uniform), a main phase of
 // 1..3 s, latency 0..100 ms in any distribution, either delivery model, and
 // each of Maelstrom's and Eddy's faults with some probability.

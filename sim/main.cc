@@ -7,6 +7,7 @@
 //   eddy-sim check -w lin-kv store/lin-kv/20260101T000000.000Z   (a Maelstrom store)
 //
 // Exit status: 0 valid, 1 anomalies found, 2 bad usage or unknown verdict.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -60,7 +61,11 @@ void add_test_options(CLI::App& test, TestArgs& args) {
   std::string strategies =
       "replication strategy of every node (default: gossip for kafka, proxy for lin-kv):";
   for (const sim::KnownStrategy& info : sim::known_strategies()) {
-    strategies += "\n  " + info.name + " (" + info.workload + "): " + info.summary;
+    std::string workloads;
+    for (const std::string& workload : info.workloads) {
+      workloads += (workloads.empty() ? "" : ", ") + workload;
+    }
+    strategies += "\n  " + info.name + " (" + workloads + "): " + info.summary;
   }
   o.strategy.clear();  // the workload's default unless given
   test.add_option("--strategy", o.strategy, strategies);
@@ -207,8 +212,10 @@ std::string finish_options(TestArgs& args) {
   if (o.strategy.empty()) o.strategy = std::string(core::default_strategy(o.workload));
   auto factory = sim::application_factory(o.strategy);
   if (!factory) return factory.error();
-  if (const std::string serves = sim::workload_of(o.strategy); serves != o.workload) {
-    return "strategy '" + o.strategy + "' serves the " + serves + " workload, not " + o.workload;
+  if (const std::vector<std::string> serves = sim::workloads_of(o.strategy);
+      std::find(serves.begin(), serves.end(), o.workload) == serves.end()) {
+    return "strategy '" + o.strategy + "' serves the " + serves.front() + " workload, not " +
+           o.workload;
   }
   if (o.workload == "lin-kv" && o.concurrency % (2 * o.node_count) != 0) {
     // jepsen independent/concurrent-generator: groups of 2n threads per key.

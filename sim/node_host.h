@@ -80,6 +80,9 @@ class NodeHost {
   const core::Node* node() const { return node_.get(); }
   // The running node's Raft (core::Application::raft), or null.
   const core::raft::Raft* raft() const;
+  // False while effects of the node's last step wait behind a slow write:
+  // its memory is then ahead of what it made durable and of what it did.
+  bool settled() const { return held_.empty() && !write_done_us_; }
 
   int64_t steps() const { return steps_; }
   int64_t restarts() const { return restarts_; }

@@ -95,6 +95,11 @@ std::string replay_command(const SimOptions& o) {
   if (o.limits.poll_msgs_per_key_max != d.limits.poll_msgs_per_key_max) {
     cmd += " --poll-msgs-per-key-max " + std::to_string(o.limits.poll_msgs_per_key_max);
   }
+  // Raft's invariants are checked every so many steps: a violation that
+  // lasts a few steps is found only at the same spacing.
+  if (o.invariant_check_every_steps != d.invariant_check_every_steps) {
+    cmd += " --check-every " + std::to_string(o.invariant_check_every_steps);
+  }
   cmd += " --seed " + std::to_string(o.seed);
   return cmd;
 }

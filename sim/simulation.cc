@@ -41,19 +41,21 @@ void register_strategy(std::string name, std::string workload, std::string summa
 std::vector<KnownStrategy> known_strategies() {
   std::vector<KnownStrategy> known;
   for (const core::StrategyInfo& info : core::strategies()) {
-    known.push_back(KnownStrategy{std::string(info.name), std::string(info.workload),
+    known.push_back(KnownStrategy{std::string(info.name),
+                                  {info.workloads.begin(), info.workloads.end()},
                                   std::string(info.summary)});
   }
   for (const auto& [name, strategy] : registry()) {
-    known.push_back(KnownStrategy{name, strategy.workload, strategy.summary});
+    known.push_back(KnownStrategy{name, {strategy.workload}, strategy.summary});
   }
   return known;
 }
 
-std::string workload_of(const std::string& strategy) {
-  if (const auto it = registry().find(strategy); it != registry().end()) return it->second.workload;
-  const core::StrategyInfo* info = core::find_strategy(strategy);
-  return info == nullptr ? std::string() : std::string(info->workload);
+std::vector<std::string> workloads_of(const std::string& strategy) {
+  for (const KnownStrategy& info : known_strategies()) {
+    if (info.name == strategy) return info.workloads;
+  }
+  return {};
 }
 
 core::Result<ApplicationFactory, std::string> application_factory(const std::string& strategy) {
@@ -171,7 +173,10 @@ bool Simulation::Impl::check_raft() {
   std::vector<int64_t> incarnations;
   bool any = false;
   for (const auto& node : nodes) {
-    rafts.push_back(node->raft());
+    // A node whose effects wait behind a slow write is looked at once they
+    // are done: until then its memory (a commit counted on an entry still
+    // being written) is ahead of anything it did, and a crash may undo it.
+    rafts.push_back(node->settled() ? node->raft() : nullptr);
     incarnations.push_back(node->restarts());
     any = any || rafts.back() != nullptr;
   }

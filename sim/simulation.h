@@ -60,7 +60,7 @@ class Simulation {
 // with register_strategy() (the broken variants of the tests).
 struct KnownStrategy {
   std::string name;
-  std::string workload;  // kafka or lin-kv
+  std::vector<std::string> workloads;  // kafka, lin-kv or both; the first is its default
   std::string summary;
 };
 
@@ -71,7 +71,8 @@ void register_strategy(std::string name, std::string workload, std::string summa
                        ApplicationFactory factory);
 // Every name application_factory() accepts, core's first.
 std::vector<KnownStrategy> known_strategies();
-// The workload `strategy` serves, or empty if it is unknown.
-std::string workload_of(const std::string& strategy);
+// The workloads `strategy` serves, its default first (as KnownStrategy's);
+// empty if it is unknown.
+std::vector<std::string> workloads_of(const std::string& strategy);
 
 }  // namespace eddy::sim

@@ -101,6 +101,13 @@ int64_t KafkaLog::next_offset(std::string_view key) const {
   return log == nullptr || log->slots.empty() ? 0 : log->slots.back().offset + 1;
 }
 
+std::vector<std::string> KafkaLog::keys() const {
+  std::vector<std::string> keys;
+  keys.reserve(logs_.size());
+  for (const auto& [key, log] : logs_) keys.push_back(key);
+  return keys;
+}
+
 size_t KafkaLog::record_count() const {
   size_t count = 0;
   for (const auto& [key, log] : logs_) count += log.slots.size();

@@ -45,6 +45,9 @@ class KafkaLog {
   int64_t next_offset(std::string_view key) const;
 
   size_t key_count() const { return logs_.size(); }
+  // Every key holding a record or a committed offset, in order (for
+  // snapshots of the whole log).
+  std::vector<std::string> keys() const;
   size_t record_count() const;
   // Bytes held by the stored records (slot vectors and text arenas, by
   // capacity), for the memory benchmark.

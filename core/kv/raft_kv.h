@@ -1,12 +1,18 @@
-// RaftKv: the `raft` strategy for Maelstrom's lin-kv workload. The nodes run
-// Raft (core/raft/raft.h) among themselves and replicate a KvMachine; no
-// Maelstrom service is involved.
+// RaftKv: the `raft` strategy, for both of Maelstrom's workloads it serves:
+// lin-kv (read, write, cas) and kafka (send, poll, commit_offsets,
+// list_committed_offsets). The nodes run Raft (core/raft/raft.h) among
+// themselves and replicate one state machine made of two: a KvMachine
+// (core/kv/kv_machine.h) and a KafkaMachine (core/kafka/raft_machine.h),
+// one log and one snapshot for both; a command goes to the machine its tag
+// names. No Maelstrom service is involved. (Named for lin-kv, which it
+// served first.)
 //
 // Serving a request (docs/raft.md argues each answer):
-//  - the leader proposes a write or cas (unless the same request was applied
-//    or is in the log already: duplicates are answered once) and answers
-//    when its entry applies; a read registers a ReadIndex read and is served
-//    from the state machine once confirmed and applied;
+//  - the leader proposes a write, cas, send or commit_offsets (unless the
+//    same request was applied or is in the log already: duplicates are
+//    answered once) and answers when its entry applies; a read, poll or
+//    list_committed_offsets registers a ReadIndex read and is served from the
+//    state machine once confirmed and applied;
 //  - a follower that heard from its leader within the election timeout
 //    forwards the request to it and relays the answer; a request forwarded
 //    to a node that is not the leader is refused, so forwards never chain;
@@ -33,8 +39,11 @@
 #include <vector>
 
 #include "core/application.h"
+#include "core/kafka/raft_machine.h"
 #include "core/kv/kv_machine.h"
 #include "core/raft/raft.h"
+#include "core/result.h"
+#include "core/value.h"
 
 namespace eddy::core::kv {
 
@@ -62,9 +71,10 @@ class RaftKv final : public Application {
   void check_invariants() const override;
 
   // For the simulator's checks across nodes; null before init.
-  const raft::Raft* raft() const { return raft_ ? &*raft_ : nullptr; }
+  const raft::Raft* raft() const override { return raft_ ? &*raft_ : nullptr; }
   raft::Index applied() const { return applied_; }
   const KvMachine& machine() const { return machine_; }
+  const kafka::KafkaMachine& kafka_machine() const { return kafka_; }
 
  private:
   static constexpr uint64_t kTickTimer = 1;
@@ -75,6 +85,15 @@ class RaftKv final : public Application {
   struct Waiting {
     int64_t deadline_ms = 0;
     Message request;
+  };
+
+  // A request forwarded to the leader, kept until its answer comes back, so
+  // that it can follow leadership: if another node leads before the answer
+  // came, the request is routed again there (and the first forward's answer,
+  // should it still come, is ignored).
+  struct Forward {
+    std::string leader;  // where it went
+    Message request;     // the client's request, its origin filled in
   };
 
   struct PendingWrite {
@@ -88,25 +107,55 @@ class RaftKv final : public Application {
   // Routes the held requests once a leader is known; refuses those past
   // their deadline.
   void route_waiting(Context& ctx);
+  // Routes again the forwards whose leader is no longer the one this node
+  // knows (or is: it leads now).
+  void reroute_forwards(Context& ctx);
   void serve_as_leader(Context& ctx, Message& request);
   void forward(Context& ctx, Message& request);
+  // Error 11: the request entered no log. For a write routed again after a
+  // forward (rerouted_writes_), an indefinite error instead: the first
+  // forward may have put it in a log.
   void refuse(Context& ctx, const Message& request, std::string why);
+  bool rerouted_write(const Message& client_request) const;
+  // Remembers a write routed again (rerouted_writes_); reads need not be.
+  void mark_rerouted(const Message& request);
+  // A node refused a write this node forwarded to it (error 11).
+  void on_forward_refused(Context& ctx, Message client, const std::string& refuser,
+                          const std::string& why);
   // Takes Raft's output and acts on it, in order: persist, send, install,
   // apply, answer; compacts the log when it has grown; re-arms the timer.
   void flush(Context& ctx);
   void apply_committed(Context& ctx, raft::Index index, const raft::Entry& entry);
   void serve_confirmed_reads(Context& ctx);
+  // Answers a read, poll or list_committed_offsets from the state machine.
+  void answer_read(Context& ctx, const Message& request) const;
+
+  // The two machines as one: a command goes to the one its tag names; a
+  // request's remembered result is in whichever applied it; the snapshot
+  // holds both.
+  Body apply_command(const Value& command);
+  std::optional<Body> result_of(const std::pair<std::string, int64_t>& id) const;
+  Value snapshot_state() const;
+  Result<bool, std::string> restore_state(const Value& snapshot);
 
   RaftKvOptions options_;
   std::optional<Persisted> restored_;
   std::optional<raft::Raft> raft_;
   KvMachine machine_;
+  kafka::KafkaMachine kafka_;
   raft::Index applied_ = 0;
   std::map<raft::Index, PendingWrite> pending_writes_;
   std::set<std::pair<std::string, int64_t>> proposed_;  // requests in the log, not yet applied
-  std::map<uint64_t, Message> pending_reads_;           // ReadIndex id -> the read
+  std::map<uint64_t, Message> pending_reads_;           // ReadIndex id -> the read (or poll, list)
   std::vector<std::pair<raft::Index, Message>> confirmed_reads_;  // waiting for apply
-  std::deque<Waiting> waiting_;     // held while no leader is known, oldest first
+  std::deque<Waiting> waiting_;           // held while no leader is known, oldest first
+  std::map<uint64_t, Forward> forwards_;  // by forward number, awaiting the leader's answer
+  uint64_t next_forward_ = 1;
+  // Client requests (src, msg_id) of writes routed again, newest last; at
+  // most kReroutedMax remembered (one outlives a client's patience by far).
+  static constexpr size_t kReroutedMax = 4096;
+  std::set<std::pair<std::string, int64_t>> rerouted_writes_;
+  std::deque<std::pair<std::string, int64_t>> rerouted_order_;
   int64_t next_anonymous_id_ = -1;  // for requests without a msg_id
 };
 

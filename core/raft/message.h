@@ -50,9 +50,9 @@ struct Message {
   // (hint_term 0).
   Index hint_index = 0;
   Term hint_term = 0;
-  // kAppend, kAppendReply: the leader's newest ReadIndex round when it sent
-  // the append, echoed back; an echo confirms the leadership for every read
-  // registered up to that round.
+  // kAppend, kSnapshot, kAppendReply: the leader's newest round when it
+  // sent the message, echoed back; an echo confirms the leadership for every
+  // read registered before that round started (docs/raft.md, "Reads").
   int64_t read_round = 0;
   std::optional<SnapshotData> snapshot{};  // kSnapshot
 

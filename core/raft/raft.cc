@@ -81,7 +81,7 @@ bool Raft::leader_recently_heard(int64_t now_ms) const {
 }
 
 int64_t Raft::next_deadline_ms() const {
-  if (role_ == Role::kLeader) return std::min(heartbeat_deadline_ms_, check_quorum_deadline_ms_);
+  if (role_ == Role::kLeader) return leader_deadline_ms();
   return election_deadline_ms_;
 }
 
@@ -103,10 +103,7 @@ void Raft::tick(int64_t now_ms) {
       }
       check_quorum_deadline_ms_ = now_ms + config_.election_timeout_ms;
     }
-    if (now_ms >= heartbeat_deadline_ms_) {
-      broadcast_append(now_ms, /*even_if_empty=*/true);
-      heartbeat_deadline_ms_ = now_ms + config_.heartbeat_ms;
-    }
+    heartbeat(now_ms);
     return;
   }
   if (now_ms >= election_deadline_ms_) {
@@ -224,14 +221,15 @@ void Raft::become_leader(int64_t now_ms) {
     progress_.emplace_back(peer, progress);
   }
   check_quorum_deadline_ms_ = now_ms + config_.election_timeout_ms;
-  heartbeat_deadline_ms_ = now_ms + config_.heartbeat_ms;
   // A no-op of its own term: the earlier terms' entries commit with it
   // (never by counting), and ReadIndex may start once it commits. (The
   // figure-8 flaw leaves it out, which is what makes counting dangerous.)
   if (config_.flaw != RaftConfig::Flaw::kCommitOldTermByCounting) {
     append_entry(Entry{term_, Value::from_json_text("null")});
   }
-  broadcast_append(now_ms, /*even_if_empty=*/true);
+  // The first round goes to everyone: each learns of its leader at once
+  // (RaftKv holds requests while no leader is known).
+  start_round(now_ms, progress_.size());
   maybe_commit(now_ms);
 }
 
@@ -295,13 +293,7 @@ void Raft::send(const std::string& to, Message message) {
 }
 
 Output Raft::take_output() {
-  if (read_round_started_ && role_ == Role::kLeader) {
-    // Announce the round the reads registered since the last output joined.
-    ++read_round_;
-    broadcast_append(now_ms_, /*even_if_empty=*/true);
-    heartbeat_deadline_ms_ = now_ms_ + config_.heartbeat_ms;
-  }
-  read_round_started_ = false;
+  if (role_ == Role::kLeader) catch_up();
   // Everything committed and not yet handed out, in order.
   const Index from = std::max(handed_out_ + 1, log_.first_index());
   for (Index i = from; i <= commit_; ++i) output_.committed.emplace_back(i, log_.at(i));

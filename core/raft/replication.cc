@@ -15,26 +15,50 @@ Raft::Progress& Raft::progress_of(const std::string& peer) {
 }
 
 // --- the leader's side ------------------------------------------------------------
+//
+// Messages are what Raft costs, so the leader sends in rounds (docs/raft.md,
+// "Replication"): a round carries everything that arrived since the last one
+// to the followers a majority needs, and the next round waits until a
+// majority has acknowledged this one, as Nagle's rule waits for an ack. So a
+// round trip carries every proposal and read of its time, however many.
 
-void Raft::send_append(const std::string& peer, bool even_if_empty) {
+void Raft::mark_sent(Progress& pr) {
+  pr.last_sent_ms = now_ms_;
+  if (pr.unanswered_since_ms < 0) pr.unanswered_since_ms = now_ms_;
+}
+
+// Whether entries may go to the follower now: one append with entries at a
+// time while it keeps up (the rest rides the next round), more only as full
+// batches for a follower that is far behind.
+bool Raft::may_send_entries(const Progress& pr) const {
+  if (pr.inflight == 0) return true;
+  const Index unsent = log_.last_index() - pr.next + 1;
+  return pr.replicating && pr.inflight < config_.max_inflight_appends &&
+         unsent >= static_cast<Index>(config_.max_entries_per_append);
+}
+
+// Sends the follower what it lacks, as its window allows; with
+// even_if_empty, at least an empty append (a heartbeat, or a round's
+// number). Returns whether anything was sent.
+bool Raft::send_append(const std::string& peer, bool even_if_empty) {
   Progress& pr = progress_of(peer);
   if (pr.next <= log_.snapshot_index()) {
     // Behind the compacted prefix: only the snapshot can bring it back.
-    if (pr.inflight > 0 && !even_if_empty) return;
+    if (pr.inflight > 0 && !even_if_empty) return false;
     send(peer, Message{.kind = MessageKind::kSnapshot,
                        .term = term_,
                        .index = log_.snapshot_index(),
                        .log_term = log_.snapshot_term(),
                        .commit = commit_,
-                       .read_round = read_round_,
+                       .read_round = round_,
                        .snapshot = SnapshotData{log_.snapshot_index(), log_.snapshot_term(),
                                                 snapshot_data_}});
     pr.inflight = config_.max_inflight_appends;  // nothing more until it answers
-    return;
+    mark_sent(pr);
+    return true;
   }
-  const int window = pr.replicating ? config_.max_inflight_appends : 1;
   std::vector<Entry> entries;
-  if (pr.inflight < window) entries = log_.slice(pr.next, config_.max_entries_per_append);
+  if (may_send_entries(pr)) entries = log_.slice(pr.next, config_.max_entries_per_append);
   if (!entries.empty()) {
     const Index prev = pr.next - 1;
     const size_t count = entries.size();
@@ -44,36 +68,143 @@ void Raft::send_append(const std::string& peer, bool even_if_empty) {
                        .log_term = *log_.term_at(prev),
                        .entries = std::move(entries),
                        .commit = commit_,
-                       .read_round = read_round_});
+                       .read_round = round_});
     ++pr.inflight;
-    // Pipelining: while replicating, the next append follows at once.
+    mark_sent(pr);
+    // Pipelining: while replicating, the next append follows what this one
+    // carries.
     if (pr.replicating) pr.next = prev + static_cast<Index>(count) + 1;
-    return;
+    return true;
   }
-  if (!even_if_empty) return;
-  // A heartbeat: an empty append after an entry the follower surely holds
-  // (its match), so that it is never rejected for a gap.
+  if (!even_if_empty) return false;
+  // Empty: after an entry the follower surely holds (its match), so that it
+  // is never rejected for a gap.
   const Index prev = log_.term_at(pr.match) ? pr.match : pr.next - 1;
   send(peer, Message{.kind = MessageKind::kAppend,
                      .term = term_,
                      .index = prev,
                      .log_term = *log_.term_at(prev),
                      .commit = std::min(commit_, prev),
-                     .read_round = read_round_});
+                     .read_round = round_});
+  mark_sent(pr);
+  return true;
 }
 
-void Raft::broadcast_append(int64_t now_ms, bool even_if_empty) {
+// A follower that has left a message unanswered for two round trips: cut
+// off, down, or slow. Rounds pass it over, and what was sent to it is not
+// counted on.
+bool Raft::silent(const Progress& pr) const {
+  return pr.unanswered_since_ms >= 0 && now_ms_ - pr.unanswered_since_ms > 2 * round_trip_ms_;
+}
+
+// Whether anything waits for a round: a read registered after the newest
+// round started (or waiting on a round not yet acknowledged: round_due
+// replaces that one once it is given up), or an entry not yet sent to a
+// majority of followers that answer.
+bool Raft::round_news() const {
+  if (!pending_reads_.empty() && (pending_reads_.back().round > round_ || !round_acknowledged())) {
+    return true;
+  }
+  size_t holders = 1;  // the leader
+  for (const auto& [peer, pr] : progress_) {
+    const Index sent = pr.replicating ? pr.next - 1 : pr.match;
+    holders += sent >= log_.last_index() && (pr.match >= log_.last_index() || !silent(pr)) ? 1 : 0;
+  }
+  return holders < quorum();
+}
+
+// The newest round a majority (the leader included) has acknowledged.
+int64_t Raft::acknowledged_round() const {
+  if (quorum() < 2) return round_;
+  std::vector<int64_t> rounds;
+  for (const auto& [peer, pr] : progress_) rounds.push_back(pr.round);
+  std::nth_element(rounds.begin(), rounds.begin() + static_cast<std::ptrdiff_t>(quorum() - 2),
+                   rounds.end(), std::greater<>());
+  return rounds[quorum() - 2];
+}
+
+bool Raft::round_acknowledged() const { return acknowledged_round() >= round_; }
+
+bool Raft::round_may_start() const {
+  return round_ - acknowledged_round() < config_.max_rounds_outstanding;
+}
+
+void Raft::start_round(int64_t now_ms, size_t fanout) {
+  ++round_;
+  round_started_ms_ = now_ms;
+  // The followers idle longest first (so that rounds rotate over them and
+  // each hears from the leader about every other round, without
+  // heartbeats), but those that left a message unanswered for two round
+  // trips last (a follower cut off or down drops out of the rounds by
+  // itself).
+  std::vector<size_t> order(progress_.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    const Progress& x = progress_[a].second;
+    const Progress& y = progress_[b].second;
+    return std::pair(silent(x), x.last_sent_ms) < std::pair(silent(y), y.last_sent_ms);
+  });
+  for (size_t i = 0; i < order.size() && i < fanout; ++i) {
+    send_append(progress_[order[i]].first, /*even_if_empty=*/true);
+  }
+}
+
+// Whether a round should start now: something waits for one, and the last
+// is acknowledged (or has waited a heartbeat for that: its followers may be
+// cut off).
+bool Raft::round_due(int64_t now_ms) const {
+  return round_news() &&
+         ((round_may_start() && now_ms >= round_acked_ms_ + config_.batch_window_ms) ||
+          now_ms - round_started_ms_ >= config_.heartbeat_ms);
+}
+
+// After each input of a leader: feeds the followers far behind (a snapshot,
+// or full batches pipelined). Rounds start only in tick(): a round due now
+// asks for a tick at once (next_deadline_ms), which the driver runs after
+// the inputs already queued for this instant, so they join the round.
+void Raft::catch_up() {
+  for (auto& [peer, pr] : progress_) {
+    const Index unsent = log_.last_index() - pr.next + 1;
+    if (pr.next <= log_.snapshot_index() ||
+        unsent >= static_cast<Index>(config_.max_entries_per_append)) {
+      while (send_append(peer, /*even_if_empty=*/false) && pr.next <= log_.last_index()) {
+      }
+    }
+  }
+}
+
+int64_t Raft::leader_deadline_ms() const {
+  int64_t due = check_quorum_deadline_ms_;
+  for (const auto& [peer, pr] : progress_) {
+    due = std::min(due, pr.last_sent_ms + config_.heartbeat_ms);
+  }
+  if (round_news()) {
+    due = std::min(due, round_may_start()
+                            ? std::max(now_ms_, round_acked_ms_ + config_.batch_window_ms)
+                            : round_started_ms_ + config_.heartbeat_ms);
+  }
+  return due;
+}
+
+// A leader's tick: a round if one is due, then an append to every follower
+// that has heard nothing for a heartbeat (with the entries it lacks, if its
+// window allows).
+void Raft::heartbeat(int64_t now_ms) {
   for (auto& [peer, pr] : progress_) {
     // Appends that went unanswered for two heartbeats were lost (or their
     // replies were): start again from what the follower is known to hold.
-    if (even_if_empty && pr.match < log_.last_index() &&
-        now_ms - pr.last_progress_ms >= 2 * config_.heartbeat_ms) {
+    if (pr.match < log_.last_index() && now_ms - pr.last_progress_ms >= 2 * config_.heartbeat_ms) {
       pr.replicating = false;
       pr.inflight = 0;
       pr.next = pr.match + 1;
       pr.last_progress_ms = now_ms;
     }
-    send_append(peer, even_if_empty);
+  }
+  if (round_due(now_ms)) start_round(now_ms, quorum() - 1);
+  for (auto& [peer, pr] : progress_) {
+    if (now_ms - pr.last_sent_ms >= config_.heartbeat_ms) {
+      send_append(peer, /*even_if_empty=*/true);
+    }
   }
 }
 
@@ -81,8 +212,14 @@ void Raft::on_append_reply(int64_t now_ms, const std::string& from, const Messag
   if (role_ != Role::kLeader) return;
   Progress& pr = progress_of(from);
   pr.active = true;
-  if (m.read_round > pr.read_round) {
-    pr.read_round = m.read_round;
+  pr.unanswered_since_ms = -1;
+  if (m.read_round > pr.round) {
+    const int64_t acknowledged = acknowledged_round();
+    pr.round = m.read_round;
+    if (acknowledged_round() > acknowledged) {
+      round_acked_ms_ = now_ms;
+      if (round_acknowledged()) round_trip_ms_ = now_ms - round_started_ms_;
+    }
     advance_reads();
   }
   if (m.reject) {
@@ -111,8 +248,9 @@ void Raft::on_append_reply(int64_t now_ms, const std::string& from, const Messag
   } else if (pr.inflight > 0) {
     --pr.inflight;
   }
+  // What else it lacks goes with a later round, unless it is far behind
+  // (catch_up, after this input).
   maybe_commit(now_ms);
-  if (role_ == Role::kLeader) send_append(from, /*even_if_empty=*/false);
 }
 
 void Raft::maybe_commit(int64_t now_ms) {
@@ -147,8 +285,7 @@ std::optional<Index> Raft::propose(int64_t now_ms, Value command) {
   if (role_ != Role::kLeader) return std::nullopt;
   if (log_.last_index() - commit_ >= config_.max_uncommitted_entries) return std::nullopt;
   append_entry(Entry{term_, std::move(command)});
-  for (auto& [peer, pr] : progress_) send_append(peer, /*even_if_empty=*/false);
-  maybe_commit(now_ms);
+  maybe_commit(now_ms);  // alone, a leader commits at once; else the next round carries it
   return log_.last_index();
 }
 
@@ -275,9 +412,10 @@ std::optional<uint64_t> Raft::read(int64_t now_ms) {
 }
 
 void Raft::register_read(uint64_t id) {
-  // Every read arriving before the round is announced shares it.
-  pending_reads_.push_back(PendingRead{id, read_round_ + 1, commit_});
-  read_round_started_ = true;
+  // Confirmed by the next round to start (every read until then shares it),
+  // not by one already under way: its acknowledgements could predate the
+  // read.
+  pending_reads_.push_back(PendingRead{id, round_ + 1, commit_});
   advance_reads();
 }
 
@@ -286,7 +424,7 @@ void Raft::advance_reads() {
   for (; ready < pending_reads_.size(); ++ready) {
     const PendingRead& read = pending_reads_[ready];
     size_t acks = 1;  // the leader's own
-    for (const auto& [peer, pr] : progress_) acks += pr.read_round >= read.round ? 1 : 0;
+    for (const auto& [peer, pr] : progress_) acks += pr.round >= read.round ? 1 : 0;
     if (acks < quorum()) break;  // later reads are in later rounds
     output_.ready_reads.push_back(ReadyRead{read.id, read.read_index});
   }

@@ -130,15 +130,18 @@ TEST(RaftSim, SameSeedSameHistoryAndReport) {
 
 // Each flaw shows only in some interleavings; each case runs under the
 // faults that make those likely (found by sweeping the nemeses and rates
-// over 40-100 seeds): a deposed leader serving reads needs short partitions
+// over 30-100 seeds): a deposed leader serving reads needs short partitions
 // of a small cluster at a high rate; two votes in a term, elections after
-// the leader crashed. A previous term's entry committed by
-// counting (figure 8) needs a leader that appended an entry of its term and
-// lost its leadership before that entry left it, then an older leader back:
-// faults aimed at leaders, a moderate rate (a new leader's own entries,
-// which a high rate sends at once, would commit the old ones honestly) and
-// jittery latency; 7 of seeds 1-100 are caught, by the invariant that a
-// committed entry is safe from the next election.
+// the leader crashed. The fourth flaw, committing an earlier term's entry by
+// counting (figure 8), is caught deterministically by tests/sim/
+// raft_figure8_test.cc and not here: random faults reach its state (a
+// leader that lost its leadership before its own entry left it, then a
+// leader that commits the older entry before any request of its own term
+// arrives) in 7-17 of seeds 1-100 with per-proposal appends, but in none of
+// 100 since rounds replicate and forwards follow leadership (a new leader
+// gets its own term's entries at once); no configuration swept (rates 5 to
+// 1000, 3 to 7 nodes, leader-aimed and random partitions, crashes, loss,
+// jitter) reaches 5%.
 struct BrokenRaftCase {
   std::string strategy;
   std::vector<std::string> nemesis;
@@ -181,18 +184,11 @@ TEST_P(BrokenRaftTest, CaughtWithin100Seeds) {
 
 INSTANTIATE_TEST_SUITE_P(
     Variants, BrokenRaftTest,
-    ::testing::Values(BrokenRaftCase{"broken:raft-commit-old-term",
-                                     {"partition-leader", "crash-leader", "partition"},
-                                     5,
-                                     100,
-                                     0,
-                                     LatencyDist::kExponential,
-                                     60},
-                      // Two candidates in one term, both elected: crashed leaders leave
-                      // the rest to time out together (10 of seeds 1-30).
-                      BrokenRaftCase{"broken:raft-two-votes", {"crash-leader"}, 5, 100},
-                      BrokenRaftCase{"broken:raft-stale-read", {"partition"}, 3},
-                      BrokenRaftCase{"broken:raft-ack-before-commit", {"partition"}}),
+    ::testing::Values(  // Two candidates in one term, both elected: crashed leaders leave
+                        // the rest to time out together (10 of seeds 1-30).
+        BrokenRaftCase{"broken:raft-two-votes", {"crash-leader"}, 5, 100},
+        BrokenRaftCase{"broken:raft-stale-read", {"partition"}, 3},
+        BrokenRaftCase{"broken:raft-ack-before-commit", {"partition"}}),
     [](const ::testing::TestParamInfo<BrokenRaftCase>& param_info) {
       std::string name = param_info.param.strategy.substr(std::string("broken:").size());
       for (char& ch : name) {

@@ -49,5 +49,39 @@ TEST(Regression, Seed3RaftForwardsAfterARestartAreNotTakenForDuplicates) {
       << checker::format_report(verdict.check) << verdict.replay;
 }
 
+// Found by `eddy-sim fuzz --strategy raft` (seed 5175, kafka on Raft): a
+// forward duplicated by the network reached the leader twice; it proposed
+// the first copy, crashed, restarted, and refused the second copy as "not
+// the leader". The follower relayed that error 11 to the client as definite,
+// yet the first copy was in the log and committed: a poll read the "failed"
+// send (G1a). A refused forward of a write is now routed again or answered
+// indefinitely (docs/raft.md, "Forwards follow leadership").
+// eddy-sim test -w kafka --strategy raft --node-count 5 --concurrency 15
+//   --time-limit 2 --rate 7323 --latency 46 --latency-dist exponential
+//   --nemesis one-way,crash-leader --nemesis-interval 2 --duplicate-p 0.18
+//   --spike-p 0.04 --spike-ms 733 --torn-writes --clock-skew-ms 341 --seed 5175
+TEST(Regression, Seed5175ARefusedDuplicateForwardIsNotADefiniteFailure) {
+  SimOptions options;
+  options.workload = "kafka";
+  options.strategy = "raft";
+  options.node_count = 5;
+  options.concurrency = 15;
+  options.time_limit_s = 2;
+  options.rate_per_s = 7323;
+  options.latency_ms = 46;
+  options.latency_dist = LatencyDist::kExponential;
+  options.nemesis = {"one-way", "crash-leader"};
+  options.nemesis_interval_s = 2;
+  options.duplicate_p = 0.18;
+  options.spike_p = 0.04;
+  options.spike_ms = 733;
+  options.torn_writes = true;
+  options.clock_skew_ms = 341;
+  options.seed = 5175;
+  const auto verdict = testing::run_and_check(options);
+  ASSERT_TRUE(verdict.result.abort_reason.empty()) << verdict.result.abort_reason;
+  EXPECT_TRUE(verdict.check.bad_anomaly_types.empty()) << checker::format_report(verdict.check);
+}
+
 }  // namespace
 }  // namespace eddy::sim

@@ -133,15 +133,28 @@ TEST_F(ProxyKvTest, ServesOnlyLinKvRequests) {
             static_cast<int32_t>(ErrorCode::kNotSupported));
 }
 
-TEST(Strategies, EachServesOneWorkloadAndEachWorkloadHasADefault) {
+TEST(Strategies, EachServesKnownWorkloadsAndEachWorkloadHasADefault) {
   for (const StrategyInfo& info : strategies()) {
-    EXPECT_TRUE(info.workload == kKafkaWorkload || info.workload == kLinKvWorkload) << info.name;
+    ASSERT_FALSE(info.workloads.empty()) << info.name;
+    for (const std::string_view workload : info.workloads) {
+      EXPECT_TRUE(workload == kKafkaWorkload || workload == kLinKvWorkload) << info.name;
+    }
     EXPECT_TRUE(make_strategy(info.name).ok()) << info.name;
     EXPECT_EQ(find_strategy(info.name), &info);
   }
-  EXPECT_EQ(find_strategy(default_strategy(kKafkaWorkload))->workload, kKafkaWorkload);
-  EXPECT_EQ(find_strategy(default_strategy(kLinKvWorkload))->workload, kLinKvWorkload);
+  EXPECT_TRUE(find_strategy(default_strategy(kKafkaWorkload))->serves(kKafkaWorkload));
+  EXPECT_TRUE(find_strategy(default_strategy(kLinKvWorkload))->serves(kLinKvWorkload));
+  EXPECT_FALSE(find_strategy("proxy")->serves(kKafkaWorkload));
   EXPECT_EQ(find_strategy("paxos"), nullptr);
+}
+
+TEST(Strategies, RaftServesBothWorkloadsFromOneLog) {
+  const StrategyInfo* raft = find_strategy("raft");
+  ASSERT_NE(raft, nullptr);
+  EXPECT_TRUE(raft->serves(kLinKvWorkload));
+  EXPECT_TRUE(raft->serves(kKafkaWorkload));
+  EXPECT_EQ(raft->workloads_text(), "lin-kv, kafka");
+  EXPECT_EQ(find_strategy("gossip")->workloads_text(), "kafka");
 }
 
 }  // namespace

@@ -1,7 +1,9 @@
 // raft::Raft in a hand-stepped cluster (raft_test_cluster.h): elections with
 // PreVote and CheckQuorum, replication and commitment (the Raft paper's
-// figure 8), ReadIndex, snapshots, restarts from the persisted state, and a
-// seeded storm of partitions and crashes that must never break safety.
+// figure 8), ReadIndex, what rounds save (one round carries many proposals
+// and reads; a read needs a round started after it; rounds replace
+// heartbeats), snapshots, restarts from the persisted state, and a seeded
+// storm of partitions and crashes that must never break safety.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -142,7 +144,10 @@ TEST(Raft, APreviousTermsEntryCommitsOnlyWithAnEntryOfTheLeadersTerm) {
   }
   const auto x_index = cluster.propose(l1, 100);
   ASSERT_TRUE(x_index.has_value());
-  cluster.deliver_all();
+  // A round goes to two followers, maybe not f1; f1 has x by its next
+  // heartbeat at the latest.
+  cluster.run_for(RaftConfig{}.heartbeat_ms + 10);
+  ASSERT_EQ(cluster.raft(f1).log().term_at(*x_index), cluster.raft(l1).term());
   cluster.crash(l1);
   cluster.heal();
   cluster.isolate(f1);
@@ -190,6 +195,130 @@ TEST(Raft, ReadIndexNeedsAMajorityToConfirmTheLeadership) {
   ASSERT_TRUE(cluster.read(leader).has_value());
   cluster.run_for(100);
   EXPECT_EQ(cluster.ready_reads(leader).size(), 1u) << "confirmed by nobody";
+}
+
+// --- what Raft costs: rounds (docs/raft.md, "Replication" and "Reads") ---
+
+// Timeouts long enough that no heartbeat falls inside a test's few steps,
+// so that every message counted below is a round's.
+RaftConfig quiet_config() {
+  RaftConfig config;
+  config.election_timeout_ms = 5000;
+  config.heartbeat_ms = 1000;
+  return config;
+}
+
+// The leader's appends (with entries, or any) from sent()[since] on.
+size_t appends_from(const Cluster& cluster, const std::string& leader, size_t since,
+                    bool with_entries_only) {
+  size_t count = 0;
+  for (size_t i = since; i < cluster.sent().size(); ++i) {
+    const testing::Sent& m = cluster.sent()[i];
+    if (m.from == leader && m.kind == MessageKind::kAppend &&
+        (m.entries > 0 || !with_entries_only)) {
+      ++count;
+    }
+  }
+  return count;
+}
+
+TEST(Raft, ARoundCarriesEveryProposalThatArrivedWhileTheLastWasUnderWay) {
+  Cluster cluster(5, 1, quiet_config());
+  const std::string leader = elect(cluster, 30000);
+  cluster.run_for(100);
+  const size_t start = cluster.sent().size();
+  ASSERT_TRUE(cluster.propose(leader, 1).has_value());
+  // A round starts at once, to the two followers a majority needs.
+  EXPECT_EQ(appends_from(cluster, leader, start, true), 2u);
+  for (int64_t i = 2; i <= 50; ++i) ASSERT_TRUE(cluster.propose(leader, i).has_value());
+  EXPECT_EQ(appends_from(cluster, leader, start, true), 2u) << "one round outstanding at a time";
+  cluster.deliver_all();  // acknowledged: 1 commits
+  EXPECT_EQ(cluster.applied(leader).back(), Value(1));
+  const size_t second = cluster.sent().size();
+  cluster.run_for(5);  // past the batch window: one round carries the 49 others
+  EXPECT_EQ(appends_from(cluster, leader, second, true), 2u);
+  for (size_t i = second; i < cluster.sent().size(); ++i) {
+    const testing::Sent& m = cluster.sent()[i];
+    if (m.from == leader && m.entries > 0) {
+      EXPECT_GE(m.entries, 49u) << m.to;
+    }
+  }
+  EXPECT_EQ(cluster.applied(leader).back(), Value(50));
+  EXPECT_EQ(cluster.applied(leader).size(), 51u);
+}
+
+TEST(Raft, AReadIsConfirmedOnlyByARoundStartedAfterIt) {
+  Cluster cluster(5, 1, quiet_config());
+  const std::string leader = elect(cluster, 30000);
+  cluster.run_for(100);
+  ASSERT_TRUE(cluster.propose(leader, 1).has_value());  // a round under way
+  const int64_t round_under_way = cluster.sent().back().round;
+  const size_t start = cluster.sent().size();
+  for (int i = 0; i < 20; ++i) ASSERT_TRUE(cluster.read(leader).has_value());
+  EXPECT_EQ(cluster.sent().size(), start) << "the reads wait for the next round";
+  // The round under way is acknowledged by everyone it went to: that proves
+  // nothing about the leadership after the reads arrived.
+  cluster.deliver_all();
+  EXPECT_TRUE(cluster.ready_reads(leader).empty());
+  // The next round, one for all twenty reads, confirms them.
+  const size_t next = cluster.sent().size();
+  cluster.run_for(5);
+  EXPECT_EQ(appends_from(cluster, leader, next, false), 2u);
+  for (size_t i = next; i < cluster.sent().size(); ++i) {
+    EXPECT_GT(cluster.sent()[i].round, round_under_way);
+  }
+  EXPECT_EQ(cluster.ready_reads(leader).size(), 20u);
+}
+
+TEST(Raft, AReadNeedsAMajorityOfTheNextRoundNotJustOneAck) {
+  Cluster cluster(5, 1, quiet_config());
+  const std::string leader = elect(cluster, 30000);
+  cluster.run_for(100);
+  ASSERT_TRUE(cluster.read(leader).has_value());  // an idle leader: a round at once
+  ASSERT_EQ(cluster.in_flight().size(), 2u);
+  // One of the two acknowledgements is lost: one follower and the leader
+  // are not a majority of five.
+  cluster.cut(leader, cluster.in_flight().front().to);
+  cluster.deliver_all();
+  EXPECT_TRUE(cluster.ready_reads(leader).empty());
+  cluster.heal();
+  // The round is given up after a heartbeat; the next one confirms it.
+  cluster.run_for(quiet_config().heartbeat_ms + 10);
+  EXPECT_EQ(cluster.ready_reads(leader).size(), 1u);
+}
+
+TEST(Raft, UnderSteadyLoadRoundsReplaceHeartbeatsAndEveryFollowerStillHearsTheLeader) {
+  Cluster cluster(5);
+  const std::string leader = elect(cluster);
+  cluster.run_for(200);
+  const size_t start = cluster.sent().size();
+  const int64_t from_ms = cluster.now_ms();
+  const int proposals = 400;
+  for (int i = 0; i < proposals; ++i) {
+    ASSERT_TRUE(cluster.propose(leader, i).has_value());
+    if (i % 2 == 1) cluster.run_for(5);  // two proposals every 5 ms
+  }
+  cluster.run_for(100);
+  // Appends and acknowledgements, all nodes: a round of two appends and two
+  // acknowledgements per 5 ms step, and each follower left out of the rounds
+  // for a heartbeat gets one (before: an append per proposal per follower,
+  // each acknowledged, and heartbeats besides).
+  const size_t messages = cluster.sent().size() - start;
+  EXPECT_LE(messages, static_cast<size_t>(proposals) * 5 / 2) << messages << " messages";
+  // No follower goes a heartbeat without hearing from the leader.
+  const int64_t heartbeat_ms = RaftConfig{}.heartbeat_ms;
+  for (const auto& follower : others(cluster, leader)) {
+    int64_t last_ms = from_ms;
+    for (size_t i = start; i < cluster.sent().size(); ++i) {
+      const testing::Sent& m = cluster.sent()[i];
+      if (m.from != leader || m.to != follower) continue;
+      EXPECT_LE(m.at_ms - last_ms, heartbeat_ms + 5) << follower << " at " << m.at_ms;
+      last_ms = m.at_ms;
+    }
+  }
+  for (const auto& name : cluster.names()) {
+    EXPECT_EQ(cluster.applied(name), cluster.applied(leader)) << name;
+  }
 }
 
 TEST(Raft, AFollowerBehindTheCompactedLogCatchesUpBySnapshot) {

@@ -1,9 +1,10 @@
 // A small cluster of raft::Raft objects for the Raft tests, stepped by hand:
 // a shared clock, a queue of messages in flight, and a cut list that drops
 // messages between chosen nodes, as turmoil's hold/partition do. Each node's
-// Output is taken after every input, as RaftKv does: persisted effects are
-// folded into the node's disk, committed entries are applied to its log of
-// applied commands, and messages join the queue.
+// Output is taken after every input, as RaftKv does (and a deadline already
+// due fires at once, as RaftKv's timer would): persisted effects are folded
+// into the node's disk, committed entries are applied to its log of applied
+// commands, and messages join the queue (and a log of what was sent).
 //
 // It checks Raft's safety properties across the cluster on demand
 // (check_safety): one leader per term, logs that agree up to each pair's
@@ -33,6 +34,16 @@ struct InFlight {
   Message message;
 };
 
+// A message as it was sent, for tests that count what Raft costs.
+struct Sent {
+  int64_t at_ms = 0;
+  std::string from;
+  std::string to;
+  MessageKind kind = MessageKind::kAppend;
+  size_t entries = 0;
+  int64_t round = 0;
+};
+
 class Cluster {
  public:
   explicit Cluster(int size, uint64_t seed = 1, RaftConfig base = {}) : base_(base) {
@@ -50,6 +61,8 @@ class Cluster {
   const Persisted& disk(const std::string& name) { return nodes_.at(name).disk; }
   int64_t now_ms() const { return now_ms_; }
   std::deque<InFlight>& in_flight() { return in_flight_; }
+  // Every message sent so far (delivered or not), in order.
+  const std::vector<Sent>& sent() const { return sent_; }
 
   // Messages between a and b (both ways) are dropped while cut.
   void cut(const std::string& a, const std::string& b) {
@@ -210,13 +223,24 @@ class Cluster {
       node.applied.push_back(entry.command);
     }
     for (const ReadyRead& read : out.ready_reads) node.ready_reads.push_back(read);
-    for (auto& [to, message] : out.messages) in_flight_.push_back({name, to, std::move(message)});
+    for (auto& [to, message] : out.messages) {
+      sent_.push_back(
+          Sent{now_ms_, name, to, message.kind, message.entries.size(), message.read_round});
+      in_flight_.push_back({name, to, std::move(message)});
+    }
+    // A deadline already passed (a leader's round due at once) fires now,
+    // as the driver's timer would.
+    if (node.raft.next_deadline_ms() <= now_ms_) {
+      node.raft.tick(now_ms_);
+      drain(name);
+    }
   }
 
   RaftConfig base_;
   std::vector<std::string> names_;
   std::map<std::string, Node> nodes_;
   std::deque<InFlight> in_flight_;
+  std::vector<Sent> sent_;
   std::set<std::pair<std::string, std::string>> cuts_;
   std::set<std::string> down_;
   std::map<Term, std::string> leaders_;
