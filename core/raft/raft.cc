@@ -248,7 +248,16 @@ void Raft::on_vote_request(int64_t now_ms, const std::string& from, const Messag
                             : vote_ == from || (vote_.empty() && leader_.empty()) ||
                                   config_.flaw == RaftConfig::Flaw::kTwoVotesPerTerm;
   const MessageKind reply = pre ? MessageKind::kPreVoteReply : MessageKind::kVoteReply;
-  if (can_vote && log_up_to_date(m.index, m.log_term)) {
+  // Two pre-candidates for the same term with equal logs (their timers ran
+  // out within a round trip, as after a leader's loss) would both win their
+  // pre-votes and then split the real vote, costing another timeout or two.
+  // The greater node id yields: it grants the other's pre-vote and is
+  // refused its own. A pre-vote decides nothing (no term, no vote changes),
+  // so this touches liveness only.
+  const bool rival = pre && role_ == Role::kPreCandidate && m.term == term_ + 1 &&
+                     m.log_term == log_.last_term() && m.index == log_.last_index() &&
+                     config_.self < from;
+  if (can_vote && !rival && log_up_to_date(m.index, m.log_term)) {
     // The reply carries the request's term: a pre-candidate is still a term
     // behind, and would drop a reply of ours as stale otherwise.
     send(from, Message{.kind = reply, .term = m.term});
@@ -261,6 +270,15 @@ void Raft::on_vote_request(int64_t now_ms, const std::string& from, const Messag
     return;
   }
   send(from, Message{.kind = reply, .term = term_, .reject = true});
+  // A follower that has not heard its leader for a timeout either, asked by
+  // a node whose log is behind its own (which cannot win), runs for the term
+  // itself at once rather than wait out its own timer: the node that can win
+  // goes first. Only a pre-vote round: nothing changes unless a majority
+  // agrees, as on its own timeout.
+  if (pre && can_vote && role_ == Role::kFollower && !leader_recently_heard(now_ms) &&
+      !log_up_to_date(m.index, m.log_term)) {
+    become_pre_candidate(now_ms);
+  }
 }
 
 void Raft::on_vote_reply(int64_t now_ms, const std::string& from, const Message& m) {

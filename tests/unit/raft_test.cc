@@ -37,6 +37,66 @@ std::vector<std::string> others(const Cluster& cluster, const std::string& node)
   return rest;
 }
 
+// A bare node of a 3-node cluster, stepped by hand.
+Raft bare_node(const std::string& self) {
+  RaftConfig config;
+  config.self = self;
+  config.peers = {"n0", "n1", "n2"};
+  return Raft(config, Rng(1).stream(self), 0);
+}
+
+bool replied(const Output& out, const std::string& to, MessageKind kind, bool reject) {
+  return std::any_of(out.messages.begin(), out.messages.end(), [&](const auto& sent) {
+    return sent.first == to && sent.second.kind == kind && sent.second.reject == reject;
+  });
+}
+
+TEST(Raft, OfTwoPreCandidatesWithEqualLogsTheGreaterNodeIdYields) {
+  // Timers that ran out within a round trip of each other would make both
+  // win their pre-votes and split the real vote; the greater id yields.
+  Raft n1 = bare_node("n1");
+  const int64_t now = n1.next_deadline_ms();
+  n1.tick(now);
+  ASSERT_EQ(n1.role(), Role::kPreCandidate);
+  n1.take_output();
+  const Message pre_vote{
+      .kind = MessageKind::kPreVote, .term = n1.term() + 1, .index = 0, .log_term = 0};
+  n1.step(now, "n0", pre_vote);  // n0 < n1: n1 yields to it
+  EXPECT_TRUE(replied(n1.take_output(), "n0", MessageKind::kPreVoteReply, false));
+  n1.step(now, "n2", pre_vote);  // n2 > n1: n2 must yield to n1
+  EXPECT_TRUE(replied(n1.take_output(), "n2", MessageKind::kPreVoteReply, true));
+  // A mere follower grants both: only rival pre-candidates break the tie.
+  Raft n0 = bare_node("n0");
+  n0.step(0, "n2", pre_vote);
+  EXPECT_TRUE(replied(n0.take_output(), "n2", MessageKind::kPreVoteReply, false));
+}
+
+TEST(Raft, AFollowerAskedByANodeBehindItRunsForTheTermAtOnce) {
+  Cluster cluster(3);
+  const std::string leader = elect(cluster);
+  ASSERT_TRUE(cluster.propose(leader, 1).has_value());
+  cluster.run_for(100);
+  const std::string follower = others(cluster, leader)[0];
+  Raft& raft = cluster.raft(follower);
+  ASSERT_GT(raft.log().last_index(), 0);
+  cluster.crash(leader);
+  // Past the leader's lease, before the follower's own timer runs out.
+  const int64_t now = raft.next_deadline_ms() - 1;
+  ASSERT_EQ(raft.role(), Role::kFollower);
+  raft.take_output();
+  // A node whose log is behind asks first: refused, and the follower, which
+  // could win, asks for the term itself rather than wait for its timer.
+  raft.step(
+      now, others(cluster, leader)[1],
+      Message{.kind = MessageKind::kPreVote, .term = raft.term() + 1, .index = 0, .log_term = 0});
+  const Output out = raft.take_output();
+  EXPECT_TRUE(replied(out, others(cluster, leader)[1], MessageKind::kPreVoteReply, true));
+  EXPECT_EQ(raft.role(), Role::kPreCandidate);
+  EXPECT_TRUE(std::any_of(out.messages.begin(), out.messages.end(), [](const auto& sent) {
+    return sent.second.kind == MessageKind::kPreVote;
+  }));
+}
+
 TEST(Raft, ElectsOneLeaderThatEveryoneFollows) {
   Cluster cluster(5);
   const std::string leader = elect(cluster);
