@@ -199,6 +199,10 @@ class Raft {
   void on_append(int64_t now_ms, const std::string& from, const Message& m);
   void on_append_reply(int64_t now_ms, const std::string& from, const Message& m);
   void on_snapshot(int64_t now_ms, const std::string& from, const Message& m);
+  // An append or snapshot from the leader of our term: follow it, note the
+  // contact, and return the reply to fill in (an append reply echoing m's
+  // read round).
+  Message follow_leader(int64_t now_ms, const std::string& from, const Message& m);
   void maybe_commit(int64_t now_ms);
   void set_commit(Index commit);
   void append_entry(Entry entry);

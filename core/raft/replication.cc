@@ -291,7 +291,7 @@ std::optional<Index> Raft::propose(int64_t now_ms, Value command) {
 
 // --- the follower's side ----------------------------------------------------------
 
-void Raft::on_append(int64_t now_ms, const std::string& from, const Message& m) {
+Message Raft::follow_leader(int64_t now_ms, const std::string& from, const Message& m) {
   if (role_ != Role::kFollower || leader_ != from) become_follower(now_ms, term_, from);
   last_leader_contact_ms_ = now_ms;
   reset_election_deadline(now_ms);
@@ -301,6 +301,11 @@ void Raft::on_append(int64_t now_ms, const std::string& from, const Message& m) 
   reply.kind = MessageKind::kAppendReply;
   reply.term = term_;
   reply.read_round = m.read_round;
+  return reply;
+}
+
+void Raft::on_append(int64_t now_ms, const std::string& from, const Message& m) {
+  Message reply = follow_leader(now_ms, from, m);
   Index prev = m.index;
   Term prev_term = m.log_term;
   size_t skip = 0;
@@ -344,13 +349,7 @@ void Raft::on_append(int64_t now_ms, const std::string& from, const Message& m) 
 }
 
 void Raft::on_snapshot(int64_t now_ms, const std::string& from, const Message& m) {
-  if (role_ != Role::kFollower || leader_ != from) become_follower(now_ms, term_, from);
-  last_leader_contact_ms_ = now_ms;
-  reset_election_deadline(now_ms);
-  Message reply;
-  reply.kind = MessageKind::kAppendReply;
-  reply.term = term_;
-  reply.read_round = m.read_round;
+  Message reply = follow_leader(now_ms, from, m);
   if (!m.snapshot) return;
   const SnapshotData& snapshot = *m.snapshot;
   if (snapshot.index <= commit_) {
