@@ -147,9 +147,6 @@ struct BrokenRaftCase {
   std::vector<std::string> nemesis;
   int node_count = 5;
   double rate_per_s = 1000;
-  double loss_p = 0;
-  LatencyDist latency_dist = LatencyDist::kConstant;
-  double time_limit_s = 20;
 };
 
 class BrokenRaftTest : public ::testing::TestWithParam<BrokenRaftCase> {
@@ -165,9 +162,6 @@ TEST_P(BrokenRaftTest, CaughtWithin100Seeds) {
     options.node_count = c.node_count;
     options.concurrency = 2 * c.node_count;
     options.rate_per_s = c.rate_per_s;
-    options.loss_p = c.loss_p;
-    options.latency_dist = c.latency_dist;
-    options.time_limit_s = c.time_limit_s;
     options.nemesis = c.nemesis;
     options.nemesis_interval_s = 0.5;
     const auto verdict = run_and_check_linkv(options);
