@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -97,7 +98,8 @@ void add_test_options(CLI::App& test, TestArgs& args) {
   test.add_option("--nemesis", args.nemesis,
                   "faults, comma-separated: partition, one-way, pause, crash (a node killed, then "
                   "restarted from what it persisted), partition-leader (the leader cut off in a "
-                  "minority), crash-leader");
+                  "minority), crash-leader, churn-leader (the leader cut off, then its successor "
+                  "crashed within a round trip of its election)");
   test.add_option("--nemesis-interval", o.nemesis_interval_s,
                   "mean seconds between nemesis actions")
       ->capture_default_str()
@@ -202,10 +204,13 @@ std::string finish_options(TestArgs& args) {
   std::stringstream faults(args.nemesis);
   for (std::string fault; std::getline(faults, fault, ',');) {
     if (fault.empty()) continue;
-    if (fault != "partition" && fault != "one-way" && fault != "pause" && fault != "crash" &&
-        fault != "partition-leader" && fault != "crash-leader") {
+    static const std::set<std::string> kFaults{"partition",   "one-way",          "pause",
+                                               "crash",       "partition-leader", "crash-leader",
+                                               "churn-leader"};
+    if (!kFaults.contains(fault)) {
       return "--nemesis: unknown fault '" + fault +
-             "' (known: partition, one-way, pause, crash, partition-leader, crash-leader)";
+             "' (known: partition, one-way, pause, crash, partition-leader, crash-leader, "
+             "churn-leader)";
     }
     o.nemesis.push_back(fault);
   }

@@ -105,7 +105,9 @@ std::string Nemesis::start_pause() {
 }
 
 std::string Nemesis::start_crash() {
-  NodeHost& host = *hosts_[rng_.below(hosts_.size())];
+  NodeHost* picked = random_up_node();
+  if (picked == nullptr) return "start-crash (every node is down)";
+  NodeHost& host = *picked;
   const bool tear = world_.options.torn_writes && rng_.chance(0.5);
   const bool torn = host.crash(tear);
   crashed_.push_back(&host);
@@ -119,7 +121,17 @@ NodeHost& Nemesis::leader_or_random() {
     if (raft == nullptr || raft->role() != core::raft::Role::kLeader) continue;
     if (leader == nullptr || raft->term() > leader->raft()->term()) leader = host;
   }
-  return leader != nullptr ? *leader : *hosts_[rng_.below(hosts_.size())];
+  if (leader != nullptr) return *leader;
+  NodeHost* up = random_up_node();
+  return up != nullptr ? *up : *hosts_[rng_.below(hosts_.size())];
+}
+
+NodeHost* Nemesis::random_up_node() {
+  std::vector<NodeHost*> up;
+  for (NodeHost* host : hosts_) {
+    if (host->up()) up.push_back(host);
+  }
+  return up.empty() ? nullptr : up[rng_.below(up.size())];
 }
 
 void Nemesis::await_leader(const NodeHost& cut_off, std::vector<const NodeHost*> majority) {
@@ -129,6 +141,8 @@ void Nemesis::await_leader(const NodeHost& cut_off, std::vector<const NodeHost*>
 }
 
 void Nemesis::observe() {
+  observe_churn();
+  observe_restarts();
   if (!cut_) return;
   for (const NodeHost* host : cut_->majority) {
     const core::raft::Raft* raft = host->raft();
@@ -142,10 +156,12 @@ void Nemesis::observe() {
   }
 }
 
-std::string Nemesis::start_partition_leader() {
+std::string Nemesis::start_partition_leader(bool churn) {
   NodeHost& leader = leader_or_random();
   const size_t n = hosts_.size();
-  if (n < 2) return "start-partition-leader (no cut with 1 node)";
+  if (n < 2)
+    return churn ? "start-churn-leader (no cut with 1 node)"
+                 : "start-partition-leader (no cut with 1 node)";
   std::vector<NodeHost*> others;
   for (NodeHost* host : hosts_) {
     if (host != &leader) others.push_back(host);
@@ -155,7 +171,7 @@ std::string Nemesis::start_partition_leader() {
   const size_t with_leader = n - majority - (n == 2 ? 0 : 1);  // n = 2: the leader alone
   std::vector<EndpointId> minority{leader.endpoint()};
   std::vector<EndpointId> rest;
-  std::vector<const NodeHost*> rest_hosts;
+  std::vector<NodeHost*> rest_hosts;
   for (size_t i = 0; i < others.size(); ++i) {
     if (i < with_leader) {
       minority.push_back(others[i]->endpoint());
@@ -166,12 +182,60 @@ std::string Nemesis::start_partition_leader() {
   }
   const std::vector<std::vector<EndpointId>> components{minority, rest};
   complete_grudge(components);
-  if (rest_hosts.size() >= majority) await_leader(leader, std::move(rest_hosts));
+  if (churn) {
+    const core::raft::Raft* raft = leader.raft();
+    churn_.emplace();
+    churn_->term = raft == nullptr ? 0 : raft->term();
+    churn_->majority = std::move(rest_hosts);
+    return "start-churn-leader " + describe(components);
+  }
+  if (rest_hosts.size() >= majority) await_leader(leader, {rest_hosts.begin(), rest_hosts.end()});
   return "start-partition-leader " + describe(components);
+}
+
+void Nemesis::observe_churn() {
+  if (!churn_) return;
+  Churn& churn = *churn_;
+  if (churn.crash_at_us) {
+    if (world_.now_us < *churn.crash_at_us) return;
+    if (churn.successor->up()) {
+      churn.successor->crash(world_.options.torn_writes && rng_.chance(0.5));
+      churned_.push_back(churn.successor);
+    }
+    churn_.reset();
+    return;
+  }
+  for (NodeHost* host : churn.majority) {
+    const core::raft::Raft* raft = host->raft();
+    if (raft == nullptr || raft->role() != core::raft::Role::kLeader ||
+        raft->term() <= churn.term) {
+      continue;
+    }
+    // Within about a round trip of taking office: its first round is out,
+    // the requests that came meanwhile wait for the next.
+    const auto window_us = static_cast<uint64_t>(2 * (world_.options.latency_ms + 5) * 1000);
+    churn.successor = host;
+    churn.crash_at_us = world_.now_us + static_cast<TimeUs>(rng_.below(window_us));
+    return;
+  }
+}
+
+void Nemesis::observe_restarts() {
+  while (!restarts_.empty() && restarts_.begin()->first <= world_.now_us) {
+    restarts_.begin()->second->restart(node_ids());
+    restarts_.erase(restarts_.begin());
+  }
+}
+
+std::vector<std::string> Nemesis::node_ids() const {
+  std::vector<std::string> ids;
+  for (const NodeHost* host : hosts_) ids.push_back(host->name());
+  return ids;
 }
 
 std::string Nemesis::start_crash_leader() {
   NodeHost& leader = leader_or_random();
+  if (!leader.up()) return "start-crash-leader (every node is down)";
   std::vector<const NodeHost*> rest;
   for (const NodeHost* host : hosts_) {
     if (host != &leader) rest.push_back(host);
@@ -201,7 +265,8 @@ std::string Nemesis::step() {
   if (fault == "partition") return start_partition();
   if (fault == "one-way") return start_one_way();
   if (fault == "crash") return start_crash();
-  if (fault == "partition-leader") return start_partition_leader();
+  if (fault == "partition-leader") return start_partition_leader(false);
+  if (fault == "churn-leader") return start_partition_leader(true);
   if (fault == "crash-leader") return start_crash_leader();
   return start_pause();
 }
@@ -210,15 +275,22 @@ std::string Nemesis::heal() {
   active_ = false;
   if (cut_) ++unrecovered_;
   cut_.reset();
+  churn_.reset();
+  // A crashed successor comes back some seconds after the cut heals, so the
+  // old leader's side may elect before it returns (as in figure 8).
+  for (NodeHost* host : churned_) {
+    const TimeUs at =
+        world_.now_us + kChurnRestartMinUs + static_cast<TimeUs>(rng_.below(kChurnRestartMinUs));
+    restarts_.emplace(at, host);
+  }
+  churned_.clear();
   world_.network.heal();
   for (const EndpointId node : paused_) world_.network.resume(world_.now_us, node);
   paused_.clear();
   if (crashed_.empty()) return "stop (heal all)";
-  std::vector<std::string> node_ids;
-  for (const NodeHost* host : hosts_) node_ids.push_back(host->name());
   std::string text = "stop-crash (restart";
   for (NodeHost* host : crashed_) {
-    host->restart(node_ids);
+    host->restart(node_ids());
     text += " " + host->name();
   }
   crashed_.clear();

@@ -26,8 +26,23 @@
 //             with n - (n/2 + 1) - 1 random others, leaving a bare majority,
 //             or crashed as "crash" does. The simulator times how long the
 //             rest takes to have a new leader serving (leader_recoveries()).
+//  churn-leader
+//             Eddy's, aimed at the moments just after an election, where
+//             Raft's subtlest rules act (the paper's figure 8: a leader
+//             must not count replicas of an earlier term's entry): the
+//             leader is cut off as by partition-leader, and the next leader
+//             the majority side elects is crashed at a random instant within
+//             about a round trip (2 * (latency + 5 ms)) of taking office, its
+//             first requests perhaps written only to its own disk. The stop
+//             heals the cut; the successor restarts at a random instant 2-4 s
+//             later (a process manager's restart delay), so the old
+//             leader's side may elect before it returns, with its tail on
+//             disk: old and new tails meet as in the paper's figure 8.
+//             History: "start-churn-leader [...]", then a plain stop; the
+//             successor's crash and restart are in its node log.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -62,7 +77,9 @@ class Nemesis {
   // observe() (called by the simulator after each step meanwhile) checks
   // whether a node of the majority side leads a later term and has
   // committed an entry of it (so it can serve reads and writes).
-  bool awaiting_leader() const { return cut_.has_value(); }
+  bool awaiting_leader() const {
+    return cut_.has_value() || churn_.has_value() || !restarts_.empty();
+  }
   void observe();
   // Per leader fault, virtual time from the fault to a new leader serving.
   const std::vector<TimeUs>& leader_recoveries() const { return recoveries_; }
@@ -74,10 +91,19 @@ class Nemesis {
   std::string start_one_way();
   std::string start_pause();
   std::string start_crash();
-  std::string start_partition_leader();
+  // `churn`: then crash the successor soon after it is elected (churn-leader).
+  std::string start_partition_leader(bool churn);
+  void observe_churn();
+  // Restarts the crashed successors whose time has come.
+  void observe_restarts();
+  std::vector<std::string> node_ids() const;
+  static constexpr TimeUs kChurnRestartMinUs = 2'000'000;
   std::string start_crash_leader();
-  // The node leading in the highest term, or a random node when none does.
+  // The node leading in the highest term, or a random running node when
+  // none does (any node when every one is down).
   NodeHost& leader_or_random();
+  // A random running node (churn-leader's may still be down), or null.
+  NodeHost* random_up_node();
   // Starts timing a leader fault: `majority` are the nodes left to elect.
   void await_leader(const NodeHost& cut_off, std::vector<const NodeHost*> majority);
   // Every node drops every node outside its own component.
@@ -99,6 +125,15 @@ class Nemesis {
     std::vector<const NodeHost*> majority;
   };
   std::optional<LeaderCut> cut_;
+  struct Churn {
+    int64_t term = 0;  // the cut-off leader's
+    std::vector<NodeHost*> majority;
+    NodeHost* successor = nullptr;
+    std::optional<TimeUs> crash_at_us;  // once the successor is known
+  };
+  std::optional<Churn> churn_;
+  std::vector<NodeHost*> churned_;             // crashed by churn-leader, until the stop
+  std::multimap<TimeUs, NodeHost*> restarts_;  // then restarted at these times
   std::vector<TimeUs> recoveries_;
   int64_t unrecovered_ = 0;
 };

@@ -83,6 +83,12 @@ class NodeHost {
   // False while effects of the node's last step wait behind a slow write:
   // its memory is then ahead of what it made durable and of what it did.
   bool settled() const { return held_.empty() && !write_done_us_; }
+  // True while a crash could still tear the last write (--torn-writes, and
+  // nothing has left since it): what the node's memory built on that write
+  // (a commit counted on it) has not been shown to anyone and may vanish.
+  bool last_write_may_tear() const {
+    return disk_before_last_write_.has_value() && !sent_since_last_write_;
+  }
 
   int64_t steps() const { return steps_; }
   int64_t restarts() const { return restarts_; }

@@ -91,7 +91,7 @@ struct Simulation::Impl {
   void handle(SimEvent& event);
   // Raft's safety across the nodes (sim/raft_invariants.h), when they run a
   // Raft strategy; false once a property is broken.
-  bool check_raft();
+  bool check_raft(RaftInvariants::Depth depth);
   RaftInvariants raft_invariants;
   void deliver(DeliverEvent& event);
 };
@@ -168,19 +168,22 @@ void Simulation::Impl::handle(SimEvent& event) {
              event);
 }
 
-bool Simulation::Impl::check_raft() {
-  std::vector<const core::raft::Raft*> rafts;
-  std::vector<int64_t> incarnations;
+bool Simulation::Impl::check_raft(RaftInvariants::Depth depth) {
+  std::vector<RaftInvariants::NodeView> views;
   bool any = false;
   for (const auto& node : nodes) {
-    // A node whose effects wait behind a slow write is looked at once they
-    // are done: until then its memory (a commit counted on an entry still
+    // A node whose effects wait behind a slow write, or whose last write a
+    // crash could still tear, is judged by its disk until they are done or
+    // something has left: its memory (a commit counted on an entry still
     // being written) is ahead of anything it did, and a crash may undo it.
-    rafts.push_back(node->settled() ? node->raft() : nullptr);
-    incarnations.push_back(node->restarts());
-    any = any || rafts.back() != nullptr;
+    const bool durable = node->settled() && !node->last_write_may_tear();
+    views.push_back({.name = node->name(),
+                     .raft = durable ? node->raft() : nullptr,
+                     .disk = &node->disk(),
+                     .incarnation = node->restarts()});
+    any = any || views.back().raft != nullptr || !node->disk().empty();
   }
-  return !any || raft_invariants.observe(rafts, incarnations);
+  return !any || raft_invariants.observe(views, depth);
 }
 
 SimResult Simulation::run(const ProgressFn& progress) {
@@ -195,7 +198,9 @@ SimResult Simulation::run(const ProgressFn& progress) {
     s.world.now_us = due_us;
     s.handle(event);
     if (s.nemesis->awaiting_leader()) s.nemesis->observe();
-    if (++result.events % every == 0 && !s.check_raft()) {
+    const auto depth =
+        ++result.events % every == 0 ? RaftInvariants::Depth::kFull : RaftInvariants::Depth::kWatch;
+    if (!s.check_raft(depth)) {
       invariant_violation = s.raft_invariants.violation();
       break;  // a found bug: the run ends here, with its replay command
     }
@@ -203,7 +208,7 @@ SimResult Simulation::run(const ProgressFn& progress) {
       progress(s.world.now_us, s.workload->history_entries());
     }
   }
-  if (invariant_violation.empty() && !s.check_raft()) {
+  if (invariant_violation.empty() && !s.check_raft(RaftInvariants::Depth::kFull)) {
     invariant_violation = s.raft_invariants.violation();
   }
   for (const auto& node : s.nodes) {

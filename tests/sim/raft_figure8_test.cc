@@ -42,15 +42,17 @@ class Figure8 {
     return "";
   }
 
-  // Observes every node that is up; false once an invariant is broken.
+  // Observes every node (a down one by its disk), all of the invariants;
+  // false once one is broken.
   bool observe() {
-    std::vector<const Raft*> nodes;
-    std::vector<int64_t> incarnations;
+    std::vector<RaftInvariants::NodeView> nodes;
     for (const std::string& name : cluster_.names()) {
-      nodes.push_back(down_.contains(name) ? nullptr : &cluster_.raft(name));
-      incarnations.push_back(restarts_[name]);
+      nodes.push_back({.name = name,
+                       .raft = down_.contains(name) ? nullptr : &cluster_.raft(name),
+                       .disk = &cluster_.disk(name),
+                       .incarnation = restarts_[name]});
     }
-    return invariants_.observe(nodes, incarnations);
+    return invariants_.observe(nodes, RaftInvariants::Depth::kFull);
   }
 
   // Runs `ms` of time, observing after every 1 ms step.
@@ -89,8 +91,9 @@ class Figure8 {
 
 // Plays figure 8 up to the moment the cluster's third leader has replicated
 // the first leader's entry x to a majority; returns false (with the failure
-// recorded) as soon as an invariant breaks.
-bool play(Figure8& play) {
+// recorded) as soon as an invariant breaks. `s5_returns`: s5 restarts (cut
+// off) before s1 leads again; else it stays down, its log only on its disk.
+bool play(Figure8& play, bool s5_returns = true) {
   Cluster& cluster = play.cluster();
   // (a) s1 leads and gets x to one follower only, then dies.
   const std::string s1 = play.elect();
@@ -124,7 +127,7 @@ bool play(Figure8& play) {
   // (y, of a later term than x) beats every other's.
   cluster.heal();
   play.restart(s1);
-  play.restart(s5);
+  if (s5_returns) play.restart(s5);
   cluster.isolate(s5);
   for (int64_t t = 0; t < 5000; t += 5) {
     if (!play.run_for(5)) return false;
@@ -145,6 +148,18 @@ TEST(RaftFigure8, CommittingAnEarlierTermsEntryByCountingIsCaughtByTheInvariants
 TEST(RaftFigure8, ACorrectRaftKeepsEveryInvariantThroughTheSamePlay) {
   Figure8 figure8(RaftConfig::Flaw::kNone);
   EXPECT_TRUE(play(figure8)) << figure8.violation();
+}
+
+// s5 never comes back: the entry it holds is only on its disk, and a restart
+// would campaign with it, so the disk counts as a log (what churn-leader's
+// crashed successors leave behind).
+TEST(RaftFigure8, ADownNodesDiskCountsInTheCommittedEntryCheck) {
+  Figure8 flawed(RaftConfig::Flaw::kCommitOldTermByCounting);
+  EXPECT_FALSE(play(flawed, /*s5_returns=*/false)) << "the flawed leader's commit went unnoticed";
+  EXPECT_NE(flawed.violation().find("its log on disk is as up-to-date"), std::string::npos)
+      << flawed.violation();
+  Figure8 correct(RaftConfig::Flaw::kNone);
+  EXPECT_TRUE(play(correct, /*s5_returns=*/false)) << correct.violation();
 }
 
 }  // namespace

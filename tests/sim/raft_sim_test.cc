@@ -132,16 +132,13 @@ TEST(RaftSim, SameSeedSameHistoryAndReport) {
 // faults that make those likely (found by sweeping the nemeses and rates
 // over 30-100 seeds): a deposed leader serving reads needs short partitions
 // of a small cluster at a high rate; two votes in a term, elections after
-// the leader crashed. The fourth flaw, committing an earlier term's entry by
-// counting (figure 8), is caught deterministically by tests/sim/
-// raft_figure8_test.cc and not here: random faults reach its state (a
-// leader that lost its leadership before its own entry left it, then a
-// leader that commits the older entry before any request of its own term
-// arrives) in 7-17 of seeds 1-100 with per-proposal appends, but in none of
-// 100 since rounds replicate and forwards follow leadership (a new leader
-// gets its own term's entries at once); no configuration swept (rates 5 to
-// 1000, 3 to 7 nodes, leader-aimed and random partitions, crashes, loss,
-// jitter) reaches 5%.
+// the leader crashed. Committing an earlier term's entry by counting (figure
+// 8) needs three leaders in a row: one whose entry reached a minority, a
+// successor that wrote its own entry at that index and died before it left,
+// and a third, holding the first entry, that counts it committed before any
+// request of its own term arrives (a low rate). churn-leader plays the first
+// two; the committed-entry check sees the successor's disk (8 of seeds
+// 1-100 at rate 10; tests/sim/raft_figure8_test.cc plays it by hand).
 struct BrokenRaftCase {
   std::string strategy;
   std::vector<std::string> nemesis;
@@ -181,6 +178,7 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(  // Two candidates in one term, both elected: crashed leaders leave
                         // the rest to time out together (10 of seeds 1-30).
         BrokenRaftCase{"broken:raft-two-votes", {"crash-leader"}, 5, 100},
+        BrokenRaftCase{"broken:raft-commit-old-term", {"churn-leader"}, 5, 10},
         BrokenRaftCase{"broken:raft-stale-read", {"partition"}, 3},
         BrokenRaftCase{"broken:raft-ack-before-commit", {"partition"}}),
     [](const ::testing::TestParamInfo<BrokenRaftCase>& param_info) {

@@ -83,5 +83,37 @@ TEST(Regression, Seed5175ARefusedDuplicateForwardIsNotADefiniteFailure) {
   EXPECT_TRUE(verdict.check.bad_anomaly_types.empty()) << checker::format_report(verdict.check);
 }
 
+// Found by `eddy-sim fuzz --strategy raft` (seed 141) once the committed-
+// entry check began to count a down node by its disk: a single node elected
+// itself and committed its no-op at once, with nothing to send; a crash tore
+// that write (nothing had left since it, so --torn-writes may tear it), and
+// the restarted node lacked an entry the checker had seen committed. No one
+// had been told of that commit: the checker now reads a node whose last
+// write may still tear by its disk, as it does one behind a slow write.
+// eddy-sim test -w kafka --strategy raft --node-count 1 --concurrency 1
+//   --time-limit 3 --rate 5 --latency 10 --latency-dist uniform --delivery
+//   ideal --nemesis partition,crash-leader --nemesis-interval 3
+//   --duplicate-p 0.08 --torn-writes --seed 141
+TEST(Regression, Seed141ACommitNoOneSawMayBeTornAway) {
+  SimOptions options;
+  options.workload = "kafka";
+  options.strategy = "raft";
+  options.node_count = 1;
+  options.concurrency = 1;
+  options.time_limit_s = 3;
+  options.rate_per_s = 5;
+  options.latency_ms = 10;
+  options.latency_dist = LatencyDist::kUniform;
+  options.delivery = DeliveryModel::kIdeal;
+  options.nemesis = {"partition", "crash-leader"};
+  options.nemesis_interval_s = 3;
+  options.duplicate_p = 0.08;
+  options.torn_writes = true;
+  options.seed = 141;
+  const auto verdict = testing::run_and_check(options);
+  EXPECT_TRUE(verdict.result.abort_reason.empty()) << verdict.result.abort_reason;
+  EXPECT_TRUE(verdict.check.bad_anomaly_types.empty()) << checker::format_report(verdict.check);
+}
+
 }  // namespace
 }  // namespace eddy::sim
