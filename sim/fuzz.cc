@@ -80,19 +80,34 @@ bool strategy_persists(const std::string& strategy) {
   return strategy == "raft" || strategy.starts_with("raft-") || strategy.starts_with("broken:raft");
 }
 
-Judgement judge(const SimOptions& options, const RunCheck& check, const std::string& abort_reason) {
+std::optional<int64_t> final_phase_ok_polls(const checker::History& history) {
+  std::optional<int64_t> ok_polls;
+  for (const checker::Op& op : history) {
+    if (op.f == checker::OpF::kAssign && op.seek_to_beginning && !ok_polls) ok_polls = 0;
+    if (ok_polls && op.f == checker::OpF::kPoll && op.type == checker::OpType::kOk) ++*ok_polls;
+  }
+  return ok_polls;
+}
+
+Judgement judge(const SimOptions& options, const RunCheck& check, const SimResult& result) {
   Judgement judgement;
-  if (!abort_reason.empty()) {
-    judgement.safety = "run aborted: " + abort_reason;
+  const auto has = [&](const char* fault) {
+    return std::find(options.nemesis.begin(), options.nemesis.end(), fault) !=
+           options.nemesis.end();
+  };
+  const bool only_unseen =
+      check.kafka && check.kafka->bad_anomaly_types ==
+                         std::vector<std::string>{std::string(checker::anomaly::kUnseen)};
+  if (!result.abort_reason.empty()) {
+    judgement.safety = "run aborted: " + result.abort_reason;
+  } else if (only_unseen && final_phase_ok_polls(result.history) == 0) {
+    judgement.liveness = "not live: no final poll was answered (" + check.workload_problem + ")";
+    return judgement;
   } else if (!check.workload_problem.empty()) {
     judgement.safety = check.workload_problem;
   } else if (check.validity == checker::Validity::kUnknown) {
     judgement.safety = "unknown verdict: " + check.unknown_reason;
   }
-  const auto has = [&](const char* fault) {
-    return std::find(options.nemesis.begin(), options.nemesis.end(), fault) !=
-           options.nemesis.end();
-  };
   if (!has("pause") && !has("crash") && !has("crash-leader") && !has("churn-leader") &&
       !check.stats_problems.empty()) {
     judgement.liveness = "not live: " + check.stats_problems.front();

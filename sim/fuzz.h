@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "sim/options.h"
@@ -37,9 +38,16 @@ struct Judgement {
   // scenarios are short (1..3 s) and their faults severe, so a strategy that
   // needs a round trip (an election, a forward) may rightly serve nothing in
   // one; these are reported, not failed. Nodes paused or crashed by the
-  // nemesis excuse it.
+  // nemesis excuse it. Also kafka's `unseen` when it is the only anomaly and
+  // the cluster answered no poll at all in the final phase: acknowledged
+  // sends that no poll read because none could be read are no evidence of
+  // loss (a node that lost a message yet serves the final polls still
+  // fails: they read the log without it, as unseen or lost-write).
   std::string liveness;
 };
-Judgement judge(const SimOptions& options, const RunCheck& check, const std::string& abort_reason);
+Judgement judge(const SimOptions& options, const RunCheck& check, const SimResult& result);
+// Ok polls in a kafka history's final phase (from its first seek-to-beginning
+// assign on); nullopt when the history has no final phase.
+std::optional<int64_t> final_phase_ok_polls(const checker::History& history);
 
 }  // namespace eddy::sim

@@ -306,7 +306,7 @@ int run_fuzz(const FuzzArgs& args) {
     const sim::SimResult result = sim::Simulation(options).run();
     const sim::RunCheck check = sim::check_run(options, result);
     ops += check.client_invocations;
-    const sim::Judgement judgement = sim::judge(options, check, result.abort_reason);
+    const sim::Judgement judgement = sim::judge(options, check, result);
     if (!judgement.safety.empty() || !judgement.liveness.empty()) {
       const bool unsafe = !judgement.safety.empty();
       ++(unsafe ? failures : slow);

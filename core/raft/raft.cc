@@ -107,7 +107,7 @@ void Raft::tick(int64_t now_ms) {
     return;
   }
   if (now_ms >= election_deadline_ms_) {
-    if (role_ != Role::kFollower) election_backoff_ = std::min<int64_t>(election_backoff_ * 2, 8);
+    if (role_ != Role::kFollower) election_backoff_ = std::min<int64_t>(election_backoff_ * 2, 2);
     become_pre_candidate(now_ms);
   }
 }

@@ -68,8 +68,7 @@ void check_strategy(const std::string& strategy) {
   const SimOptions options = options_for(strategy, scenario);
   const auto verdict = testing::run_and_check(options);
   RC_LOG() << "replay: " << verdict.replay << "\n";
-  const Judgement judgement =
-      judge(options, run_check_of(verdict.check), verdict.result.abort_reason);
+  const Judgement judgement = judge(options, run_check_of(verdict.check), verdict.result);
   if (!judgement.safety.empty()) {
     RC_FAIL(judgement.safety + "\n" + checker::format_report(verdict.check) +
             "\nreplay: " + verdict.replay);
