@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 
 #include "core/random.h"
 #include "sim/simulation.h"
@@ -80,13 +81,25 @@ bool strategy_persists(const std::string& strategy) {
   return strategy == "raft" || strategy.starts_with("raft-") || strategy.starts_with("broken:raft");
 }
 
-std::optional<int64_t> final_phase_ok_polls(const checker::History& history) {
-  std::optional<int64_t> ok_polls;
+bool unseen_for_want_of_reads(const checker::History& history,
+                              const std::set<std::string>& read_to_end) {
+  std::set<std::pair<std::string, int64_t>> polled;
   for (const checker::Op& op : history) {
-    if (op.f == checker::OpF::kAssign && op.seek_to_beginning && !ok_polls) ok_polls = 0;
-    if (ok_polls && op.f == checker::OpF::kPoll && op.type == checker::OpType::kOk) ++*ok_polls;
+    if (op.f != checker::OpF::kPoll || op.type != checker::OpType::kOk) continue;
+    for (const checker::PolledKey& key : op.polled) {
+      for (const checker::PolledRecord& record : key.records)
+        polled.emplace(key.key, record.offset);
+    }
   }
-  return ok_polls;
+  bool unseen = false;
+  for (const checker::Op& op : history) {
+    if (op.f == checker::OpF::kSend && op.type == checker::OpType::kOk && op.offset &&
+        !polled.contains({op.key, *op.offset})) {
+      if (read_to_end.contains(op.key)) return false;
+      unseen = true;
+    }
+  }
+  return unseen;
 }
 
 Judgement judge(const SimOptions& options, const RunCheck& check, const SimResult& result) {
@@ -100,8 +113,10 @@ Judgement judge(const SimOptions& options, const RunCheck& check, const SimResul
                          std::vector<std::string>{std::string(checker::anomaly::kUnseen)};
   if (!result.abort_reason.empty()) {
     judgement.safety = "run aborted: " + result.abort_reason;
-  } else if (only_unseen && final_phase_ok_polls(result.history) == 0) {
-    judgement.liveness = "not live: no final poll was answered (" + check.workload_problem + ")";
+  } else if (only_unseen && unseen_for_want_of_reads(result.history, result.final_read_to_end)) {
+    judgement.liveness =
+        "not live: the final polls never read to the end of a key with unseen sends (" +
+        check.workload_problem + ")";
     return judgement;
   } else if (!check.workload_problem.empty()) {
     judgement.safety = check.workload_problem;

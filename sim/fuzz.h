@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "sim/options.h"
@@ -38,16 +39,22 @@ struct Judgement {
   // scenarios are short (1..3 s) and their faults severe, so a strategy that
   // needs a round trip (an election, a forward) may rightly serve nothing in
   // one; these are reported, not failed. Nodes paused or crashed by the
-  // nemesis excuse it. Also kafka's `unseen` when it is the only anomaly and
-  // the cluster answered no poll at all in the final phase: acknowledged
-  // sends that no poll read because none could be read are no evidence of
-  // loss (a node that lost a message yet serves the final polls still
-  // fails: they read the log without it, as unseen or lost-write).
+  // nemesis excuse it. Also kafka's `unseen` when it is the only anomaly
+  // and no poll of the final phase read to the end of any key holding an
+  // unseen send (see unseen_for_want_of_reads).
   std::string liveness;
 };
 Judgement judge(const SimOptions& options, const RunCheck& check, const SimResult& result);
-// Ok polls in a kafka history's final phase (from its first seek-to-beginning
-// assign on); nullopt when the history has no final phase.
-std::optional<int64_t> final_phase_ok_polls(const checker::History& history);
+
+// True when a kafka history has acknowledged sends that no ok poll returned
+// (Jepsen's unseen), and no ok poll of the final phase read to the end of
+// any key holding one (`read_to_end`, SimResult::final_read_to_end: each
+// poll that asked for it returned a full page, or none was answered). Such
+// sends were never shown missing, only not yet read: the cluster was too
+// slow or unavailable. A node that lost a send yet answers the final polls
+// reads out a short page of that key, and stays a safety failure (unseen,
+// or lost-write when later sends follow).
+bool unseen_for_want_of_reads(const checker::History& history,
+                              const std::set<std::string>& read_to_end);
 
 }  // namespace eddy::sim

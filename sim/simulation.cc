@@ -228,7 +228,10 @@ SimResult Simulation::run(const ProgressFn& progress) {
   result.end_us = s.world.now_us;
   result.leader_recoveries = s.nemesis->leader_recoveries();
   result.leader_faults_unrecovered = s.nemesis->leader_faults_unrecovered();
-  if (s.kafka_workload != nullptr) result.history = s.kafka_workload->take_history();
+  if (s.kafka_workload != nullptr) {
+    result.final_read_to_end = s.kafka_workload->final_read_to_end();
+    result.history = s.kafka_workload->take_history();
+  }
   if (s.linkv_workload != nullptr) result.linkv_history = s.linkv_workload->take_history();
   result.net = s.world.network.stats();
   result.journal = s.world.network.journal();

@@ -14,6 +14,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,9 @@ struct SimResult {
   // virtual time until a new leader served; and those healed before one did.
   std::vector<TimeUs> leader_recoveries;
   int64_t leader_faults_unrecovered = 0;
+  // Kafka: keys that some ok poll of the final phase asked for and read to
+  // the end of (a short page); see sim/fuzz.h's judge.
+  std::set<std::string> final_read_to_end;
 };
 
 // Called now and then (every few thousand events) with the virtual time and

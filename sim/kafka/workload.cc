@@ -381,6 +381,7 @@ void KafkaWorkload::on_reply(Worker& worker, core::Message& reply) {
           }
           worker.final_done = worker.targets.empty();
         }
+        note_final_read(worker);
         complete(worker, checker::OpType::kOk);
         return;
       }
@@ -412,6 +413,18 @@ void KafkaWorkload::on_reply(Worker& worker, core::Message& reply) {
   }
 }
 
+void KafkaWorkload::note_final_read(const Worker& worker) {
+  if (phase_ != Phase::kFinal) return;
+  // A key asked for and answered with less than a full page: this poll,
+  // now ok, read to the end of its log.
+  const auto page = static_cast<size_t>(world_.options.limits.poll_msgs_per_key_max);
+  for (const auto& [key, offset] : worker.offsets) {
+    const auto it = std::find_if(worker.op.polled.begin(), worker.op.polled.end(),
+                                 [&](const checker::PolledKey& k) { return k.key == key; });
+    if (it == worker.op.polled.end() || it->records.size() < page) final_read_to_end_.insert(key);
+  }
+}
+
 void KafkaWorkload::on_poll_ok(Worker& worker, core::PollOkBody& poll_ok) {
   core::KeyOffsets commits;
   worker.op.polled.clear();
@@ -432,6 +445,7 @@ void KafkaWorkload::on_poll_ok(Worker& worker, core::PollOkBody& poll_ok) {
   if (commits.empty()) {
     generator_.on_ok_poll(worker.op.polled);
     if (phase_ == Phase::kFinal) worker.final_done = worker.targets.empty();
+    note_final_read(worker);
     complete(worker, checker::OpType::kOk);
     return;
   }

@@ -23,6 +23,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -55,6 +56,9 @@ class KafkaWorkload final : public Workload {
   size_t history_entries() const override { return history_.size(); }
   const checker::History& history() const { return history_; }
   checker::History take_history() { return std::move(history_); }
+  // Keys that some ok poll of the final phase asked for and read to the end
+  // of (fewer records than a full page of limits.poll_msgs_per_key_max).
+  const std::set<std::string>& final_read_to_end() const { return final_read_to_end_; }
 
  private:
   enum class Step : uint8_t { kIdle, kSend, kPoll, kCommit, kListCommitted, kInit };
@@ -93,6 +97,9 @@ class KafkaWorkload final : public Workload {
   void complete(Worker& worker, checker::OpType type, std::string error = {});
   void on_reply(Worker& worker, core::Message& reply);
   void on_poll_ok(Worker& worker, core::PollOkBody& poll_ok);
+  // Records, for a poll about to complete ok in the final phase, the keys it
+  // read to the end of (final_read_to_end).
+  void note_final_read(const Worker& worker);
   void record(checker::Op op);
   void open_client(Worker& worker);
 
@@ -122,6 +129,7 @@ class KafkaWorkload final : public Workload {
 
   // final phase
   TimeUs final_deadline_us_ = 0;
+  std::set<std::string> final_read_to_end_;
 };
 
 }  // namespace eddy::sim::kafka
