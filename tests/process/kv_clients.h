@@ -31,7 +31,7 @@
 #include <nlohmann/json.hpp>
 
 #include "checker/linearizability/register_check.h"
-#include "cluster_router.h"
+#include "router.h"
 #include "core/kv_history.h"
 #include "core/kv_record.h"
 #include "core/value.h"

@@ -1,5 +1,5 @@
 // Real `eddy-node --strategy raft` processes serving lin-kv, wired through an
-// in-test router (cluster_router.h), run with identical command lines as
+// in-test router (router.h), run with identical command lines as
 // Maelstrom runs them. What it proves, on the wire and in the clients'
 // history only (never the nodes' state):
 //  - three nodes elect a leader; write, cas and read succeed through every
@@ -23,7 +23,7 @@
 #include <iostream>
 #include <string>
 
-#include "cluster_router.h"
+#include "router.h"
 #include "kv_clients.h"
 
 namespace eddy::testing {
