@@ -64,14 +64,29 @@ std::string_view default_strategy(std::string_view workload) {
   return workload == kLinKvWorkload ? "proxy" : "gossip";
 }
 
-Result<std::unique_ptr<Application>, std::string> make_strategy(std::string_view name) {
+std::string check_strategy_options(const StrategyOptions& options) {
+  const kv::RaftKvOptions& raft = options.raft;
+  // A follower must hear several heartbeats within its timeout, or it runs
+  // for election while its leader is well.
+  if (raft.heartbeat_ms * 2 > raft.election_timeout_ms) {
+    return "--raft-heartbeat-ms (" + std::to_string(raft.heartbeat_ms) +
+           ") must be at most half of --raft-election-timeout-ms (" +
+           std::to_string(raft.election_timeout_ms) + ")";
+  }
+  return {};
+}
+
+Result<std::unique_ptr<Application>, std::string> make_strategy(std::string_view name,
+                                                                const StrategyOptions& options) {
   if (name == "single")
     return std::unique_ptr<Application>(std::make_unique<kafka::SingleNodeKafka>());
   if (name == "gossip") return std::unique_ptr<Application>(std::make_unique<kafka::GossipKafka>());
   if (name == "leader") return std::unique_ptr<Application>(std::make_unique<kafka::LeaderKafka>());
   if (name == "linkv") return std::unique_ptr<Application>(std::make_unique<kafka::LinKvKafka>());
   if (name == "proxy") return std::unique_ptr<Application>(std::make_unique<kv::ProxyKv>());
-  if (name == "raft") return std::unique_ptr<Application>(std::make_unique<kv::RaftKv>());
+  if (name == "raft") {
+    return std::unique_ptr<Application>(std::make_unique<kv::RaftKv>(options.raft));
+  }
   std::string known;
   for (const StrategyInfo& info : strategies()) {
     known += (known.empty() ? "" : ", ") + std::string(info.name);

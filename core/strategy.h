@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/application.h"
+#include "core/kv/raft_kv.h"
 #include "core/result.h"
 
 namespace eddy::core {
@@ -40,7 +41,17 @@ const StrategyInfo* find_strategy(std::string_view name);
 // for lin-kv (each serves that workload).
 std::string_view default_strategy(std::string_view workload);
 
+// What a user may set of a strategy beyond its name (the --raft-* flags).
+struct StrategyOptions {
+  kv::RaftKvOptions raft;  // for raft (its flaws stay off: tests/broken sets those)
+};
+
+// Why `options` cannot run (a heartbeat no shorter than the election
+// timeout, say), or empty.
+std::string check_strategy_options(const StrategyOptions& options);
+
 // A fresh instance of the named strategy, or an error naming the known ones.
-Result<std::unique_ptr<Application>, std::string> make_strategy(std::string_view name);
+Result<std::unique_ptr<Application>, std::string> make_strategy(
+    std::string_view name, const StrategyOptions& options = {});
 
 }  // namespace eddy::core

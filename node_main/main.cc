@@ -14,6 +14,7 @@
 #include "core/node.h"
 #include "core/strategy.h"
 #include "node_main/persist_file.h"
+#include "node_main/raft_flags.h"
 #include "node_main/stdio_driver.h"
 
 int main(int argc, char** argv) {
@@ -103,6 +104,8 @@ int main(int argc, char** argv) {
                  "directory of the node's durable state: its persist effects are appended to "
                  "DIR/eddy.persist and fsync'd before anything that follows, and read back on "
                  "start (one directory per node; default: none, state is in memory only)");
+  core::StrategyOptions strategy_options;
+  node_main::add_raft_flags(app, strategy_options.raft);
   bool verbose = false;
   bool quiet = false;
   app.add_flag("--verbose", verbose, "also log debug lines (dropped late replies, ...)");
@@ -115,7 +118,16 @@ int main(int argc, char** argv) {
     std::cerr << "eddy-node: --held-line-bytes-max must be at least --line-bytes-max\n";
     return 2;
   }
-  auto application = core::make_strategy(strategy);
+  if (node_main::raft_flags_given(app) && strategy != "raft") {
+    std::cerr << "eddy-node: the --raft-* flags are for --strategy raft, not " << strategy << '\n';
+    return 2;
+  }
+  if (const std::string problem = core::check_strategy_options(strategy_options);
+      !problem.empty()) {
+    std::cerr << "eddy-node: " << problem << '\n';
+    return 2;
+  }
+  auto application = core::make_strategy(strategy, strategy_options);
   if (!application) {
     std::cerr << "eddy-node: " << application.error() << '\n';
     return 2;

@@ -73,6 +73,16 @@ SimOptions random_scenario(const std::string& strategy, uint64_t seed) {
     if (faults.chance(0.3)) o.nemesis.emplace_back("partition-leader");
     if (faults.chance(0.3)) o.nemesis.emplace_back("crash-leader");
     if (faults.chance(0.3)) o.nemesis.emplace_back("churn-leader");
+    // Raft's flow control, batching and compaction, now and then far from
+    // the defaults (a stream of its own again): one entry per append, say,
+    // takes a follower's catch-up through many rounds.
+    core::Rng tuning = core::Rng(seed).stream("scenario-raft");
+    core::kv::RaftKvOptions& raft = o.strategy_options.raft;
+    if (tuning.chance(0.3))
+      raft.max_entries_per_append = static_cast<size_t>(tuning.between(1, 16));
+    if (tuning.chance(0.2)) raft.max_rounds_outstanding = tuning.between(2, 4);
+    if (tuning.chance(0.2)) raft.batch_window_ms = tuning.between(0, 20);
+    if (tuning.chance(0.2)) raft.compact_after_entries = tuning.between(5, 200);
   }
   return o;
 }

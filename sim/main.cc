@@ -25,6 +25,7 @@
 #include "checker/linkv_checker.h"
 #include "checker/linkv_history_io.h"
 #include "core/strategy.h"
+#include "node_main/raft_flags.h"
 #include "sim/check_command.h"
 #include "sim/fuzz.h"
 #include "sim/report.h"
@@ -52,6 +53,7 @@ struct TestArgs {
   std::string nemesis;
   std::string out;
   bool quiet = false;
+  bool raft_flags_given = false;  // set from the parsed command line
 };
 
 void add_test_options(CLI::App& test, TestArgs& args) {
@@ -179,6 +181,7 @@ void add_test_options(CLI::App& test, TestArgs& args) {
       ->capture_default_str()
       ->check(CLI::Range(int64_t{1}, int64_t{1} << 40));
   test.add_flag("-q,--quiet", args.quiet, "print only the verdict line and the replay command");
+  node_main::add_raft_flags(test, o.strategy_options.raft);
 }
 
 // Resolves the textual flags into options; returns an error text or empty.
@@ -217,6 +220,14 @@ std::string finish_options(TestArgs& args) {
   if (o.strategy.empty()) o.strategy = std::string(core::default_strategy(o.workload));
   auto factory = sim::application_factory(o.strategy);
   if (!factory) return factory.error();
+  if (args.raft_flags_given && !sim::strategy_persists(o.strategy)) {
+    return "the --raft-* flags are for --strategy raft (and its broken variants), not " +
+           o.strategy;
+  }
+  if (const std::string problem = core::check_strategy_options(o.strategy_options);
+      !problem.empty()) {
+    return problem;
+  }
   if (const std::vector<std::string> serves = sim::workloads_of(o.strategy);
       std::find(serves.begin(), serves.end(), o.workload) == serves.end()) {
     return "strategy '" + o.strategy + "' serves the " + serves.front() + " workload, not " +
@@ -488,7 +499,10 @@ int main(int argc, char** argv) {
     const int code = app.exit(error);
     return code == 0 ? 0 : kExitUnknown;
   }
-  if (*test) return run_test(test_args);
+  if (*test) {
+    test_args.raft_flags_given = node_main::raft_flags_given(*test);
+    return run_test(test_args);
+  }
   if (*fuzz) return run_fuzz(fuzz_args);
   if (*compare) return run_compare(compare_args);
   return sim::run_check_command(check_args);

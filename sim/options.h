@@ -13,6 +13,7 @@
 
 #include "core/application.h"
 #include "core/limits.h"
+#include "core/strategy.h"
 
 namespace eddy::sim {
 
@@ -88,6 +89,7 @@ struct SimOptions {
 
   // Node configuration.
   core::Limits limits;
+  core::StrategyOptions strategy_options;  // the --raft-* flags
   ApplicationFactory application_factory;  // overrides `strategy` when set
 
   // Checks and output.

@@ -95,8 +95,22 @@ std::string replay_command(const SimOptions& o) {
   if (o.limits.poll_msgs_per_key_max != d.limits.poll_msgs_per_key_max) {
     cmd += " --poll-msgs-per-key-max " + std::to_string(o.limits.poll_msgs_per_key_max);
   }
-  // Raft's invariants are checked every so many steps: a violation that
-  // lasts a few steps is found only at the same spacing.
+  const core::kv::RaftKvOptions& raft = o.strategy_options.raft;
+  const core::kv::RaftKvOptions& raft_default = d.strategy_options.raft;
+  const auto raft_flag = [&](const char* flag, auto value, auto default_value) {
+    if (value != default_value) cmd += std::string(" ") + flag + " " + std::to_string(value);
+  };
+  raft_flag("--raft-election-timeout-ms", raft.election_timeout_ms,
+            raft_default.election_timeout_ms);
+  raft_flag("--raft-heartbeat-ms", raft.heartbeat_ms, raft_default.heartbeat_ms);
+  raft_flag("--raft-max-entries-per-append", raft.max_entries_per_append,
+            raft_default.max_entries_per_append);
+  raft_flag("--raft-batch-window-ms", raft.batch_window_ms, raft_default.batch_window_ms);
+  raft_flag("--raft-rounds-outstanding", raft.max_rounds_outstanding,
+            raft_default.max_rounds_outstanding);
+  raft_flag("--raft-compact-after", raft.compact_after_entries, raft_default.compact_after_entries);
+  // Raft's whole-log invariants are checked every so many events: a
+  // violation that lasts a few events is found only at the same spacing.
   if (o.invariant_check_every_steps != d.invariant_check_every_steps) {
     cmd += " --check-every " + std::to_string(o.invariant_check_every_steps);
   }

@@ -21,7 +21,7 @@ namespace {
 struct RegisteredStrategy {
   std::string workload;
   std::string summary;
-  ApplicationFactory factory;
+  TunedFactory factory;
 };
 
 // Strategies beyond core's (the tests' broken variants), by name.
@@ -34,6 +34,12 @@ std::map<std::string, RegisteredStrategy>& registry() {
 
 void register_strategy(std::string name, std::string workload, std::string summary,
                        ApplicationFactory factory) {
+  register_tuned_strategy(std::move(name), std::move(workload), std::move(summary),
+                          [factory](const core::StrategyOptions&) { return factory; });
+}
+
+void register_tuned_strategy(std::string name, std::string workload, std::string summary,
+                             TunedFactory factory) {
   registry()[std::move(name)] =
       RegisteredStrategy{std::move(workload), std::move(summary), std::move(factory)};
 }
@@ -58,8 +64,11 @@ std::vector<std::string> workloads_of(const std::string& strategy) {
   return {};
 }
 
-core::Result<ApplicationFactory, std::string> application_factory(const std::string& strategy) {
-  if (const auto it = registry().find(strategy); it != registry().end()) return it->second.factory;
+core::Result<ApplicationFactory, std::string> application_factory(
+    const std::string& strategy, const core::StrategyOptions& options) {
+  if (const auto it = registry().find(strategy); it != registry().end()) {
+    return it->second.factory(options);
+  }
   if (core::find_strategy(strategy) == nullptr) {
     std::string known;
     for (const KnownStrategy& info : known_strategies()) {
@@ -67,8 +76,9 @@ core::Result<ApplicationFactory, std::string> application_factory(const std::str
     }
     return core::Err{"unknown strategy '" + strategy + "' (known: " + known + ")"};
   }
-  return ApplicationFactory(
-      [strategy](int) { return std::move(core::make_strategy(strategy)).value(); });
+  return ApplicationFactory([strategy, options](int) {
+    return std::move(core::make_strategy(strategy, options)).value();
+  });
 }
 
 struct Simulation::Impl {
@@ -101,7 +111,9 @@ Simulation::~Simulation() = default;
 
 void Simulation::Impl::build() {
   ApplicationFactory factory = options.application_factory;
-  if (!factory) factory = std::move(application_factory(options.strategy)).value();
+  if (!factory) {
+    factory = std::move(application_factory(options.strategy, options.strategy_options)).value();
+  }
   std::vector<std::string> names;
   for (int i = 0; i < options.node_count; ++i) names.push_back("n" + std::to_string(i));
   std::vector<NodeHost*> hosts;

@@ -70,9 +70,17 @@ struct KnownStrategy {
 
 // The application factory for a strategy name, or an error naming the known
 // ones.
-core::Result<ApplicationFactory, std::string> application_factory(const std::string& strategy);
+// `options` (the --raft-* flags) reach core's strategies and those
+// registered with register_tuned_strategy().
+core::Result<ApplicationFactory, std::string> application_factory(
+    const std::string& strategy, const core::StrategyOptions& options = {});
 void register_strategy(std::string name, std::string workload, std::string summary,
                        ApplicationFactory factory);
+// A strategy whose nodes take the run's StrategyOptions (the broken raft
+// variants: a flaw on top of the tuning the run asks for).
+using TunedFactory = std::function<ApplicationFactory(const core::StrategyOptions&)>;
+void register_tuned_strategy(std::string name, std::string workload, std::string summary,
+                             TunedFactory factory);
 // Every name application_factory() accepts, core's first.
 std::vector<KnownStrategy> known_strategies();
 // The workloads `strategy` serves, its default first (as KnownStrategy's);

@@ -79,6 +79,9 @@ void RaftKv::on_init(Context& ctx) {
   config.peers = ctx.node_ids();
   config.election_timeout_ms = options_.election_timeout_ms;
   config.heartbeat_ms = options_.heartbeat_ms;
+  config.max_entries_per_append = options_.max_entries_per_append;
+  config.batch_window_ms = options_.batch_window_ms;
+  config.max_rounds_outstanding = options_.max_rounds_outstanding;
   config.flaw = options_.raft_flaw;
   raft_.emplace(config, ctx.rng().stream("raft"), ctx.now_ms());
   if (restored_) {
@@ -145,8 +148,18 @@ void RaftKv::route_waiting(Context& ctx) {
   if (!waiting_.empty()) ctx.set_timer(kWaitTimer, waiting_.front().deadline_ms);
 }
 
+namespace {
+
+// A client's request as this node got it: (client, msg_id), the key of
+// rerouted_writes_.
+std::pair<std::string, int64_t> client_key(const Message& request) {
+  return {request.src, request.msg_id.value_or(0)};
+}
+
+}  // namespace
+
 bool RaftKv::rerouted_write(const Message& client_request) const {
-  return rerouted_writes_.contains({client_request.src, client_request.msg_id.value_or(0)});
+  return rerouted_writes_.contains(client_key(client_request));
 }
 
 void RaftKv::refuse(Context& ctx, const Message& request, std::string why) {
@@ -212,7 +225,7 @@ void RaftKv::reroute_forwards(Context& ctx) {
 
 void RaftKv::mark_rerouted(const Message& request) {
   if (is_read(request.body)) return;
-  std::pair<std::string, int64_t> key{request.src, request.msg_id.value_or(0)};
+  std::pair<std::string, int64_t> key = client_key(request);
   if (rerouted_writes_.insert(key).second) rerouted_order_.push_back(std::move(key));
   if (rerouted_order_.size() > kReroutedMax) {
     rerouted_writes_.erase(rerouted_order_.front());

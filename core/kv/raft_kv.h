@@ -48,8 +48,13 @@
 namespace eddy::core::kv {
 
 struct RaftKvOptions {
+  // The Raft's own knobs (raft::RaftConfig says what each does); eddy-node's
+  // and eddy-sim's --raft-* flags set them (node_main/raft_flags.h).
   int64_t election_timeout_ms = 400;
   int64_t heartbeat_ms = 50;
+  size_t max_entries_per_append = 256;
+  int64_t batch_window_ms = 3;
+  int64_t max_rounds_outstanding = 1;
   // The state machine is snapshotted and the log compacted behind it once
   // this many applied entries are held (a bound on log memory).
   int64_t compact_after_entries = 1000;

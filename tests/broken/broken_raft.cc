@@ -37,10 +37,14 @@ const std::vector<RaftVariant>& variants() {
 
 void register_broken_raft_variants() {
   for (const RaftVariant& variant : variants()) {
-    core::kv::RaftKvOptions options;
-    variant.flaw(options);
-    sim::register_strategy(variant.name, "lin-kv", variant.summary,
-                           [options](int) { return std::make_unique<core::kv::RaftKv>(options); });
+    // The run's --raft-* tuning, with the flaw on top.
+    sim::register_tuned_strategy(
+        variant.name, "lin-kv", variant.summary, [&variant](const core::StrategyOptions& tuning) {
+          core::kv::RaftKvOptions options = tuning.raft;
+          variant.flaw(options);
+          return sim::ApplicationFactory(
+              [options](int) { return std::make_unique<core::kv::RaftKv>(options); });
+        });
   }
 }
 

@@ -203,6 +203,29 @@ TEST(CommandLine, OutOfRangeLimitIsRefused) {
   }
 }
 
+TEST(CommandLine, RaftFlagsAreCheckedThenTuneTheRaft) {
+  // (Out of range: CLI11's own exit status; refused after parsing: 2.)
+  const auto refused = [](const std::vector<std::string>& args, const std::string& why) {
+    NodeProcess process(EDDY_NODE_BIN, args, KafkaSession::hermetic({}));
+    const NodeProcess::Exit exit = process.finish();
+    EXPECT_TRUE(exit.exited && exit.code != 0) << args.back() << ": " << exit.describe();
+    EXPECT_NE(process.stderr_text().find(why), std::string::npos) << process.stderr_text();
+    EXPECT_EQ(process.unread_stdout(), "");
+  };
+  refused({"--strategy", "gossip", "--raft-heartbeat-ms", "10"}, "for --strategy raft, not gossip");
+  refused({"--strategy", "raft", "--raft-heartbeat-ms", "300"}, "at most half");
+  refused({"--strategy", "raft", "--raft-max-entries-per-append", "0"},
+          "--raft-max-entries-per-append");
+  refused({"--strategy", "raft", "--raft-election-timeout-ms", "5"}, "--raft-election-timeout-ms");
+  // A tuned single-node raft elects itself at once and serves.
+  KafkaSession node({"--strategy", "raft", "--raft-election-timeout-ms", "20",
+                     "--raft-heartbeat-ms", "5", "--raft-max-entries-per-append", "1",
+                     "--raft-compact-after", "2"});
+  node.init();
+  for (int i = 1; i <= 5; ++i) node.send("k1", i);
+  node.expect_clean_exit();
+}
+
 TEST(CommandLine, QuietHidesInfoButKeepsWarnings) {
   KafkaSession node({"--quiet"});
   node.init();

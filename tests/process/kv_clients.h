@@ -31,10 +31,10 @@
 #include <nlohmann/json.hpp>
 
 #include "checker/linearizability/register_check.h"
-#include "router.h"
 #include "core/kv_history.h"
 #include "core/kv_record.h"
 #include "core/value.h"
+#include "router.h"
 
 namespace eddy::testing {
 

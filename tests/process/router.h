@@ -369,8 +369,7 @@ class ClusterRouter {
     if (!body.contains("in_reply_to") || !body["in_reply_to"].is_number_integer() ||
         !body.contains("msg_id") || !body["msg_id"].is_number_integer()) {
       ADD_FAILURE() << src << " sent client " << client
-                    << " something that is no reply (an integer msg_id and in_reply_to): "
-                    << line;
+                    << " something that is no reply (an integer msg_id and in_reply_to): " << line;
       return;
     }
     const ReplyKey key{client, body["in_reply_to"].get<int64_t>()};

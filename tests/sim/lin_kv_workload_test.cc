@@ -181,26 +181,28 @@ class BrokenKvTest : public ::testing::TestWithParam<BrokenCase> {
 
 TEST_P(BrokenKvTest, CaughtWithin20Seeds) {
   const BrokenCase& c = GetParam();
-  for (uint64_t seed = 1; seed <= 20; ++seed) {
-    SimOptions options = seed003_options(seed);
-    options.strategy = c.strategy;
-    options.loss_p = c.loss_p;
-    const auto verdict = run_and_check_linkv(options);
-    if (verdict.check.workload_validity != Validity::kInvalid) continue;
-    // Caught by the linearizability checker, with a window to show for it.
-    ASSERT_GT(verdict.check.keys_invalid, 0);
-    bool described = false;
-    for (const auto& key : verdict.check.keys) described = described || key.violation.has_value();
-    EXPECT_TRUE(described) << checker::format_report(verdict.check);
-    RecordProperty("caught_at_seed", std::to_string(seed));
-    // The correct proxy passes the same seed and flags.
-    options.strategy = "proxy";
-    const auto correct = run_and_check_linkv(options);
-    EXPECT_EQ(correct.check.validity, Validity::kValid)
-        << checker::format_report(correct.check) << correct.replay;
-    return;
-  }
-  FAIL() << c.strategy << " was not caught within 20 seeds";
+  const auto caught = testing::first_caught_linkv_seed(
+      [&](uint64_t seed) {
+        SimOptions options = seed003_options(seed);
+        options.strategy = c.strategy;
+        options.loss_p = c.loss_p;
+        return options;
+      },
+      20);
+  ASSERT_TRUE(caught.has_value()) << c.strategy << " was not caught within 20 seeds";
+  const testing::LinKvVerdict& verdict = caught->verdict;
+  // Caught by the linearizability checker, with a window to show for it.
+  ASSERT_GT(verdict.check.keys_invalid, 0);
+  bool described = false;
+  for (const auto& key : verdict.check.keys) described = described || key.violation.has_value();
+  EXPECT_TRUE(described) << checker::format_report(verdict.check);
+  RecordProperty("caught_at_seed", std::to_string(caught->seed));
+  // The correct proxy passes the same seed and flags.
+  SimOptions options = seed003_options(caught->seed);
+  options.loss_p = c.loss_p;
+  const auto correct = run_and_check_linkv(options);
+  EXPECT_EQ(correct.check.validity, Validity::kValid)
+      << checker::format_report(correct.check) << correct.replay;
 }
 
 INSTANTIATE_TEST_SUITE_P(Variants, BrokenKvTest,

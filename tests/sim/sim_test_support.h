@@ -100,6 +100,25 @@ inline LinKvVerdict run_and_check_linkv(const SimOptions& options) {
   return verdict;
 }
 
+// The first seed in 1..max_seeds whose lin-kv run is caught (the workload's
+// checker finds it not linearizable, or a Raft invariant aborts it), with
+// its verdict; nullopt if none is. The lin-kv twin of first_invalid_seed.
+struct CaughtLinKv {
+  uint64_t seed;
+  LinKvVerdict verdict;
+};
+inline std::optional<CaughtLinKv> first_caught_linkv_seed(
+    const std::function<SimOptions(uint64_t seed)>& options_for_seed, uint64_t max_seeds) {
+  for (uint64_t seed = 1; seed <= max_seeds; ++seed) {
+    LinKvVerdict verdict = run_and_check_linkv(options_for_seed(seed));
+    if (!verdict.result.abort_reason.empty() ||
+        verdict.check.workload_validity == checker::Validity::kInvalid) {
+      return CaughtLinKv{seed, std::move(verdict)};
+    }
+  }
+  return std::nullopt;
+}
+
 inline std::string history_text(const checker::LinKvHistory& history) {
   std::string text;
   for (const checker::LinKvOp& op : history) checker::append_linkv_op_line(op, text);
