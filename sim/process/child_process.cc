@@ -1,0 +1,257 @@
+#include "sim/process/child_process.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <sstream>
+
+namespace eddy::sim {
+namespace {
+
+constexpr size_t kReadChunk = 64 * 1024;
+// At most this much is read from one pipe per read_available() call, so one
+// flooding child cannot starve the others of the loop's attention.
+constexpr size_t kReadPerCallMax = 1 << 20;
+
+std::string errno_text(int error) { return std::strerror(error); }
+
+void set_nonblocking(int fd) { ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK); }
+
+// Why `path` cannot be run, or empty.
+std::string not_runnable(const std::string& path) {
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) return errno_text(errno);
+  if (S_ISDIR(st.st_mode)) return "is a directory";
+  if (!S_ISREG(st.st_mode)) return "is not a regular file";
+  if (::access(path.c_str(), X_OK) != 0) return "is not executable";
+  return {};
+}
+
+}  // namespace
+
+std::string ChildProcess::Exit::describe() const {
+  if (exited) return "exited with status " + std::to_string(code);
+  return "killed by signal " + std::to_string(signal) + " (" + strsignal(signal) + ")";
+}
+
+core::Result<std::string, std::string> ChildProcess::resolve(const std::string& binary) {
+  if (binary.empty()) return core::Err{std::string("--bin: an empty path")};
+  if (binary.find('/') != std::string::npos) {
+    if (const std::string why = not_runnable(binary); !why.empty()) {
+      return core::Err{"--bin " + binary + ": " + why};
+    }
+    return binary;
+  }
+  const char* path_env = std::getenv("PATH");
+  std::stringstream path(path_env == nullptr ? "/usr/local/bin:/usr/bin:/bin" : path_env);
+  std::string first_problem;
+  for (std::string dir; std::getline(path, dir, ':');) {
+    const std::string candidate = (dir.empty() ? "." : dir) + "/" + binary;
+    const std::string why = not_runnable(candidate);
+    if (why.empty()) return candidate;
+    // A file that is there but cannot run says more than "not found".
+    if (first_problem.empty() && why != errno_text(ENOENT)) first_problem = candidate + " " + why;
+  }
+  return core::Err{"--bin " + binary + ": not found on PATH" +
+                   (first_problem.empty() ? "" : " (" + first_problem + ")")};
+}
+
+core::Result<std::unique_ptr<ChildProcess>, std::string> ChildProcess::spawn(
+    const std::string& path, const std::vector<std::string>& args, Limits limits) {
+  // Writing to a child that has exited must be an error, not our death.
+  ::signal(SIGPIPE, SIG_IGN);
+  std::array<int, 2> in{-1, -1}, out{-1, -1}, err{-1, -1}, exec_status{-1, -1};
+  for (auto* pipe : {&in, &out, &err, &exec_status}) {
+    if (::pipe2(pipe->data(), O_CLOEXEC) != 0) {
+      const int error = errno;
+      for (auto* opened : {&in, &out, &err, &exec_status}) {
+        for (int& fd : *opened) {
+          if (fd >= 0) ::close(fd);
+        }
+      }
+      return core::Err{"pipe2: " + errno_text(error)};
+    }
+  }
+  // Everything the child needs is built before fork: after it, only
+  // async-signal-safe calls.
+  std::vector<std::string> argv_strings{path};
+  argv_strings.insert(argv_strings.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (std::string& arg : argv_strings) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+  const pid_t parent = ::getpid();
+
+  const pid_t pid = ::fork();
+  if (pid < 0) {
+    const int error = errno;
+    for (auto* pipe : {&in, &out, &err, &exec_status}) {
+      for (int fd : *pipe) ::close(fd);
+    }
+    return core::Err{"fork: " + errno_text(error)};
+  }
+  if (pid == 0) {
+    ::setpgid(0, 0);
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != parent) ::_exit(127);  // the runner died before we asked
+    ::signal(SIGPIPE, SIG_DFL);
+    ::dup2(in[0], 0);
+    ::dup2(out[1], 1);
+    ::dup2(err[1], 2);
+    ::execv(path.c_str(), argv.data());
+    const int error = errno;
+    (void)!::write(exec_status[1], &error, sizeof error);
+    ::_exit(127);
+  }
+  ::setpgid(pid, pid);  // also here: no race with a kill() right after spawn
+  ::close(in[0]);
+  ::close(out[1]);
+  ::close(err[1]);
+  ::close(exec_status[1]);
+  int exec_error = 0;
+  ssize_t got = 0;
+  do {
+    got = ::read(exec_status[0], &exec_error, sizeof exec_error);
+  } while (got < 0 && errno == EINTR);
+  ::close(exec_status[0]);
+  auto child = std::unique_ptr<ChildProcess>(new ChildProcess(pid, in[1], out[0], err[0], limits));
+  if (got == sizeof exec_error) {
+    child->kill();
+    return core::Err{"exec " + path + ": " + errno_text(exec_error)};
+  }
+  return child;
+}
+
+ChildProcess::ChildProcess(pid_t pid, int in, int out, int err, Limits limits)
+    : pid_(pid),
+      stdin_(in),
+      stdout_(out),
+      stderr_(err),
+      limits_(limits),
+      stdout_lines_(limits.line_bytes_max) {
+  set_nonblocking(stdin_);
+  set_nonblocking(stdout_);
+  set_nonblocking(stderr_);
+}
+
+ChildProcess::~ChildProcess() {
+  if (!exit_) kill();
+  close_fd(stdin_);
+  close_fd(stdout_);
+  close_fd(stderr_);
+}
+
+void ChildProcess::close_fd(int& fd) {
+  if (fd >= 0) ::close(fd);
+  fd = -1;
+}
+
+ChildProcess::Output ChildProcess::read_available() {
+  Output output;
+  const auto on_line = [&](std::string_view line) { output.lines.emplace_back(line); };
+  const auto on_overlong = [&](size_t bytes) { output.overlong_lines.push_back(bytes); };
+  std::array<char, kReadChunk> buffer{};
+  for (size_t taken = 0; stdout_ >= 0 && taken < kReadPerCallMax;) {
+    const ssize_t n = ::read(stdout_, buffer.data(), buffer.size());
+    if (n > 0) {
+      stdout_lines_.feed({buffer.data(), static_cast<size_t>(n)}, on_line, on_overlong);
+      taken += static_cast<size_t>(n);
+    } else if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
+      stdout_lines_.finish(on_line, on_overlong);
+      close_fd(stdout_);
+      output.stdout_closed = true;
+    } else if (errno == EAGAIN) {
+      break;
+    }
+  }
+  for (size_t taken = 0; stderr_ >= 0 && taken < kReadPerCallMax;) {
+    const ssize_t n = ::read(stderr_, buffer.data(), buffer.size());
+    if (n > 0) {
+      const size_t room =
+          limits_.stderr_bytes_max - std::min(limits_.stderr_bytes_max, stderr_text_.size());
+      const size_t kept = std::min(room, static_cast<size_t>(n));
+      stderr_text_.append(buffer.data(), kept);
+      stderr_dropped_ += n - static_cast<ssize_t>(kept);
+      taken += static_cast<size_t>(n);
+    } else if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
+      close_fd(stderr_);
+    } else if (errno == EAGAIN) {
+      break;
+    }
+  }
+  return output;
+}
+
+bool ChildProcess::write(const std::string& bytes) {
+  if (stdin_ < 0) return false;
+  if (backlog_.size() - written_ + bytes.size() > limits_.stdin_backlog_bytes_max) return false;
+  backlog_ += bytes;
+  flush();
+  return true;
+}
+
+void ChildProcess::flush() {
+  while (stdin_ >= 0 && written_ < backlog_.size()) {
+    const ssize_t n = ::write(stdin_, backlog_.data() + written_, backlog_.size() - written_);
+    if (n > 0) {
+      written_ += static_cast<size_t>(n);
+    } else if (n < 0 && errno == EINTR) {
+      continue;
+    } else if (n < 0 && errno == EAGAIN) {
+      break;
+    } else {
+      close_stdin();  // the child closed its stdin (EPIPE) or worse: nothing more goes
+    }
+  }
+  if (written_ == backlog_.size()) {
+    backlog_.clear();
+    written_ = 0;
+  } else if (written_ > backlog_.size() / 2) {
+    backlog_.erase(0, written_);
+    written_ = 0;
+  }
+}
+
+void ChildProcess::close_stdin() {
+  close_fd(stdin_);
+  backlog_.clear();
+  written_ = 0;
+}
+
+std::optional<ChildProcess::Exit> ChildProcess::poll_exit() {
+  if (exit_) return exit_;
+  // Looks without reaping first: while the child is a zombie its pid (its
+  // group's id) cannot be reused, so what it spawned can be killed safely.
+  siginfo_t info{};
+  int rc = 0;
+  do {
+    rc = ::waitid(P_PID, static_cast<id_t>(pid_), &info, WEXITED | WNOHANG | WNOWAIT);
+  } while (rc < 0 && errno == EINTR);
+  if (rc != 0 || info.si_pid != pid_) return std::nullopt;
+  ::kill(-pid_, SIGKILL);
+  return kill();  // reaps it
+}
+
+ChildProcess::Exit ChildProcess::kill() {
+  if (exit_) return *exit_;
+  ::kill(-pid_, SIGKILL);
+  ::kill(pid_, SIGKILL);
+  int status = 0;
+  while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+  }
+  Exit exit;
+  exit.exited = WIFEXITED(status);
+  exit.code = exit.exited ? WEXITSTATUS(status) : -1;
+  exit.signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+  exit_ = exit;
+  return exit;
+}
+
+}  // namespace eddy::sim

@@ -1,0 +1,186 @@
+// ChildProcess (sim/process/child_process.h), the child side of eddy-sim's
+// process mode, on small shell scripts: lines in and out, bounded output,
+// exits, kills, and no orphan left behind, even when the runner is killed.
+#include "sim/process/child_process.h"
+
+#include <gtest/gtest.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace eddy::sim {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using namespace std::chrono_literals;
+
+std::unique_ptr<ChildProcess> shell(const std::string& script, ChildProcess::Limits limits = {}) {
+  auto child = ChildProcess::spawn("/bin/sh", {"-c", script}, limits);
+  EXPECT_TRUE(child.ok()) << (child.ok() ? "" : child.error());
+  return child.ok() ? std::move(child).value() : nullptr;
+}
+
+// Polls and reads the child until `done` says so (true) or 5 s pass (false).
+bool pump_until(ChildProcess& child, ChildProcess::Output& all, const std::function<bool()>& done) {
+  const auto until = Clock::now() + 5s;
+  while (!done()) {
+    if (Clock::now() >= until) return false;
+    std::vector<pollfd> fds{{child.stdout_fd(), POLLIN, 0}, {child.stderr_fd(), POLLIN, 0}};
+    if (child.wants_to_write()) fds.push_back({child.stdin_fd(), POLLOUT, 0});
+    ::poll(fds.data(), fds.size(), 10);
+    child.flush();
+    ChildProcess::Output out = child.read_available();
+    all.lines.insert(all.lines.end(), out.lines.begin(), out.lines.end());
+    all.overlong_lines.insert(all.overlong_lines.end(), out.overlong_lines.begin(),
+                              out.overlong_lines.end());
+    all.stdout_closed = all.stdout_closed || out.stdout_closed;
+  }
+  return true;
+}
+
+bool process_gone(pid_t pid) {
+  const auto until = Clock::now() + 3s;
+  while (Clock::now() < until) {
+    // Gone, or a zombie about to be reaped by init.
+    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+    std::string line;
+    if (!stat || !std::getline(stat, line) || line.find(") Z ") != std::string::npos) return true;
+    std::this_thread::sleep_for(10ms);
+  }
+  return false;
+}
+
+TEST(ChildProcess, ResolveFindsBinariesOnPathAndExplainsTheRest) {
+  const auto sh = ChildProcess::resolve("sh");
+  ASSERT_TRUE(sh.ok()) << sh.error();
+  EXPECT_TRUE(sh.value().ends_with("/sh")) << sh.value();
+  EXPECT_TRUE(ChildProcess::resolve("/bin/sh").ok());
+
+  const auto missing = ChildProcess::resolve("/no/such/node-binary");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.error().find("No such file"), std::string::npos) << missing.error();
+  const auto not_on_path = ChildProcess::resolve("eddy-no-such-node-binary");
+  ASSERT_FALSE(not_on_path.ok());
+  EXPECT_NE(not_on_path.error().find("not found on PATH"), std::string::npos);
+  const auto directory = ChildProcess::resolve("/tmp");
+  ASSERT_FALSE(directory.ok());
+  EXPECT_NE(directory.error().find("is a directory"), std::string::npos);
+
+  const std::string plain = ::testing::TempDir() + "/eddy-not-executable";
+  std::ofstream(plain) << "#!/bin/sh\n";
+  ::chmod(plain.c_str(), 0644);
+  const auto not_executable = ChildProcess::resolve(plain);
+  ASSERT_FALSE(not_executable.ok());
+  EXPECT_NE(not_executable.error().find("is not executable"), std::string::npos);
+  EXPECT_FALSE(ChildProcess::spawn(plain, {}, {}).ok()) << "exec fails and says so";
+}
+
+TEST(ChildProcess, LinesGoBothWaysAndTheExitIsReported) {
+  auto child = shell("read x; echo \"got:$x\"; echo oops >&2; printf 'last'; exit 3");
+  ASSERT_TRUE(child);
+  ASSERT_TRUE(child->write("hello\n"));
+  ChildProcess::Output out;
+  ASSERT_TRUE(pump_until(*child, out, [&] { return out.stdout_closed; }));
+  EXPECT_EQ(out.lines, (std::vector<std::string>{"got:hello", "last"}));
+  std::optional<ChildProcess::Exit> exit;
+  ASSERT_TRUE(pump_until(*child, out, [&] { return (exit = child->poll_exit()).has_value(); }));
+  EXPECT_TRUE(exit->exited);
+  EXPECT_EQ(exit->code, 3);
+  ASSERT_TRUE(pump_until(*child, out, [&] { return child->stderr_fd() < 0; }));
+  EXPECT_EQ(child->stderr_text(), "oops\n");
+}
+
+TEST(ChildProcess, AnOverlongLineIsDroppedAndCountedNotHeld) {
+  ChildProcess::Limits limits;
+  limits.line_bytes_max = 1000;
+  auto child = shell("head -c 300000 /dev/zero | tr '\\0' a; echo; echo ok", limits);
+  ASSERT_TRUE(child);
+  ChildProcess::Output out;
+  ASSERT_TRUE(pump_until(*child, out, [&] { return out.stdout_closed; }));
+  EXPECT_EQ(out.overlong_lines, (std::vector<size_t>{300000}));
+  EXPECT_EQ(out.lines, (std::vector<std::string>{"ok"}));
+}
+
+TEST(ChildProcess, StderrIsKeptUpToItsBoundThenCounted) {
+  ChildProcess::Limits limits;
+  limits.stderr_bytes_max = 4096;
+  auto child = shell("head -c 2000000 /dev/zero >&2", limits);
+  ASSERT_TRUE(child);
+  ChildProcess::Output out;
+  ASSERT_TRUE(pump_until(*child, out, [&] { return child->stderr_fd() < 0; }));
+  EXPECT_EQ(child->stderr_text().size(), 4096u);
+  EXPECT_EQ(child->stderr_dropped_bytes(), 2000000 - 4096);
+}
+
+TEST(ChildProcess, AChildThatNeverReadsCannotMakeUsHoldMoreThanTheBacklogBound) {
+  ChildProcess::Limits limits;
+  limits.stdin_backlog_bytes_max = 256 * 1024;
+  auto child = shell("sleep 30", limits);
+  ASSERT_TRUE(child);
+  const std::string chunk(16 * 1024, 'x');
+  int accepted = 0;
+  while (child->write(chunk) && accepted < 1000) ++accepted;
+  // The pipe takes about 64 KiB, the backlog 256 KiB more; then writes fail.
+  EXPECT_LT(accepted, 1000);
+  EXPECT_GE(accepted * chunk.size(), limits.stdin_backlog_bytes_max);
+}
+
+TEST(ChildProcess, KillEndsTheChildAndWhatItSpawned) {
+  auto child = shell("sleep 100 & echo $!; wait");
+  ASSERT_TRUE(child);
+  ChildProcess::Output out;
+  ASSERT_TRUE(pump_until(*child, out, [&] { return !out.lines.empty(); }));
+  const pid_t grandchild = std::stoi(out.lines.front());
+  const ChildProcess::Exit exit = child->kill();
+  EXPECT_FALSE(exit.exited);
+  EXPECT_EQ(exit.signal, SIGKILL);
+  EXPECT_TRUE(process_gone(grandchild)) << "the child's own child outlived it";
+}
+
+TEST(ChildProcess, AChildThatExitsTakesWhatItSpawnedWithIt) {
+  auto child = shell("sleep 100 & echo $!");
+  ASSERT_TRUE(child);
+  ChildProcess::Output out;
+  ASSERT_TRUE(pump_until(*child, out, [&] { return !out.lines.empty(); }));
+  const pid_t grandchild = std::stoi(out.lines.front());
+  ASSERT_TRUE(pump_until(*child, out, [&] { return child->poll_exit().has_value(); }));
+  EXPECT_TRUE(process_gone(grandchild));
+}
+
+TEST(ChildProcess, NoChildOutlivesARunnerKilledBySigkill) {
+  int pids[2];
+  ASSERT_EQ(::pipe(pids), 0);
+  const pid_t runner = ::fork();
+  ASSERT_GE(runner, 0);
+  if (runner == 0) {
+    // The runner: starts a node and waits, as eddy-sim would, until killed.
+    auto child = ChildProcess::spawn("/bin/sh", {"-c", "exec sleep 100"}, {});
+    const pid_t pid = child.ok() ? child.value()->pid() : -1;
+    (void)!::write(pids[1], &pid, sizeof pid);
+    ::pause();
+    ::_exit(0);
+  }
+  ::close(pids[1]);
+  pid_t node = -1;
+  ASSERT_EQ(::read(pids[0], &node, sizeof node), static_cast<ssize_t>(sizeof node));
+  ::close(pids[0]);
+  ASSERT_GT(node, 0);
+  ::kill(runner, SIGKILL);
+  int status = 0;
+  ::waitpid(runner, &status, 0);
+  EXPECT_TRUE(process_gone(node)) << "the node outlived its runner";
+}
+
+}  // namespace
+}  // namespace eddy::sim
