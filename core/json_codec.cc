@@ -665,6 +665,13 @@ void encode_line(const Message& message, std::string& out) {
   append_string(out, message.src);
   out.append(",\"dest\":");
   append_string(out, message.dest);
+  if (const auto* verbatim = std::get_if<UnknownBody>(&message.body);
+      verbatim != nullptr && !verbatim->json.empty()) {
+    out.append(",\"body\":");
+    out.append(verbatim->json);
+    out.append("}\n");
+    return;
+  }
   out.append(",\"body\":{\"type\":");
   append_string(out, body_type(message.body));
   if (message.msg_id) {

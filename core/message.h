@@ -179,9 +179,14 @@ struct RaftBody {
 };
 
 // A body whose `type` the codec does not know. Kept so that the node can say
-// which type it does not support.
+// which type it does not support; and, for a router that passes on what it
+// cannot read (eddy-sim's process mode, between nodes it does not run),
+// with the body verbatim.
 struct UnknownBody {
   std::string type;
+  // The whole body object's JSON text, written back as it is by encode_line
+  // (msg_id and in_reply_to included); empty: only the type is written.
+  std::string json{};
 };
 
 using Body =

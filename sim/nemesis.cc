@@ -6,9 +6,9 @@
 
 namespace eddy::sim {
 
-Nemesis::Nemesis(World& world, core::Rng rng, std::vector<NodeHost*> hosts)
+Nemesis::Nemesis(World& world, core::Rng rng, std::vector<Host*> hosts)
     : world_(world), rng_(rng), hosts_(std::move(hosts)), faults_(world.options.nemesis) {
-  for (const NodeHost* host : hosts_) nodes_.push_back(host->endpoint());
+  for (const Host* host : hosts_) nodes_.push_back(host->endpoint());
 }
 
 TimeUs Nemesis::next_gap_us() {
@@ -105,36 +105,36 @@ std::string Nemesis::start_pause() {
 }
 
 std::string Nemesis::start_crash() {
-  NodeHost* picked = random_up_node();
+  Host* picked = random_up_node();
   if (picked == nullptr) return "start-crash (every node is down)";
-  NodeHost& host = *picked;
+  Host& host = *picked;
   const bool tear = world_.options.torn_writes && rng_.chance(0.5);
   const bool torn = host.crash(tear);
   crashed_.push_back(&host);
   return "start-crash " + host.name() + (torn ? " (its last write torn)" : "");
 }
 
-NodeHost& Nemesis::leader_or_random() {
-  NodeHost* leader = nullptr;
-  for (NodeHost* host : hosts_) {
+Host& Nemesis::leader_or_random() {
+  Host* leader = nullptr;
+  for (Host* host : hosts_) {
     const core::raft::Raft* raft = host->raft();
     if (raft == nullptr || raft->role() != core::raft::Role::kLeader) continue;
     if (leader == nullptr || raft->term() > leader->raft()->term()) leader = host;
   }
   if (leader != nullptr) return *leader;
-  NodeHost* up = random_up_node();
+  Host* up = random_up_node();
   return up != nullptr ? *up : *hosts_[rng_.below(hosts_.size())];
 }
 
-NodeHost* Nemesis::random_up_node() {
-  std::vector<NodeHost*> up;
-  for (NodeHost* host : hosts_) {
+Host* Nemesis::random_up_node() {
+  std::vector<Host*> up;
+  for (Host* host : hosts_) {
     if (host->up()) up.push_back(host);
   }
   return up.empty() ? nullptr : up[rng_.below(up.size())];
 }
 
-void Nemesis::await_leader(const NodeHost& cut_off, std::vector<const NodeHost*> majority) {
+void Nemesis::await_leader(const Host& cut_off, std::vector<const Host*> majority) {
   const core::raft::Raft* raft = cut_off.raft();
   if (raft == nullptr || raft->role() != core::raft::Role::kLeader) return;  // nothing to time
   cut_ = LeaderCut{world_.now_us, raft->term(), std::move(majority)};
@@ -144,7 +144,7 @@ void Nemesis::observe() {
   observe_churn();
   observe_restarts();
   if (!cut_) return;
-  for (const NodeHost* host : cut_->majority) {
+  for (const Host* host : cut_->majority) {
     const core::raft::Raft* raft = host->raft();
     if (raft == nullptr || raft->role() != core::raft::Role::kLeader ||
         raft->term() <= cut_->term || raft->log().term_at(raft->commit_index()) != raft->term()) {
@@ -157,13 +157,13 @@ void Nemesis::observe() {
 }
 
 std::string Nemesis::start_partition_leader(bool churn) {
-  NodeHost& leader = leader_or_random();
+  Host& leader = leader_or_random();
   const size_t n = hosts_.size();
   if (n < 2)
     return churn ? "start-churn-leader (no cut with 1 node)"
                  : "start-partition-leader (no cut with 1 node)";
-  std::vector<NodeHost*> others;
-  for (NodeHost* host : hosts_) {
+  std::vector<Host*> others;
+  for (Host* host : hosts_) {
     if (host != &leader) others.push_back(host);
   }
   for (size_t i = others.size(); i > 1; --i) std::swap(others[i - 1], others[rng_.below(i)]);
@@ -171,7 +171,7 @@ std::string Nemesis::start_partition_leader(bool churn) {
   const size_t with_leader = n - majority - (n == 2 ? 0 : 1);  // n = 2: the leader alone
   std::vector<EndpointId> minority{leader.endpoint()};
   std::vector<EndpointId> rest;
-  std::vector<NodeHost*> rest_hosts;
+  std::vector<Host*> rest_hosts;
   for (size_t i = 0; i < others.size(); ++i) {
     if (i < with_leader) {
       minority.push_back(others[i]->endpoint());
@@ -205,7 +205,7 @@ void Nemesis::observe_churn() {
     churn_.reset();
     return;
   }
-  for (NodeHost* host : churn.majority) {
+  for (Host* host : churn.majority) {
     const core::raft::Raft* raft = host->raft();
     if (raft == nullptr || raft->role() != core::raft::Role::kLeader ||
         raft->term() <= churn.term) {
@@ -229,15 +229,15 @@ void Nemesis::observe_restarts() {
 
 std::vector<std::string> Nemesis::node_ids() const {
   std::vector<std::string> ids;
-  for (const NodeHost* host : hosts_) ids.push_back(host->name());
+  for (const Host* host : hosts_) ids.push_back(host->name());
   return ids;
 }
 
 std::string Nemesis::start_crash_leader() {
-  NodeHost& leader = leader_or_random();
+  Host& leader = leader_or_random();
   if (!leader.up()) return "start-crash-leader (every node is down)";
-  std::vector<const NodeHost*> rest;
-  for (const NodeHost* host : hosts_) {
+  std::vector<const Host*> rest;
+  for (const Host* host : hosts_) {
     if (host != &leader) rest.push_back(host);
   }
   if (rest.size() >= hosts_.size() / 2 + 1) await_leader(leader, std::move(rest));
@@ -278,7 +278,7 @@ std::string Nemesis::heal() {
   churn_.reset();
   // A crashed successor comes back some seconds after the cut heals, so the
   // old leader's side may elect before it returns (as in figure 8).
-  for (NodeHost* host : churned_) {
+  for (Host* host : churned_) {
     const TimeUs at =
         world_.now_us + kChurnRestartMinUs + static_cast<TimeUs>(rng_.below(kChurnRestartMinUs));
     restarts_.emplace(at, host);
@@ -289,7 +289,7 @@ std::string Nemesis::heal() {
   paused_.clear();
   if (crashed_.empty()) return "stop (heal all)";
   std::string text = "stop-crash (restart";
-  for (NodeHost* host : crashed_) {
+  for (Host* host : crashed_) {
     host->restart(node_ids());
     text += " " + host->name();
   }

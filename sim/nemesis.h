@@ -48,7 +48,7 @@
 #include <vector>
 
 #include "core/random.h"
-#include "sim/node_host.h"
+#include "sim/host.h"
 #include "sim/world.h"
 
 namespace eddy::sim {
@@ -56,7 +56,7 @@ namespace eddy::sim {
 class Nemesis {
  public:
   // `hosts` are the cluster's nodes, in n0..n(N-1) order.
-  Nemesis(World& world, core::Rng rng, std::vector<NodeHost*> hosts);
+  Nemesis(World& world, core::Rng rng, std::vector<Host*> hosts);
 
   bool enabled() const { return !faults_.empty(); }
   // Schedules the first action at `start_us` (the main phase's start), if
@@ -101,11 +101,11 @@ class Nemesis {
   std::string start_crash_leader();
   // The node leading in the highest term, or a random running node when
   // none does (any node when every one is down).
-  NodeHost& leader_or_random();
+  Host& leader_or_random();
   // A random running node (churn-leader's may still be down), or null.
-  NodeHost* random_up_node();
+  Host* random_up_node();
   // Starts timing a leader fault: `majority` are the nodes left to elect.
-  void await_leader(const NodeHost& cut_off, std::vector<const NodeHost*> majority);
+  void await_leader(const Host& cut_off, std::vector<const Host*> majority);
   // Every node drops every node outside its own component.
   void complete_grudge(const std::vector<std::vector<EndpointId>>& components);
   std::vector<EndpointId> shuffled();
@@ -113,27 +113,27 @@ class Nemesis {
 
   World& world_;
   core::Rng rng_;
-  std::vector<NodeHost*> hosts_;
+  std::vector<Host*> hosts_;
   std::vector<EndpointId> nodes_;
   std::vector<std::string> faults_;
   bool active_ = false;
   std::vector<EndpointId> paused_;
-  std::vector<NodeHost*> crashed_;
+  std::vector<Host*> crashed_;
   struct LeaderCut {
     TimeUs at_us = 0;
     int64_t term = 0;  // the cut-off leader's
-    std::vector<const NodeHost*> majority;
+    std::vector<const Host*> majority;
   };
   std::optional<LeaderCut> cut_;
   struct Churn {
     int64_t term = 0;  // the cut-off leader's
-    std::vector<NodeHost*> majority;
-    NodeHost* successor = nullptr;
+    std::vector<Host*> majority;
+    Host* successor = nullptr;
     std::optional<TimeUs> crash_at_us;  // once the successor is known
   };
   std::optional<Churn> churn_;
-  std::vector<NodeHost*> churned_;             // crashed by churn-leader, until the stop
-  std::multimap<TimeUs, NodeHost*> restarts_;  // then restarted at these times
+  std::vector<Host*> churned_;             // crashed by churn-leader, until the stop
+  std::multimap<TimeUs, Host*> restarts_;  // then restarted at these times
   std::vector<TimeUs> recoveries_;
   int64_t unrecovered_ = 0;
 };

@@ -44,59 +44,61 @@
 
 #include "core/node.h"
 #include "core/random.h"
+#include "sim/host.h"
 #include "sim/options.h"
 #include "sim/world.h"
 
 namespace eddy::sim {
 
-class NodeHost {
+class NodeHost final : public Host {
  public:
   // `streams` is the node's own random stream: its first draw seeds the first
   // incarnation, its "restart", "clock" and "disk" sub-streams the rest.
   NodeHost(World& world, int index, std::string name, ApplicationFactory factory,
            const core::Rng& streams);
 
-  const std::string& name() const { return name_; }
-  EndpointId endpoint() const { return endpoint_; }
+  const std::string& name() const override { return name_; }
+  EndpointId endpoint() const override { return endpoint_; }
 
-  void receive(core::Message message);
+  void receive(core::Message message) override;
   // A NodeTimerEvent came due; ignored if the timer has moved since, or if
   // the incarnation that set it has crashed.
-  void on_timer(const NodeTimerEvent& event);
+  void on_timer(const NodeTimerEvent& event) override;
   // A slow write came due (NodeDiskEvent); ignored if it was lost to a crash.
-  void on_disk(const NodeDiskEvent& event);
-  void check_invariants() const {
+  void on_disk(const NodeDiskEvent& event) override;
+  void check_invariants() const override {
     if (node_) node_->check_invariants();
   }
 
   // Kills the node's process. `tear`: the crash lands in the middle of its
   // last write, if it can have (see above). Returns true if a write was lost.
-  bool crash(bool tear);
+  bool crash(bool tear) override;
   // Starts a fresh process from the disk and re-initialises it with
   // `node_ids` (every node of the cluster).
-  void restart(const std::vector<std::string>& node_ids);
-  bool up() const { return node_ != nullptr; }
+  void restart(const std::vector<std::string>& node_ids) override;
+  bool up() const override { return node_ != nullptr; }
   // The running node, or null while it is down.
   const core::Node* node() const { return node_.get(); }
   // The running node's Raft (core::Application::raft), or null.
-  const core::raft::Raft* raft() const;
+  const core::raft::Raft* raft() const override;
   // False while effects of the node's last step wait behind a slow write:
   // its memory is then ahead of what it made durable and of what it did.
-  bool settled() const { return held_.empty() && !write_done_us_; }
+  bool settled() const override { return held_.empty() && !write_done_us_; }
   // True while a crash could still tear the last write (--torn-writes, and
   // nothing has left since it): what the node's memory built on that write
   // (a commit counted on it) has not been shown to anyone and may vanish.
-  bool last_write_may_tear() const {
+  bool last_write_may_tear() const override {
     return disk_before_last_write_.has_value() && !sent_since_last_write_;
   }
 
-  int64_t steps() const { return steps_; }
-  int64_t restarts() const { return restarts_; }
+  int64_t steps() const override { return steps_; }
+  int64_t restarts() const override { return restarts_; }
   // What the node has made durable so far (its completed PersistEffects, folded).
   const core::Persisted& disk() const { return disk_; }
+  const core::Persisted* durable() const override { return &disk_; }
   // What the node's clock reads ahead of the simulator's, in ms (0 without skew).
   int64_t clock_ahead_ms() const { return clock_ahead_ms_; }
-  const std::vector<std::string>& log_lines() const { return log_lines_; }
+  std::vector<std::string> log_lines() const override { return log_lines_; }
 
   // The client name a restart's init comes from; nothing is ever sent to it.
   static constexpr std::string_view kRestartInitClient = "c-restart-init";

@@ -88,7 +88,7 @@ struct Simulation::Impl {
   SimOptions options;
   core::Rng root;
   World world;
-  std::vector<std::unique_ptr<NodeHost>> nodes;
+  std::vector<std::unique_ptr<Host>> nodes;
   std::map<EndpointId, std::unique_ptr<Service>> services;
   core::Rng service_rng = root.stream("services");
   std::unique_ptr<Nemesis> nemesis;
@@ -116,7 +116,7 @@ void Simulation::Impl::build() {
   }
   std::vector<std::string> names;
   for (int i = 0; i < options.node_count; ++i) names.push_back("n" + std::to_string(i));
-  std::vector<NodeHost*> hosts;
+  std::vector<Host*> hosts;
   for (int i = 0; i < options.node_count; ++i) {
     // Each node's own stream (its seeds, its clock, its disk), from the run's.
     nodes.push_back(
@@ -191,9 +191,10 @@ bool Simulation::Impl::check_raft(RaftInvariants::Depth depth) {
     const bool durable = node->settled() && !node->last_write_may_tear();
     views.push_back({.name = node->name(),
                      .raft = durable ? node->raft() : nullptr,
-                     .disk = &node->disk(),
+                     .disk = node->durable(),
                      .incarnation = node->restarts()});
-    any = any || views.back().raft != nullptr || !node->disk().empty();
+    any = any || views.back().raft != nullptr ||
+          (node->durable() != nullptr && !node->durable()->empty());
   }
   return !any || raft_invariants.observe(views, depth);
 }

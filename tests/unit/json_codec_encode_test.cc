@@ -259,6 +259,15 @@ TEST(JsonCodecRoundTrip, UnknownBodyKeepsItsType) {
   EXPECT_TRUE(round_trips(message("c1", "n1", 14, std::nullopt, UnknownBody{"echo"})));
 }
 
+TEST(JsonCodecEncode, AVerbatimUnknownBodyIsWrittenAsItCame) {
+  // A router's pass-through: the body as the sender wrote it, fields, order
+  // and msg_id included; the envelope's msg_id is not written twice.
+  const std::string body = R"({"type":"my_gossip","msg_id":7,"seen":[3,1],"z":{"a":null}})";
+  const std::string encoded =
+      encode_line(message("n1", "n2", 7, std::nullopt, UnknownBody{"my_gossip", body}));
+  EXPECT_EQ(encoded, R"({"src":"n1","dest":"n2","body":)" + body + "}\n");
+}
+
 TEST(JsonCodecRoundTrip, DecodedFieldsMatchTheOriginal) {
   const Message original = message("c1", "n1", 42, 41, SendBody{"key-1", json_value(R"({"x":1})")});
   const std::string encoded = encode_line(original);
