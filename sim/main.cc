@@ -7,7 +7,10 @@
 //   eddy-sim check -w lin-kv store/lin-kv/20260101T000000.000Z   (a Maelstrom store)
 //
 // Exit status: 0 valid, 1 anomalies found, 2 bad usage or unknown verdict.
+#include <signal.h>
+
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -28,6 +31,7 @@
 #include "node_main/raft_flags.h"
 #include "sim/check_command.h"
 #include "sim/fuzz.h"
+#include "sim/process/child_process.h"
 #include "sim/report.h"
 #include "sim/run_check.h"
 #include "sim/simulation.h"
@@ -182,6 +186,11 @@ void add_test_options(CLI::App& test, TestArgs& args) {
       ->check(CLI::Range(int64_t{1}, int64_t{1} << 40));
   test.add_flag("-q,--quiet", args.quiet, "print only the verdict line and the replay command");
   node_main::add_raft_flags(test, o.strategy_options.raft);
+  test.add_option("--bin", o.bin,
+                  "process mode: run every node as this Maelstrom binary (a path, or a name "
+                  "looked up on PATH), fed through the simulator's network in real time; its "
+                  "arguments follow `--`; each node's stderr goes to nodes/<id>.log");
+  test.add_option("bin-args", o.bin_args, "arguments for --bin's binary, after --");
 }
 
 // Resolves the textual flags into options; returns an error text or empty.
@@ -217,8 +226,19 @@ std::string finish_options(TestArgs& args) {
     }
     o.nemesis.push_back(fault);
   }
+  if (!o.bin.empty()) {
+    // Process mode: the binary is the strategy, and its stderr is its log.
+    if (auto path = sim::ChildProcess::resolve(o.bin); !path.ok()) return path.error();
+    if (args.raft_flags_given) return "the --raft-* flags are for --strategy raft, not --bin";
+    o.strategy = "bin";
+    o.node_logs = true;
+  } else if (!o.bin_args.empty()) {
+    return "arguments after -- are for --bin's binary, and there is no --bin";
+  }
   if (o.strategy.empty()) o.strategy = std::string(core::default_strategy(o.workload));
-  auto factory = sim::application_factory(o.strategy);
+  auto factory =
+      o.bin.empty() ? sim::application_factory(o.strategy)
+                    : core::Result<sim::ApplicationFactory, std::string>(sim::ApplicationFactory{});
   if (!factory) return factory.error();
   if (args.raft_flags_given && !sim::strategy_persists(o.strategy)) {
     return "the --raft-* flags are for --strategy raft (and its broken variants), not " +
@@ -229,7 +249,7 @@ std::string finish_options(TestArgs& args) {
     return problem;
   }
   if (const std::vector<std::string> serves = sim::workloads_of(o.strategy);
-      std::find(serves.begin(), serves.end(), o.workload) == serves.end()) {
+      o.bin.empty() && std::find(serves.begin(), serves.end(), o.workload) == serves.end()) {
     return "strategy '" + o.strategy + "' serves the " + serves.front() + " workload, not " +
            o.workload;
   }
@@ -249,10 +269,23 @@ std::string finish_options(TestArgs& args) {
   return "";
 }
 
+// Process mode: SIGINT or SIGTERM ends the run (the nodes are killed, the
+// history so far is checked) instead of killing eddy-sim outright.
+std::atomic<bool> g_interrupted{false};
+extern "C" void on_interrupt(int /*signal*/) { g_interrupted.store(true); }
+
 int run_test(TestArgs& args) {
   if (const std::string error = finish_options(args); !error.empty()) {
     std::cerr << "eddy-sim: " << error << "\n";
     return kExitUnknown;
+  }
+  if (!args.options.bin.empty()) {
+    struct sigaction action {};
+    action.sa_handler = on_interrupt;
+    sigemptyset(&action.sa_mask);
+    ::sigaction(SIGINT, &action, nullptr);
+    ::sigaction(SIGTERM, &action, nullptr);
+    args.options.interrupted = &g_interrupted;
   }
   const auto start = std::chrono::steady_clock::now();
   double last_progress = 0;

@@ -4,6 +4,7 @@
 // faults and knobs Eddy adds, each off by default.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -90,6 +91,13 @@ struct SimOptions {
   // Node configuration.
   core::Limits limits;
   core::StrategyOptions strategy_options;  // the --raft-* flags
+  // Process mode (`--bin`): every node is this binary, run as a child process
+  // in real time (sim/process/process_host.h), instead of `strategy`.
+  std::string bin;  // as given; resolved on PATH when it has no '/'
+  std::vector<std::string> bin_args;
+  // Process mode: the run stops, as if interrupted, once this reads true
+  // (eddy-sim sets it from SIGINT and SIGTERM). Null: never.
+  const std::atomic<bool>* interrupted = nullptr;
   ApplicationFactory application_factory;  // overrides `strategy` when set
 
   // Checks and output.

@@ -54,7 +54,8 @@ double messages_per_op(int64_t messages, int64_t invocations) {
 
 std::string replay_command(const SimOptions& o) {
   const SimOptions d;
-  std::string cmd = "eddy-sim test -w " + o.workload + " --strategy " + o.strategy +
+  std::string cmd = "eddy-sim test -w " + o.workload +
+                    (o.bin.empty() ? " --strategy " + o.strategy : " --bin " + o.bin) +
                     " --node-count " + std::to_string(o.node_count) + " --concurrency " +
                     std::to_string(o.concurrency) + " --time-limit " + number(o.time_limit_s) +
                     " --rate " + number(o.rate_per_s);
@@ -115,6 +116,10 @@ std::string replay_command(const SimOptions& o) {
     cmd += " --check-every " + std::to_string(o.invariant_check_every_steps);
   }
   cmd += " --seed " + std::to_string(o.seed);
+  if (!o.bin_args.empty()) {
+    cmd += " --";
+    for (const std::string& arg : o.bin_args) cmd += " " + arg;
+  }
   return cmd;
 }
 
@@ -139,15 +144,24 @@ std::string leader_recovery_line(const SimResult& result) {
 
 std::string format_run_report(const SimOptions& o, const SimResult& result, const RunCheck& check) {
   std::ostringstream out;
-  out << "eddy-sim " << o.workload << ": strategy " << o.strategy << ", " << o.node_count
-      << (o.node_count == 1 ? " node" : " nodes") << ", concurrency " << o.concurrency << ", rate "
-      << number(o.rate_per_s) << "/s, time limit " << number(o.time_limit_s) << " s, latency "
-      << o.latency_ms << " ms " << dist_name(o.latency_dist) << ", nemesis "
+  out << "eddy-sim " << o.workload << ": "
+      << (o.bin.empty() ? "strategy " + o.strategy : "binary " + o.bin + " (process mode)") << ", "
+      << o.node_count << (o.node_count == 1 ? " node" : " nodes") << ", concurrency "
+      << o.concurrency << ", rate " << number(o.rate_per_s) << "/s, time limit "
+      << number(o.time_limit_s) << " s, latency " << o.latency_ms << " ms "
+      << dist_name(o.latency_dist) << ", nemesis "
       << (o.nemesis.empty() ? "none" : join(o.nemesis, ",")) << ", seed " << o.seed << "\n";
   out << "virtual time " << fixed(static_cast<double>(result.end_us) / 1e6, 3) << " s, "
       << result.events << " events, " << result.node_steps << " node steps\n";
   if (!result.abort_reason.empty()) out << "run aborted: " << result.abort_reason << "\n";
   out << leader_recovery_line(result);
+  if (!result.node_problems.empty()) {
+    out << "node problems: " << result.node_problems.size() + result.node_problems_dropped << "\n";
+    for (const std::string& problem : result.node_problems) out << "  " << problem << "\n";
+    if (result.node_problems_dropped > 0) {
+      out << "  (" << result.node_problems_dropped << " more)\n";
+    }
+  }
   out << "\n" << check.report << "\n";
 
   const NetStats& net = result.net;
@@ -199,6 +213,11 @@ nlohmann::json run_results_json(const SimOptions& o, const SimResult& result,
   if (!result.leader_recoveries.empty() || result.leader_faults_unrecovered > 0) {
     json["leader_faults"] = {{"recovery_us", result.leader_recoveries},
                              {"unrecovered", result.leader_faults_unrecovered}};
+  }
+  if (!o.bin.empty()) {
+    json["node_problems"] = {{"problems", result.node_problems},
+                             {"more", result.node_problems_dropped}};
+    json["valid"] = checker::to_string(check.validity);
   }
   json["run"] = {{"virtual_time_us", result.end_us},
                  {"events", result.events},

@@ -43,8 +43,18 @@ RunCheck run_check_of(checker::LinKvCheckResult check) {
 }
 
 RunCheck check_run(const SimOptions& options, const SimResult& result) {
-  if (options.workload == "lin-kv") return run_check_of(checker::check_linkv(result.linkv_history));
-  return run_check_of(checker::check_kafka(result.history));
+  RunCheck check = options.workload == "lin-kv"
+                       ? run_check_of(checker::check_linkv(result.linkv_history))
+                       : run_check_of(checker::check_kafka(result.history));
+  // A node binary that broke Maelstrom's protocol fails the run, whatever
+  // its history says (process mode).
+  if (!result.node_problems.empty()) {
+    check.validity = checker::Validity::kInvalid;
+    check.node_problem = std::to_string(result.node_problems.size() +
+                                        static_cast<size_t>(result.node_problems_dropped)) +
+                         " node problems, the first: " + result.node_problems.front();
+  }
+  return check;
 }
 
 }  // namespace eddy::sim

@@ -1,6 +1,9 @@
 #include "sim/simulation.h"
 
+#include <poll.h>
+
 #include <algorithm>
+#include <chrono>
 #include <map>
 #include <utility>
 
@@ -11,6 +14,7 @@
 #include "sim/linkv/workload.h"
 #include "sim/nemesis.h"
 #include "sim/node_host.h"
+#include "sim/process/process_host.h"
 #include "sim/raft_invariants.h"
 #include "sim/services/service.h"
 #include "sim/world.h"
@@ -89,6 +93,7 @@ struct Simulation::Impl {
   core::Rng root;
   World world;
   std::vector<std::unique_ptr<Host>> nodes;
+  std::vector<ProcessHost*> processes;  // process mode: every node, as a child process
   std::map<EndpointId, std::unique_ptr<Service>> services;
   core::Rng service_rng = root.stream("services");
   std::unique_ptr<Nemesis> nemesis;
@@ -97,8 +102,16 @@ struct Simulation::Impl {
   linkv::LinKvWorkload* linkv_workload = nullptr;  // the workload, when it is lin-kv's
   std::vector<int> node_of_endpoint;
 
-  void build();
+  // Builds the cluster; an error (a binary that would not start) or empty.
+  std::string build();
   void handle(SimEvent& event);
+  // Runs the next agenda event and the checks after it; false once a Raft
+  // invariant is broken (invariant_violation says which).
+  bool run_event(SimResult& result);
+  // Process mode: runs agenda events as the wall clock reaches them, and the
+  // nodes' output as it comes.
+  void run_in_real_time(SimResult& result);
+  std::string invariant_violation;
   // Raft's safety across the nodes (sim/raft_invariants.h), when they run a
   // Raft strategy; false once a property is broken.
   bool check_raft(RaftInvariants::Depth depth);
@@ -109,22 +122,37 @@ struct Simulation::Impl {
 Simulation::Simulation(SimOptions options) : impl_(std::make_unique<Impl>(std::move(options))) {}
 Simulation::~Simulation() = default;
 
-void Simulation::Impl::build() {
-  ApplicationFactory factory = options.application_factory;
-  if (!factory) {
-    factory = std::move(application_factory(options.strategy, options.strategy_options)).value();
-  }
+std::string Simulation::Impl::build() {
   std::vector<std::string> names;
   for (int i = 0; i < options.node_count; ++i) names.push_back("n" + std::to_string(i));
   std::vector<Host*> hosts;
-  for (int i = 0; i < options.node_count; ++i) {
+  ApplicationFactory factory = options.application_factory;
+  std::string error;
+  if (!options.bin.empty()) {
+    auto path = ChildProcess::resolve(options.bin);
+    if (!path.ok()) return path.error();
+    for (int i = 0; i < options.node_count; ++i) {
+      auto host = std::make_unique<ProcessHost>(
+          world, names[static_cast<size_t>(i)],
+          ProcessSpec{path.value(), options.bin_args, ChildProcess::Limits{}}, names);
+      if (error.empty()) error = host->start();
+      processes.push_back(host.get());
+      nodes.push_back(std::move(host));
+    }
+  } else if (!factory) {
+    factory = std::move(application_factory(options.strategy, options.strategy_options)).value();
+  }
+  for (int i = 0; i < options.node_count && processes.empty(); ++i) {
     // Each node's own stream (its seeds, its clock, its disk), from the run's.
     nodes.push_back(
         std::make_unique<NodeHost>(world, i, names[static_cast<size_t>(i)], factory,
                                    root.stream("node " + names[static_cast<size_t>(i)])));
-    hosts.push_back(nodes.back().get());
-    node_of_endpoint.resize(nodes.back()->endpoint() + 1, -1);
-    node_of_endpoint[nodes.back()->endpoint()] = i;
+  }
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    hosts.push_back(nodes[i].get());
+    node_of_endpoint.resize(std::max<size_t>(node_of_endpoint.size(), nodes[i]->endpoint() + 1),
+                            -1);
+    node_of_endpoint[nodes[i]->endpoint()] = static_cast<int>(i);
   }
   for (const std::string_view name : service_names()) {
     const EndpointId endpoint =
@@ -143,6 +171,7 @@ void Simulation::Impl::build() {
     kafka_workload = kafka.get();
     workload = std::move(kafka);
   }
+  return error;
 }
 
 void Simulation::Impl::deliver(DeliverEvent& event) {
@@ -199,28 +228,77 @@ bool Simulation::Impl::check_raft(RaftInvariants::Depth depth) {
   return !any || raft_invariants.observe(views, depth);
 }
 
+bool Simulation::Impl::run_event(SimResult& result) {
+  auto [due_us, event] = world.agenda.pop();
+  world.now_us = std::max(world.now_us, due_us);
+  handle(event);
+  if (nemesis->awaiting_leader()) nemesis->observe();
+  const int64_t every = std::max<int64_t>(1, options.invariant_check_every_steps);
+  const auto depth =
+      ++result.events % every == 0 ? RaftInvariants::Depth::kFull : RaftInvariants::Depth::kWatch;
+  if (check_raft(depth)) return true;
+  invariant_violation = raft_invariants.violation();
+  return false;
+}
+
+void Simulation::Impl::run_in_real_time(SimResult& result) {
+  using Clock = std::chrono::steady_clock;
+  const Clock::time_point start = Clock::now();
+  const auto wall_us = [&] {
+    return std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - start).count();
+  };
+  std::vector<pollfd> fds;
+  while (!workload->done()) {
+    if (options.interrupted != nullptr && options.interrupted->load()) {
+      result.abort_reason = "interrupted";
+      break;
+    }
+    const std::optional<TimeUs> due = world.agenda.next_due_us();
+    if (due && *due <= wall_us()) {
+      if (!run_event(result)) break;
+      continue;
+    }
+    // Wait for the nodes' output until the next event is due (at most 100
+    // ms, so an interrupt is seen), then route what came at the wall time.
+    const TimeUs wait_us = std::min<TimeUs>(due ? *due - wall_us() : 100'000, 100'000);
+    fds.clear();
+    for (const ProcessHost* host : processes) host->add_poll_fds(fds);
+    const timespec timeout{static_cast<time_t>(wait_us / 1'000'000),
+                           static_cast<long>(wait_us % 1'000'000 * 1000)};
+    ::ppoll(fds.data(), fds.size(), &timeout, nullptr);
+    world.now_us = std::max(world.now_us, wall_us());
+    for (size_t i = 0; i < processes.size(); ++i) processes[i]->on_poll(&fds[3 * i], 3);
+    bool any_up = false;
+    for (const ProcessHost* host : processes) any_up = any_up || host->up();
+    if (!due && !any_up) break;  // nothing more can happen
+  }
+  for (ProcessHost* host : processes) host->finish(/*grace_ms=*/500);
+  for (const ProcessHost* host : processes) {
+    result.node_problems.insert(result.node_problems.end(), host->problems().begin(),
+                                host->problems().end());
+    result.node_problems_dropped += host->problems_dropped();
+  }
+}
+
 SimResult Simulation::run(const ProgressFn& progress) {
   Impl& s = *impl_;
-  s.build();
-  s.workload->start();
   SimResult result;
-  const int64_t every = std::max<int64_t>(1, s.options.invariant_check_every_steps);
-  std::string invariant_violation;
-  while (!s.workload->done() && !s.world.agenda.empty()) {
-    auto [due_us, event] = s.world.agenda.pop();
-    s.world.now_us = due_us;
-    s.handle(event);
-    if (s.nemesis->awaiting_leader()) s.nemesis->observe();
-    const auto depth =
-        ++result.events % every == 0 ? RaftInvariants::Depth::kFull : RaftInvariants::Depth::kWatch;
-    if (!s.check_raft(depth)) {
-      invariant_violation = s.raft_invariants.violation();
-      break;  // a found bug: the run ends here, with its replay command
-    }
-    if (result.events % 16384 == 0 && progress) {
-      progress(s.world.now_us, s.workload->history_entries());
+  if (const std::string error = s.build(); !error.empty()) {
+    result.abort_reason = error;
+    return result;
+  }
+  s.workload->start();
+  if (!s.processes.empty()) {
+    s.run_in_real_time(result);
+  } else {
+    while (!s.workload->done() && !s.world.agenda.empty()) {
+      if (!s.run_event(result)) break;  // a found bug: the run ends here, with its replay command
+      if (result.events % 16384 == 0 && progress) {
+        progress(s.world.now_us, s.workload->history_entries());
+      }
     }
   }
+  std::string& invariant_violation = s.invariant_violation;
   if (invariant_violation.empty() && !s.check_raft(RaftInvariants::Depth::kFull)) {
     invariant_violation = s.raft_invariants.violation();
   }
@@ -232,7 +310,7 @@ SimResult Simulation::run(const ProgressFn& progress) {
   for (const auto& [endpoint, service] : s.services) {
     result.service_requests[std::string(service->name())] = service->requests();
   }
-  result.abort_reason = s.workload->abort_reason();
+  if (result.abort_reason.empty()) result.abort_reason = s.workload->abort_reason();
   if (!invariant_violation.empty()) {
     result.abort_reason = "Raft invariant violated: " + invariant_violation;
   } else if (result.abort_reason.empty() && !s.workload->done()) {

@@ -43,6 +43,10 @@ struct SimResult {
   // Kafka: keys that some ok poll of the final phase asked for and read to
   // the end of (a short page); see sim/fuzz.h's judge.
   std::set<std::string> final_read_to_end;
+  // Process mode: what the node binaries did wrong (ProcessHost::problems),
+  // node by node; such a run is invalid.
+  std::vector<std::string> node_problems;
+  int64_t node_problems_dropped = 0;
 };
 
 // Called now and then (every few thousand events) with the virtual time and
