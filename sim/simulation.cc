@@ -268,6 +268,13 @@ void Simulation::Impl::run_in_real_time(SimResult& result) {
     ::ppoll(fds.data(), fds.size(), &timeout, nullptr);
     world.now_us = std::max(world.now_us, wall_us());
     for (size_t i = 0; i < processes.size(); ++i) processes[i]->on_poll(&fds[3 * i], 3);
+    const auto died = std::find_if(processes.begin(), processes.end(), [](const ProcessHost* h) {
+      return !h->unexpected_exit().empty();
+    });
+    if (died != processes.end()) {
+      result.abort_reason = "stopped: " + (*died)->unexpected_exit();
+      break;
+    }
     bool any_up = false;
     for (const ProcessHost* host : processes) any_up = any_up || host->up();
     if (!due && !any_up) break;  // nothing more can happen

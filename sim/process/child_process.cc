@@ -35,6 +35,52 @@ std::string not_runnable(const std::string& path) {
   return {};
 }
 
+// The guard's SIGTERM (sent by the kernel when the runner dies): the whole
+// group, the node and whatever it spawned, is killed, the guard with it.
+extern "C" void kill_own_group(int /*signal*/) { ::kill(0, SIGKILL); }
+
+// The forked child: a guard that leads the node's process group and outlives
+// nothing. The node is its child; only async-signal-safe calls from here on
+// (the runner may have threads). See child_process.h.
+[[noreturn]] void run_guard(pid_t runner, const std::string& path, char* const* argv,
+                            const std::array<int, 2>& in, const std::array<int, 2>& out,
+                            const std::array<int, 2>& err, const std::array<int, 2>& exec_status) {
+  ::setpgid(0, 0);
+  struct sigaction on_term {};
+  on_term.sa_handler = kill_own_group;
+  ::sigaction(SIGTERM, &on_term, nullptr);
+  ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+  if (::getppid() != runner) ::kill(0, SIGKILL);  // the runner died before we asked
+  const pid_t node = ::fork();
+  if (node == 0) {
+    ::signal(SIGTERM, SIG_DFL);
+    ::signal(SIGPIPE, SIG_DFL);
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // the guard is gone: so are we
+    ::dup2(in[0], 0);
+    ::dup2(out[1], 1);
+    ::dup2(err[1], 2);
+    ::execv(path.c_str(), argv);
+    const int error = errno;
+    (void)!::write(exec_status[1], &error, sizeof error);
+    ::_exit(127);
+  }
+  // The pipes are the node's: the runner must see their ends when it ends.
+  for (const int fd :
+       {in[0], in[1], out[0], out[1], err[0], err[1], exec_status[0], exec_status[1]}) {
+    ::close(fd);
+  }
+  if (node < 0) ::_exit(127);
+  int status = 0;
+  while (::waitpid(node, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (WIFEXITED(status)) ::_exit(WEXITSTATUS(status));
+  // Ends as the node did, by the same signal.
+  const int signal = WIFSIGNALED(status) ? WTERMSIG(status) : SIGKILL;
+  ::signal(signal, SIG_DFL);
+  ::kill(::getpid(), signal);
+  ::_exit(128 + signal);
+}
+
 }  // namespace
 
 std::string ChildProcess::Exit::describe() const {
@@ -97,19 +143,7 @@ core::Result<std::unique_ptr<ChildProcess>, std::string> ChildProcess::spawn(
     }
     return core::Err{"fork: " + errno_text(error)};
   }
-  if (pid == 0) {
-    ::setpgid(0, 0);
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (::getppid() != parent) ::_exit(127);  // the runner died before we asked
-    ::signal(SIGPIPE, SIG_DFL);
-    ::dup2(in[0], 0);
-    ::dup2(out[1], 1);
-    ::dup2(err[1], 2);
-    ::execv(path.c_str(), argv.data());
-    const int error = errno;
-    (void)!::write(exec_status[1], &error, sizeof error);
-    ::_exit(127);
-  }
+  if (pid == 0) run_guard(parent, path, argv.data(), in, out, err, exec_status);
   ::setpgid(pid, pid);  // also here: no race with a kill() right after spawn
   ::close(in[0]);
   ::close(out[1]);

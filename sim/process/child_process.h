@@ -12,12 +12,18 @@
 //    Limits::stdin_backlog_bytes_max of ours, after which writes fail and
 //    the caller reports the node as stuck.
 // And no child outlives the runner:
-//  - each child leads its own process group (what it spawns dies with it:
-//    kill() signals the whole group);
-//  - each child asks the kernel to SIGKILL it when the runner dies
-//    (PR_SET_PDEATHSIG), so even a runner killed by SIGKILL leaves no
-//    orphan; and it checks, after asking, that the runner was still there;
+//  - each node runs under a guard, a fork of the runner that leads the
+//    node's process group and waits for it; kill() SIGKILLs the whole group,
+//    the node and whatever it spawned;
+//  - the guard asks the kernel for SIGTERM when the runner dies
+//    (PR_SET_PDEATHSIG) and answers it by SIGKILLing its group, so even a
+//    runner killed by SIGKILL leaves no orphan, grandchildren included (the
+//    node itself gets SIGKILL if the guard dies); the guard checks, after
+//    asking, that the runner was still there;
+//  - the guard exits as the node did (its status, or the same signal);
 //  - the destructor kills and reaps the child if it is still running.
+// (A node that leaves its process group, by setsid, escapes all but the
+// last: only a PID namespace would hold it.)
 #pragma once
 
 #include <sys/types.h>

@@ -108,7 +108,10 @@ void ProcessHost::check_exit() {
   const std::optional<ChildProcess::Exit> exit = child_->poll_exit();
   if (!exit) return;
   drain();
-  if (!expected_exit_) problem(name_ + " " + exit->describe() + " during the run");
+  if (!expected_exit_) {
+    unexpected_exit_ = name_ + " " + exit->describe() + " during the run";
+    problem(unexpected_exit_);
+  }
   stderr_before_ += child_->stderr_text();
   child_.reset();
   world_.network.crash(endpoint_);

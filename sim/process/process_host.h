@@ -78,6 +78,9 @@ class ProcessHost final : public Host {
   // Problems with the node, in the order found ("n1 wrote a line that is
   // not JSON: ..."); at most kProblemsMax, then counted.
   const std::vector<std::string>& problems() const { return problems_; }
+  // How the node ended, if it exited or died while the run needed it (the
+  // run cannot go on: Maelstrom fails such a test too); else empty.
+  const std::string& unexpected_exit() const { return unexpected_exit_; }
   int64_t problems_dropped() const { return problems_dropped_; }
 
   static constexpr size_t kProblemsMax = 100;
@@ -109,6 +112,7 @@ class ProcessHost final : public Host {
   std::vector<std::string> problems_;
   int64_t problems_dropped_ = 0;
   bool expected_exit_ = false;  // the nemesis or the run's end is killing it
+  std::string unexpected_exit_;
 };
 
 }  // namespace eddy::sim

@@ -159,27 +159,34 @@ TEST(ChildProcess, AChildThatExitsTakesWhatItSpawnedWithIt) {
 }
 
 TEST(ChildProcess, NoChildOutlivesARunnerKilledBySigkill) {
-  int pids[2];
-  ASSERT_EQ(::pipe(pids), 0);
+  const std::string pid_file = ::testing::TempDir() + "/eddy-child-process-pids";
+  std::remove(pid_file.c_str());
   const pid_t runner = ::fork();
   ASSERT_GE(runner, 0);
   if (runner == 0) {
-    // The runner: starts a node and waits, as eddy-sim would, until killed.
-    auto child = ChildProcess::spawn("/bin/sh", {"-c", "exec sleep 100"}, {});
-    const pid_t pid = child.ok() ? child.value()->pid() : -1;
-    (void)!::write(pids[1], &pid, sizeof pid);
+    // The runner: starts a node that starts a child of its own, and waits, as
+    // eddy-sim would, until it is killed.
+    auto child = ChildProcess::spawn("/bin/sh",
+                                     {"-c", "sleep 100 & echo $$ $! > " + pid_file + ".tmp; mv " +
+                                                pid_file + ".tmp " + pid_file + "; wait"},
+                                     {});
     ::pause();
-    ::_exit(0);
+    ::_exit(child.ok() ? 0 : 1);
   }
-  ::close(pids[1]);
-  pid_t node = -1;
-  ASSERT_EQ(::read(pids[0], &node, sizeof node), static_cast<ssize_t>(sizeof node));
-  ::close(pids[0]);
-  ASSERT_GT(node, 0);
+  std::vector<pid_t> pids;
+  const auto until = Clock::now() + 5s;
+  while (pids.size() < 2 && Clock::now() < until) {
+    std::ifstream in(pid_file);
+    pids.clear();
+    for (pid_t pid = 0; in >> pid;) pids.push_back(pid);
+    std::this_thread::sleep_for(10ms);
+  }
+  ASSERT_EQ(pids.size(), 2u) << "the node did not start";
   ::kill(runner, SIGKILL);
   int status = 0;
   ::waitpid(runner, &status, 0);
-  EXPECT_TRUE(process_gone(node)) << "the node outlived its runner";
+  EXPECT_TRUE(process_gone(pids[0])) << "the node outlived its runner";
+  EXPECT_TRUE(process_gone(pids[1])) << "the node's own child outlived the runner";
 }
 
 }  // namespace
