@@ -8,6 +8,7 @@
 //
 // Exit status: 0 valid, 1 anomalies found, 2 bad usage or unknown verdict.
 #include <signal.h>
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <atomic>
@@ -320,6 +321,20 @@ int run_test(TestArgs& args) {
                "checker %.3f s): %.0fx real time; run folder %s\n",
                virtual_s, total_wall, sim_wall, total_wall - sim_wall,
                total_wall > 0 ? virtual_s / total_wall : 0.0, args.out.c_str());
+  if (!args.options.bin.empty()) {
+    // Process mode: what the runner itself costs, beside its nodes.
+    const auto cpu_s = [](int who) {
+      rusage usage{};
+      ::getrusage(who, &usage);
+      return static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+             static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
+    };
+    const double runner = cpu_s(RUSAGE_SELF);
+    std::fprintf(stderr,
+                 "[eddy-sim] process mode: the runner used %.2f s of CPU (%.1f%% of one core), "
+                 "its nodes %.2f s\n",
+                 runner, total_wall > 0 ? 100 * runner / total_wall : 0.0, cpu_s(RUSAGE_CHILDREN));
+  }
   if (!result.abort_reason.empty()) return kExitUnknown;
   return sim::exit_status(check.validity);
 }

@@ -155,6 +155,22 @@ std::string format_run_report(const SimOptions& o, const SimResult& result, cons
       << result.events << " events, " << result.node_steps << " node steps\n";
   if (!result.abort_reason.empty()) out << "run aborted: " << result.abort_reason << "\n";
   out << leader_recovery_line(result);
+  if (!result.lateness_log2_us.empty()) {
+    // The quantile's bucket bound: "p99 < 512 µs".
+    int64_t total = 0;
+    for (const int64_t n : result.lateness_log2_us) total += n;
+    const auto bound = [&](double q) {
+      int64_t seen = 0;
+      for (size_t k = 0; k < result.lateness_log2_us.size(); ++k) {
+        seen += result.lateness_log2_us[k];
+        if (static_cast<double>(seen) >= q * static_cast<double>(total)) return int64_t{1} << k;
+      }
+      return int64_t{1} << result.lateness_log2_us.size();
+    };
+    out << "runner lateness (events handled after their due time): p50 < " << bound(0.5)
+        << " µs, p99 < " << bound(0.99) << " µs, max < " << bound(1.0) << " µs, " << total
+        << " events\n";
+  }
   if (!result.node_problems.empty()) {
     out << "node problems: " << result.node_problems.size() + result.node_problems_dropped << "\n";
     for (const std::string& problem : result.node_problems) out << "  " << problem << "\n";
@@ -217,6 +233,7 @@ nlohmann::json run_results_json(const SimOptions& o, const SimResult& result,
   if (!o.bin.empty()) {
     json["node_problems"] = {{"problems", result.node_problems},
                              {"more", result.node_problems_dropped}};
+    json["lateness_log2_us"] = result.lateness_log2_us;
     json["valid"] = checker::to_string(check.validity);
   }
   json["run"] = {{"virtual_time_us", result.end_us},

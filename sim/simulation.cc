@@ -3,6 +3,7 @@
 #include <poll.h>
 
 #include <algorithm>
+#include <bit>
 #include <chrono>
 #include <map>
 #include <utility>
@@ -254,7 +255,11 @@ void Simulation::Impl::run_in_real_time(SimResult& result) {
       break;
     }
     const std::optional<TimeUs> due = world.agenda.next_due_us();
-    if (due && *due <= wall_us()) {
+    if (const TimeUs now = wall_us(); due && *due <= now) {
+      const auto late = static_cast<uint64_t>(now - *due);
+      const size_t bucket = late == 0 ? 0 : static_cast<size_t>(std::bit_width(late));
+      if (result.lateness_log2_us.size() <= bucket) result.lateness_log2_us.resize(bucket + 1);
+      ++result.lateness_log2_us[bucket];
       if (!run_event(result)) break;
       continue;
     }
@@ -279,7 +284,10 @@ void Simulation::Impl::run_in_real_time(SimResult& result) {
     for (const ProcessHost* host : processes) any_up = any_up || host->up();
     if (!due && !any_up) break;  // nothing more can happen
   }
-  for (ProcessHost* host : processes) host->finish(/*grace_ms=*/500);
+  // Teardown: every node's stdin closes at once; half a second to exit.
+  for (ProcessHost* host : processes) host->close_stdin();
+  const Clock::time_point deadline = Clock::now() + std::chrono::milliseconds(500);
+  for (ProcessHost* host : processes) host->finish(deadline);
   for (const ProcessHost* host : processes) {
     result.node_problems.insert(result.node_problems.end(), host->problems().begin(),
                                 host->problems().end());

@@ -47,6 +47,10 @@ struct SimResult {
   // node by node; such a run is invalid.
   std::vector<std::string> node_problems;
   int64_t node_problems_dropped = 0;
+  // Process mode: how late the runner handled each agenda event (a delivery,
+  // a client's next op) after the virtual time it was due, in µs, counted in
+  // power-of-two buckets: [0] < 1 µs, [k] in [2^(k-1), 2^k) µs.
+  std::vector<int64_t> lateness_log2_us;
 };
 
 // Called now and then (every few thousand events) with the virtual time and

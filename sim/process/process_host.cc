@@ -216,12 +216,16 @@ void ProcessHost::restart(const std::vector<std::string>& node_ids) {
                         core::InitBody{name_, node_ids}});
 }
 
-void ProcessHost::finish(int64_t grace_ms) {
+void ProcessHost::close_stdin() {
   if (child_ == nullptr) return;
   expected_exit_ = true;
   child_->close_stdin();
-  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(grace_ms);
-  while (std::chrono::steady_clock::now() < until && !child_->poll_exit()) {
+}
+
+void ProcessHost::finish(std::chrono::steady_clock::time_point deadline) {
+  if (child_ == nullptr) return;
+  close_stdin();
+  while (std::chrono::steady_clock::now() < deadline && !child_->poll_exit()) {
     child_->read_available();  // keeps its pipes from filling while it winds down
     std::this_thread::sleep_for(std::chrono::milliseconds(2));
   }

@@ -26,6 +26,7 @@
 
 #include <poll.h>
 
+#include <chrono>
 #include <cstdint>
 #include <deque>
 #include <memory>
@@ -72,8 +73,11 @@ class ProcessHost final : public Host {
   void on_poll(const pollfd* fds, size_t count);
   // Reads and routes whatever is there, without polling.
   void drain();
-  // Ends the run: closes stdin, gives the node `grace_ms` to exit, then kills it.
-  void finish(int64_t grace_ms);
+  // Ends the run: closes the node's stdin (Maelstrom's teardown), then, by
+  // `deadline`, lets it exit or kills it. Close every node's stdin first, so
+  // that they all wind down together.
+  void close_stdin();
+  void finish(std::chrono::steady_clock::time_point deadline);
 
   // Problems with the node, in the order found ("n1 wrote a line that is
   // not JSON: ..."); at most kProblemsMax, then counted.

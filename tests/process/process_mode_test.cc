@@ -89,6 +89,10 @@ TEST(ProcessMode, EddyNodeIsValidWithItsReportRunFolderAndNodeLogs) {
             std::string::npos)
       << run.out;
   EXPECT_NE(run.out.find("-- --strategy single"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("runner lateness (events handled after their due time): p50 < "),
+            std::string::npos)
+      << run.out;
+  EXPECT_NE(run.err.find("process mode: the runner used"), std::string::npos) << run.err;
   for (const char* file : {"history.jsonl", "report.txt", "results.json", "nodes/n0.log"}) {
     EXPECT_TRUE(fs::exists(run.folder / file)) << file;
   }
