@@ -265,7 +265,7 @@ void Simulation::Impl::run_in_real_time(SimResult& result) {
     }
     // Wait for the nodes' output until the next event is due (at most 100
     // ms, so an interrupt is seen), then route what came at the wall time.
-    const TimeUs wait_us = std::min<TimeUs>(due ? *due - wall_us() : 100'000, 100'000);
+    const TimeUs wait_us = std::clamp<TimeUs>(due ? *due - wall_us() : 100'000, 0, 100'000);
     fds.clear();
     for (const ProcessHost* host : processes) host->add_poll_fds(fds);
     const timespec timeout{static_cast<time_t>(wait_us / 1'000'000),

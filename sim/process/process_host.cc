@@ -38,7 +38,16 @@ ProcessHost::ProcessHost(World& world, std::string name, ProcessSpec spec,
       node_names_(node_names.begin(), node_names.end()) {}
 
 std::string ProcessHost::start() {
-  auto child = ChildProcess::spawn(spec_.path, spec_.args, spec_.limits);
+  // "{node}" in an argument becomes the node's id: a directory of its own
+  // for a node that persists (`--data-dir runs/x/{node}`), say.
+  std::vector<std::string> args = spec_.args;
+  for (std::string& arg : args) {
+    for (size_t at = arg.find("{node}"); at != std::string::npos; at = arg.find("{node}", at)) {
+      arg.replace(at, 6, name_);
+      at += name_.size();
+    }
+  }
+  auto child = ChildProcess::spawn(spec_.path, args, spec_.limits);
   if (!child.ok()) return name_ + ": " + child.error();
   child_ = std::move(child).value();
   expected_exit_ = false;

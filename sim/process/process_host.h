@@ -43,8 +43,8 @@
 namespace eddy::sim {
 
 struct ProcessSpec {
-  std::string path;  // resolved (ChildProcess::resolve)
-  std::vector<std::string> args;
+  std::string path;               // resolved (ChildProcess::resolve)
+  std::vector<std::string> args;  // "{node}" in one stands for the node's id
   ChildProcess::Limits limits;
 };
 

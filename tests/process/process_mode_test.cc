@@ -115,6 +115,42 @@ TEST(ProcessMode, RaftUnderPartitionsIsLinearizableThroughTheSimulatorsNetwork) 
   EXPECT_NE(text.find("start-partition"), std::string::npos) << "the nemesis cut the network";
 }
 
+// The crash nemesis kills processes and starts them again with a fresh
+// init; "{node}" in the arguments gives each node a directory of its own.
+TEST(ProcessMode, CrashedProcessesRestartFromTheirOwnDataDirs) {
+  const fs::path data = fresh_folder("data-dirs");
+  const SimRun run = run_sim("crash", {"-w",
+                                       "lin-kv",
+                                       "--bin",
+                                       EDDY_NODE_BIN,
+                                       "--node-count",
+                                       "3",
+                                       "--time-limit",
+                                       "4",
+                                       "--rate",
+                                       "100",
+                                       "--latency",
+                                       "5",
+                                       "--nemesis",
+                                       "crash",
+                                       "--nemesis-interval",
+                                       "1",
+                                       "--",
+                                       "--strategy",
+                                       "raft",
+                                       "--data-dir",
+                                       (data / "{node}").string()});
+  EXPECT_EQ(run.exit.code, 0) << run.out << run.err;
+  EXPECT_NE(run.out.find("verdict: valid (linearizable)"), std::string::npos) << run.out;
+  for (const char* node : {"n0", "n1", "n2"}) {
+    EXPECT_TRUE(fs::exists(data / node / "eddy.persist")) << node;
+  }
+  std::ifstream history(run.folder / "history.jsonl");
+  const std::string text((std::istreambuf_iterator<char>(history)),
+                         std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("stop-crash (restart"), std::string::npos);
+}
+
 TEST(ProcessMode, GossipBetweenTwoProcessesIsValid) {
   const SimRun run =
       run_sim("gossip", kafka_args({"--bin", EDDY_NODE_BIN, "--node-count", "2", "--latency", "5",
