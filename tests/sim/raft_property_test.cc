@@ -126,13 +126,13 @@ RC_GTEST_PROP(RaftProperty, EveryScenarioKeepsTheInvariantsAndIsLinearizable, ()
 // Found by the property above (e.g. RC_PARAMS seed=9951736833840888351,
 // shrunk; every failure of 10 runs of 100 cases was this one, always with
 // one node and the crash nemesis; 9,000 cases of 2-7 nodes all passed).
-// KNOWN FAILING (reported, not fixed here): client requests wait for a
-// leader (RaftKv's waiting_); the single node wins its election, and
-// RaftKv::flush proposes them (route_waiting, called after flush's loop);
-// Raft commits them at once (one node is its own majority), but their
-// PersistEffect stays in Raft's output until the node's next event. A crash
-// in between restarts the node from a disk without them, and the
-// simulator's invariant "committed entry at risk" aborts the run.
+// Client requests wait for a leader (RaftKv's waiting_). The single node won
+// its election, and RaftKv::flush proposed them after its loop over Raft's
+// output; Raft committed them at once (one node is its own majority), but
+// their PersistEffect stayed in Raft's output until the node's next event.
+// A crash in between restarted the node from a disk without them, and the
+// simulator's "committed entry at risk" check aborted the run. Fixed: flush
+// routes the waiting requests before it takes Raft's output.
 TEST(RaftPropertyRegression, ASingleNodePersistsWhatItCommitsBeforeACrash) {
   SimOptions o;
   o.workload = "lin-kv";
