@@ -17,6 +17,7 @@
 #include <ostream>
 #include <string>
 
+#include "tests/sim/net_scenario.h"
 #include "tests/sim/sim_test_support.h"
 
 namespace eddy::sim {
@@ -28,8 +29,7 @@ struct Scenario {
   bool four_n;  // --concurrency 4n rather than 2n
   int rate_per_s;
   int time_limit_s;
-  int latency_ms;
-  int dist;  // LatencyDist
+  testing::NetScenario net;
   bool ideal_delivery;
   bool partition;
   bool one_way;
@@ -37,10 +37,9 @@ struct Scenario {
   bool crash;
   bool torn_writes;
   int nemesis_interval_ds;  // tenths of a second
-  int loss_per_mille;
-  int duplicate_per_mille;
-  int spike_per_mille;
 };
+
+constexpr testing::NetBounds kNet{};
 
 rc::Gen<Scenario> gen_scenario() {
   return rc::gen::build<Scenario>(
@@ -49,18 +48,14 @@ rc::Gen<Scenario> gen_scenario() {
       rc::gen::set(&Scenario::four_n, rc::gen::arbitrary<bool>()),
       rc::gen::set(&Scenario::rate_per_s, rc::gen::inRange(10, 2001)),
       rc::gen::set(&Scenario::time_limit_s, rc::gen::inRange(3, 6)),
-      rc::gen::set(&Scenario::latency_ms, rc::gen::inRange(0, 101)),
-      rc::gen::set(&Scenario::dist, rc::gen::inRange(0, 3)),
+      rc::gen::set(&Scenario::net, testing::gen_net_scenario(kNet)),
       rc::gen::set(&Scenario::ideal_delivery, rc::gen::arbitrary<bool>()),
       rc::gen::set(&Scenario::partition, rc::gen::arbitrary<bool>()),
       rc::gen::set(&Scenario::one_way, rc::gen::arbitrary<bool>()),
       rc::gen::set(&Scenario::pause, rc::gen::arbitrary<bool>()),
       rc::gen::set(&Scenario::crash, rc::gen::arbitrary<bool>()),
       rc::gen::set(&Scenario::torn_writes, rc::gen::arbitrary<bool>()),
-      rc::gen::set(&Scenario::nemesis_interval_ds, rc::gen::inRange(3, 31)),
-      rc::gen::set(&Scenario::loss_per_mille, rc::gen::inRange(0, 151)),
-      rc::gen::set(&Scenario::duplicate_per_mille, rc::gen::inRange(0, 151)),
-      rc::gen::set(&Scenario::spike_per_mille, rc::gen::inRange(0, 51)));
+      rc::gen::set(&Scenario::nemesis_interval_ds, rc::gen::inRange(3, 31)));
 }
 
 SimOptions options_for(const Scenario& s) {
@@ -72,8 +67,7 @@ SimOptions options_for(const Scenario& s) {
   o.concurrency = (s.four_n ? 4 : 2) * s.nodes;  // lin-kv: a multiple of 2n
   o.rate_per_s = s.rate_per_s;
   o.time_limit_s = s.time_limit_s;
-  o.latency_ms = s.latency_ms;
-  o.latency_dist = static_cast<LatencyDist>(s.dist);
+  testing::apply_net_scenario(s.net, kNet, o);
   o.delivery = s.ideal_delivery ? DeliveryModel::kIdeal : DeliveryModel::kMaelstrom;
   if (s.partition) o.nemesis.emplace_back("partition");
   if (s.one_way) o.nemesis.emplace_back("one-way");
@@ -81,10 +75,6 @@ SimOptions options_for(const Scenario& s) {
   if (s.crash) o.nemesis.emplace_back("crash");
   o.torn_writes = s.torn_writes;
   o.nemesis_interval_s = s.nemesis_interval_ds / 10.0;
-  o.loss_p = s.loss_per_mille / 1000.0;
-  o.duplicate_p = s.duplicate_per_mille / 1000.0;
-  o.spike_p = s.spike_per_mille / 1000.0;
-  o.spike_ms = 500;
   // Closer than the default 1024: a violation that a later step repairs
   // (a commit index that goes back, then forward) must still be seen.
   o.invariant_check_every_steps = 16;

@@ -8,6 +8,7 @@
 #include <rapidcheck.h>
 #include <rapidcheck/gtest.h>
 
+#include "tests/sim/net_scenario.h"
 #include "tests/sim/sim_test_support.h"
 
 namespace eddy::sim {
@@ -17,41 +18,33 @@ struct Scenario {
   uint64_t seed;
   int rate_per_s;
   int time_limit_s;
-  int latency_ms;
-  int dist;  // LatencyDist
+  testing::NetScenario net;
   bool pause;
-  int loss_per_mille;
-  int duplicate_per_mille;
-  int spike_per_mille;
 };
 
+constexpr testing::NetBounds kNet{.latency_ms_max = 99,
+                                  .loss_per_mille_max = 199,
+                                  .duplicate_per_mille_max = 199,
+                                  .spike_per_mille_max = 99,
+                                  .spike_ms = 200};
+
 rc::Gen<Scenario> gen_scenario() {
-  return rc::gen::build<Scenario>(
-      rc::gen::set(&Scenario::seed, rc::gen::arbitrary<uint64_t>()),
-      rc::gen::set(&Scenario::rate_per_s, rc::gen::inRange(1, 3000)),
-      rc::gen::set(&Scenario::time_limit_s, rc::gen::inRange(1, 8)),
-      rc::gen::set(&Scenario::latency_ms, rc::gen::inRange(0, 100)),
-      rc::gen::set(&Scenario::dist, rc::gen::inRange(0, 3)),
-      rc::gen::set(&Scenario::pause, rc::gen::arbitrary<bool>()),
-      rc::gen::set(&Scenario::loss_per_mille, rc::gen::inRange(0, 200)),
-      rc::gen::set(&Scenario::duplicate_per_mille, rc::gen::inRange(0, 200)),
-      rc::gen::set(&Scenario::spike_per_mille, rc::gen::inRange(0, 100)));
+  return rc::gen::build<Scenario>(rc::gen::set(&Scenario::seed, rc::gen::arbitrary<uint64_t>()),
+                                  rc::gen::set(&Scenario::rate_per_s, rc::gen::inRange(1, 3000)),
+                                  rc::gen::set(&Scenario::time_limit_s, rc::gen::inRange(1, 8)),
+                                  rc::gen::set(&Scenario::net, testing::gen_net_scenario(kNet)),
+                                  rc::gen::set(&Scenario::pause, rc::gen::arbitrary<bool>()));
 }
 
 SimOptions options_for(const Scenario& s) {
   SimOptions options = testing::seed001_options(s.seed);
   options.rate_per_s = s.rate_per_s;
   options.time_limit_s = s.time_limit_s;
-  options.latency_ms = s.latency_ms;
-  options.latency_dist = static_cast<LatencyDist>(s.dist);
+  testing::apply_net_scenario(s.net, kNet, options);
   if (s.pause) {
     options.nemesis = {"pause"};
     options.nemesis_interval_s = 2;
   }
-  options.loss_p = s.loss_per_mille / 1000.0;
-  options.duplicate_p = s.duplicate_per_mille / 1000.0;
-  options.spike_p = s.spike_per_mille / 1000.0;
-  options.spike_ms = 200;
   return options;
 }
 

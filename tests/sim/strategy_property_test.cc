@@ -8,6 +8,7 @@
 #include <rapidcheck/gtest.h>
 
 #include "sim/fuzz.h"
+#include "tests/sim/net_scenario.h"
 #include "tests/sim/sim_test_support.h"
 
 namespace eddy::sim {
@@ -17,29 +18,26 @@ struct Scenario {
   uint64_t seed;
   int nodes;
   int rate_per_s;
-  int latency_ms;
-  int dist;
+  testing::NetScenario net;
   bool partition;
   bool one_way;
   bool pause;
-  int loss_per_mille;
-  int duplicate_per_mille;
-  int spike_per_mille;
 };
 
+constexpr testing::NetBounds kNet{.latency_ms_max = 100,
+                                  .loss_per_mille_max = 149,
+                                  .duplicate_per_mille_max = 149,
+                                  .spike_per_mille_max = 49,
+                                  .spike_ms = 500};
+
 rc::Gen<Scenario> gen_scenario() {
-  return rc::gen::build<Scenario>(
-      rc::gen::set(&Scenario::seed, rc::gen::arbitrary<uint64_t>()),
-      rc::gen::set(&Scenario::nodes, rc::gen::inRange(1, 6)),
-      rc::gen::set(&Scenario::rate_per_s, rc::gen::inRange(100, 2001)),
-      rc::gen::set(&Scenario::latency_ms, rc::gen::inRange(0, 101)),
-      rc::gen::set(&Scenario::dist, rc::gen::inRange(0, 3)),
-      rc::gen::set(&Scenario::partition, rc::gen::arbitrary<bool>()),
-      rc::gen::set(&Scenario::one_way, rc::gen::arbitrary<bool>()),
-      rc::gen::set(&Scenario::pause, rc::gen::arbitrary<bool>()),
-      rc::gen::set(&Scenario::loss_per_mille, rc::gen::inRange(0, 150)),
-      rc::gen::set(&Scenario::duplicate_per_mille, rc::gen::inRange(0, 150)),
-      rc::gen::set(&Scenario::spike_per_mille, rc::gen::inRange(0, 50)));
+  return rc::gen::build<Scenario>(rc::gen::set(&Scenario::seed, rc::gen::arbitrary<uint64_t>()),
+                                  rc::gen::set(&Scenario::nodes, rc::gen::inRange(1, 6)),
+                                  rc::gen::set(&Scenario::rate_per_s, rc::gen::inRange(100, 2001)),
+                                  rc::gen::set(&Scenario::net, testing::gen_net_scenario(kNet)),
+                                  rc::gen::set(&Scenario::partition, rc::gen::arbitrary<bool>()),
+                                  rc::gen::set(&Scenario::one_way, rc::gen::arbitrary<bool>()),
+                                  rc::gen::set(&Scenario::pause, rc::gen::arbitrary<bool>()));
 }
 
 SimOptions options_for(const std::string& strategy, const Scenario& s) {
@@ -50,16 +48,11 @@ SimOptions options_for(const std::string& strategy, const Scenario& s) {
   o.concurrency = 2 * s.nodes;
   o.rate_per_s = s.rate_per_s;
   o.time_limit_s = 2;
-  o.latency_ms = s.latency_ms;
-  o.latency_dist = static_cast<LatencyDist>(s.dist);
+  testing::apply_net_scenario(s.net, kNet, o);
   if (s.partition) o.nemesis.emplace_back("partition");
   if (s.one_way) o.nemesis.emplace_back("one-way");
   if (s.pause) o.nemesis.emplace_back("pause");
   o.nemesis_interval_s = 1;
-  o.loss_p = s.loss_per_mille / 1000.0;
-  o.duplicate_p = s.duplicate_per_mille / 1000.0;
-  o.spike_p = s.spike_per_mille / 1000.0;
-  o.spike_ms = 500;
   return o;
 }
 
