@@ -330,10 +330,12 @@ int run_test(TestArgs& args) {
              static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
     };
     const double runner = cpu_s(RUSAGE_SELF);
+    rusage self{};
+    ::getrusage(RUSAGE_SELF, &self);
     std::fprintf(stderr,
-                 "[eddy-sim] process mode: the runner used %.2f s of CPU (%.1f%% of one core), "
-                 "its nodes %.2f s\n",
-                 runner, total_wall > 0 ? 100 * runner / total_wall : 0.0, cpu_s(RUSAGE_CHILDREN));
+                 "[eddy-sim] process mode: the runner used %.2f s of CPU (%.1f%% of one core) and "
+                 "%ld MiB of memory at most\n",
+                 runner, total_wall > 0 ? 100 * runner / total_wall : 0.0, self.ru_maxrss / 1024);
   }
   if (!result.abort_reason.empty()) return kExitUnknown;
   return sim::exit_status(check.validity);

@@ -242,6 +242,11 @@ bool Simulation::Impl::run_event(SimResult& result) {
   return false;
 }
 
+// Process mode: messages in flight (sent, neither received nor dropped yet:
+// on the agenda or in a node's delivery queue) past which the nodes' output
+// is left unread until the network has drained some. About 1 KiB each.
+constexpr int64_t kInFlightMax = 1 << 16;
+
 void Simulation::Impl::run_in_real_time(SimResult& result) {
   using Clock = std::chrono::steady_clock;
   const Clock::time_point start = Clock::now();
@@ -267,7 +272,11 @@ void Simulation::Impl::run_in_real_time(SimResult& result) {
     // ms, so an interrupt is seen), then route what came at the wall time.
     const TimeUs wait_us = std::clamp<TimeUs>(due ? *due - wall_us() : 100'000, 0, 100'000);
     fds.clear();
-    for (const ProcessHost* host : processes) host->add_poll_fds(fds);
+    // Backpressure: while this much is in flight, no node's output is read;
+    // a node that floods the network blocks on its own stdout.
+    const TrafficCounts& all = world.network.stats().all;
+    const bool read_stdout = all.sent - all.received - all.dropped < kInFlightMax;
+    for (const ProcessHost* host : processes) host->add_poll_fds(fds, read_stdout);
     const timespec timeout{static_cast<time_t>(wait_us / 1'000'000),
                            static_cast<long>(wait_us % 1'000'000 * 1000)};
     ::ppoll(fds.data(), fds.size(), &timeout, nullptr);

@@ -205,6 +205,12 @@ ChildProcess::Output ChildProcess::read_available() {
       break;
     }
   }
+  read_stderr();
+  return output;
+}
+
+void ChildProcess::read_stderr() {
+  std::array<char, kReadChunk> buffer{};
   for (size_t taken = 0; stderr_ >= 0 && taken < kReadPerCallMax;) {
     const ssize_t n = ::read(stderr_, buffer.data(), buffer.size());
     if (n > 0) {
@@ -220,7 +226,6 @@ ChildProcess::Output ChildProcess::read_available() {
       break;
     }
   }
-  return output;
 }
 
 bool ChildProcess::write(const std::string& bytes) {

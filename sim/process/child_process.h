@@ -85,6 +85,8 @@ class ChildProcess {
 
   // Reads whatever stdout and stderr hold now, without blocking.
   Output read_available();
+  // Reads only stderr (whose pipe must not fill while stdout waits).
+  void read_stderr();
   // Queues `bytes` for stdin and writes what the pipe takes now. False (and
   // nothing queued) if stdin is closed or the backlog would pass its bound.
   bool write(const std::string& bytes);

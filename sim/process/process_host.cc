@@ -83,8 +83,8 @@ void ProcessHost::receive(core::Message message) {
   }
 }
 
-void ProcessHost::add_poll_fds(std::vector<pollfd>& fds) const {
-  const int out = child_ ? child_->stdout_fd() : -1;
+void ProcessHost::add_poll_fds(std::vector<pollfd>& fds, bool read_stdout) const {
+  const int out = child_ && read_stdout ? child_->stdout_fd() : -1;
   const int err = child_ ? child_->stderr_fd() : -1;
   const int in = child_ && child_->wants_to_write() ? child_->stdin_fd() : -1;
   fds.push_back(pollfd{out, POLLIN, 0});
@@ -95,8 +95,16 @@ void ProcessHost::add_poll_fds(std::vector<pollfd>& fds) const {
 void ProcessHost::on_poll(const pollfd* fds, size_t count) {
   if (child_ == nullptr) return;
   if (count >= 3 && fds[2].revents != 0) child_->flush();
-  if (count >= 2 && (fds[0].revents != 0 || fds[1].revents != 0)) drain();
+  if (count >= 2 && fds[0].revents != 0) {
+    drain();  // stdout, and stderr with it
+  } else if (count >= 2 && fds[1].revents != 0) {
+    drain_stderr();
+  }
   check_exit();
+}
+
+void ProcessHost::drain_stderr() {
+  if (child_ != nullptr) child_->read_stderr();
 }
 
 void ProcessHost::drain() {

@@ -67,12 +67,16 @@ class ProcessHost final : public Host {
   int64_t steps() const override { return lines_read_; }
   std::vector<std::string> log_lines() const override;
 
-  // Appends the fds to poll, and after poll(), reads and routes what came.
-  // `revents` are poll()'s answers for the fds this host appended, in order.
-  void add_poll_fds(std::vector<pollfd>& fds) const;
+  // Appends the fds to poll (three, always: stdout, stderr, stdin; -1 for
+  // one not to watch), and after poll(), reads and routes what came.
+  // `read_stdout` false: the node's stdout is left unread (backpressure:
+  // the node blocks once its pipe is full).
+  void add_poll_fds(std::vector<pollfd>& fds, bool read_stdout) const;
   void on_poll(const pollfd* fds, size_t count);
   // Reads and routes whatever is there, without polling.
   void drain();
+  // Reads only stderr (while stdout waits: backpressure).
+  void drain_stderr();
   // Ends the run: closes the node's stdin (Maelstrom's teardown), then, by
   // `deadline`, lets it exit or kills it. Close every node's stdin first, so
   // that they all wind down together.

@@ -211,6 +211,21 @@ TEST(ProcessMode, AFloodingNodeIsBoundedAndReported) {
   EXPECT_LE(fs::file_size(run.folder / "nodes/n0.log"), (16u << 20) + 4096);
 }
 
+// Two nodes that send each other valid messages as fast as they can: the
+// runner stops reading their stdout while the network is full, so its
+// memory stays bounded, and the run ends on time.
+TEST(ProcessMode, AFloodOfValidMessagesMeetsBackpressure) {
+  const SimRun run = run_sim("flood-peers", kafka_args({"--bin", node_script("floods_peers"),
+                                                        "--node-count", "2", "--latency", "3000"}));
+  EXPECT_TRUE(run.exit.exited) << run.exit.describe();
+  const size_t at = run.err.find("MiB of memory at most");
+  ASSERT_NE(at, std::string::npos) << run.err;
+  const size_t number_at = run.err.rfind(' ', at - 2) + 1;
+  const long mib = std::stol(run.err.substr(number_at, at - number_at));
+  EXPECT_LT(mib, 150) << run.err;  // 43 MiB here; 351 without backpressure
+  EXPECT_NE(run.out.find("servers: sent "), std::string::npos) << run.out;
+}
+
 TEST(ProcessMode, ANodeThatHangsOnExitIsKilledAndTheRunEnds) {
   const auto start = std::chrono::steady_clock::now();
   const SimRun run = run_sim("hangs", kafka_args({"--bin", node_script("hangs_on_exit")}));
