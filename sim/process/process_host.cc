@@ -71,9 +71,10 @@ void ProcessHost::receive(core::Message message) {
     std::pair<std::string, int64_t> key{message.src, *message.msg_id};
     if (pending_.insert(key).second) pending_order_.push_back(std::move(key));
     if (pending_order_.size() > kPendingMax) {
-      pending_.erase(pending_order_.front());
+      // (The oldest may have been answered long ago; only one still
+      // awaiting its reply is forgotten.)
+      if (pending_.erase(pending_order_.front()) > 0) pending_overflowed_ = true;
       pending_order_.pop_front();
-      pending_overflowed_ = true;
     }
   }
   if (!child_->write(core::encode_line(message))) {
