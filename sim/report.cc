@@ -169,7 +169,7 @@ std::string format_run_report(const SimOptions& o, const SimResult& result, cons
     };
     out << "runner lateness (events handled after their due time): p50 < " << bound(0.5)
         << " µs, p99 < " << bound(0.99) << " µs, max < " << bound(1.0) << " µs, " << total
-        << " events\n";
+        << " events; at most " << result.max_in_flight << " messages in flight\n";
   }
   if (!result.node_problems.empty()) {
     out << "node problems: " << result.node_problems.size() + result.node_problems_dropped << "\n";
@@ -234,6 +234,7 @@ nlohmann::json run_results_json(const SimOptions& o, const SimResult& result,
     json["node_problems"] = {{"problems", result.node_problems},
                              {"more", result.node_problems_dropped}};
     json["lateness_log2_us"] = result.lateness_log2_us;
+    json["max_in_flight"] = result.max_in_flight;
     json["valid"] = checker::to_string(check.validity);
   }
   json["run"] = {{"virtual_time_us", result.end_us},

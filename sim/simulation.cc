@@ -275,7 +275,9 @@ void Simulation::Impl::run_in_real_time(SimResult& result) {
     // Backpressure: while this much is in flight, no node's output is read;
     // a node that floods the network blocks on its own stdout.
     const TrafficCounts& all = world.network.stats().all;
-    const bool read_stdout = all.sent - all.received - all.dropped < kInFlightMax;
+    const int64_t in_flight = all.sent - all.received - all.dropped;
+    result.max_in_flight = std::max(result.max_in_flight, in_flight);
+    const bool read_stdout = in_flight < kInFlightMax;
     for (const ProcessHost* host : processes) host->add_poll_fds(fds, read_stdout);
     const timespec timeout{static_cast<time_t>(wait_us / 1'000'000),
                            static_cast<long>(wait_us % 1'000'000 * 1000)};

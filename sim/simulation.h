@@ -51,6 +51,9 @@ struct SimResult {
   // a client's next op) after the virtual time it was due, in µs, counted in
   // power-of-two buckets: [0] < 1 µs, [k] in [2^(k-1), 2^k) µs.
   std::vector<int64_t> lateness_log2_us;
+  // Process mode: the most messages ever in flight at once (sent, neither
+  // received nor dropped), which backpressure bounds.
+  int64_t max_in_flight = 0;
 };
 
 // Called now and then (every few thousand events) with the virtual time and
