@@ -46,8 +46,8 @@ struct StrategyOptions {
   kv::RaftKvOptions raft;  // for raft (its flaws stay off: tests/broken sets those)
 };
 
-// Why `options` cannot run (a heartbeat no shorter than the election
-// timeout, say), or empty.
+// Why `options` cannot run (a heartbeat longer than half the election
+// timeout), or empty.
 std::string check_strategy_options(const StrategyOptions& options);
 
 // A fresh instance of the named strategy, or an error naming the known ones.

@@ -17,7 +17,6 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -217,13 +216,13 @@ std::string finish_options(TestArgs& args) {
   std::stringstream faults(args.nemesis);
   for (std::string fault; std::getline(faults, fault, ',');) {
     if (fault.empty()) continue;
-    static const std::set<std::string> kFaults{"partition",   "one-way",          "pause",
-                                               "crash",       "partition-leader", "crash-leader",
-                                               "churn-leader"};
-    if (!kFaults.contains(fault)) {
-      return "--nemesis: unknown fault '" + fault +
-             "' (known: partition, one-way, pause, crash, partition-leader, crash-leader, "
-             "churn-leader)";
+    static const std::vector<std::string> kFaults{"partition",   "one-way",          "pause",
+                                                  "crash",       "partition-leader", "crash-leader",
+                                                  "churn-leader"};
+    if (std::find(kFaults.begin(), kFaults.end(), fault) == kFaults.end()) {
+      std::string known;
+      for (const std::string& name : kFaults) known += (known.empty() ? "" : ", ") + name;
+      return "--nemesis: unknown fault '" + fault + "' (known: " + known + ")";
     }
     o.nemesis.push_back(fault);
   }
@@ -237,10 +236,9 @@ std::string finish_options(TestArgs& args) {
     return "arguments after -- are for --bin's binary, and there is no --bin";
   }
   if (o.strategy.empty()) o.strategy = std::string(core::default_strategy(o.workload));
-  auto factory =
-      o.bin.empty() ? sim::application_factory(o.strategy)
-                    : core::Result<sim::ApplicationFactory, std::string>(sim::ApplicationFactory{});
-  if (!factory) return factory.error();
+  if (o.bin.empty()) {
+    if (auto factory = sim::application_factory(o.strategy); !factory) return factory.error();
+  }
   if (args.raft_flags_given && !sim::strategy_persists(o.strategy)) {
     return "the --raft-* flags are for --strategy raft (and its broken variants), not " +
            o.strategy;
@@ -322,16 +320,11 @@ int run_test(TestArgs& args) {
                virtual_s, total_wall, sim_wall, total_wall - sim_wall,
                total_wall > 0 ? virtual_s / total_wall : 0.0, args.out.c_str());
   if (!args.options.bin.empty()) {
-    // Process mode: what the runner itself costs, beside its nodes.
-    const auto cpu_s = [](int who) {
-      rusage usage{};
-      ::getrusage(who, &usage);
-      return static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
-             static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
-    };
-    const double runner = cpu_s(RUSAGE_SELF);
+    // Process mode: what the runner itself costs (its nodes are not counted).
     rusage self{};
     ::getrusage(RUSAGE_SELF, &self);
+    const double runner = static_cast<double>(self.ru_utime.tv_sec + self.ru_stime.tv_sec) +
+                          static_cast<double>(self.ru_utime.tv_usec + self.ru_stime.tv_usec) / 1e6;
     std::fprintf(stderr,
                  "[eddy-sim] process mode: the runner used %.2f s of CPU (%.1f%% of one core) and "
                  "%ld MiB of memory at most\n",

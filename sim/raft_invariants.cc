@@ -104,11 +104,11 @@ void RaftInvariants::check_latest_commit_survives(const std::vector<NodeView>& n
       if (!(voter.last > logs[lacking].last)) ++would_vote;
     }
     if (would_vote >= majority) {
-      fail("committed entry at risk: " + nodes[lacking].name + " lacks the entry committed at " +
-           std::to_string(index) + " (term " + std::to_string(committed.entry_term) +
-           ") yet its log" + (nodes[lacking].raft == nullptr ? " on disk" : "") +
-           " is as up-to-date as " + std::to_string(would_vote) +
-           " nodes', a majority that would elect it");
+      fail("committed entry at risk: " + std::string(nodes[lacking].name) +
+           " lacks the entry committed at " + std::to_string(index) + " (term " +
+           std::to_string(committed.entry_term) + ") yet its log" +
+           (nodes[lacking].raft == nullptr ? " on disk" : "") + " is as up-to-date as " +
+           std::to_string(would_vote) + " nodes', a majority that would elect it");
     }
   }
 }

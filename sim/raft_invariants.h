@@ -34,6 +34,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/persist.h"
@@ -44,7 +45,7 @@ namespace eddy::sim {
 class RaftInvariants {
  public:
   struct NodeView {
-    std::string name;
+    std::string_view name;  // the host's, which outlives the view
     // Its running Raft, when it has one whose memory is not ahead of a write
     // in progress; else null.
     const core::raft::Raft* raft = nullptr;

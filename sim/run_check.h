@@ -26,10 +26,7 @@ struct RunCheck {
   // Why the workload's checker objects, in one line ("anomalies: lost-write,
   // unseen", "not linearizable: keys 0, 3"); empty when it does not.
   std::string workload_problem;
-  std::string unknown_reason;  // why the verdict is unknown
-  // Process mode: why the nodes themselves fail the run (a malformed line, an
-  // exit), in one line; empty when they do not.
-  std::string node_problem;
+  std::string unknown_reason;               // why the verdict is unknown
   std::vector<std::string> stats_problems;  // Maelstrom's stats rule
   // The full result, for callers that need its details.
   std::optional<checker::CheckResult> kafka;

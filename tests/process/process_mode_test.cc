@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "node_process.h"
+#include "process_gone.h"
 
 namespace eddy::testing {
 namespace {
@@ -59,17 +60,6 @@ std::vector<std::string> kafka_args(std::vector<std::string> extra) {
                                 "--recovery", "0.5",   "--final-time-limit", "2"};
   args.insert(args.end(), extra.begin(), extra.end());
   return args;
-}
-
-bool process_gone(pid_t pid) {
-  const auto until = std::chrono::steady_clock::now() + Ms(3'000);
-  while (std::chrono::steady_clock::now() < until) {
-    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-    std::string line;
-    if (!stat || !std::getline(stat, line) || line.find(") Z ") != std::string::npos) return true;
-    std::this_thread::sleep_for(Ms(10));
-  }
-  return false;
 }
 
 std::vector<pid_t> read_pids(const fs::path& file) {

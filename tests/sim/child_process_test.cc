@@ -3,6 +3,8 @@
 // exits, kills, and no orphan left behind, even when the runner is killed.
 #include "sim/process/child_process.h"
 
+#include "tests/process/process_gone.h"
+
 #include <gtest/gtest.h>
 #include <poll.h>
 #include <signal.h>
@@ -21,6 +23,8 @@
 
 namespace eddy::sim {
 namespace {
+
+using eddy::testing::process_gone;
 
 using Clock = std::chrono::steady_clock;
 using namespace std::chrono_literals;
@@ -47,18 +51,6 @@ bool pump_until(ChildProcess& child, ChildProcess::Output& all, const std::funct
     all.stdout_closed = all.stdout_closed || out.stdout_closed;
   }
   return true;
-}
-
-bool process_gone(pid_t pid) {
-  const auto until = Clock::now() + 3s;
-  while (Clock::now() < until) {
-    // Gone, or a zombie about to be reaped by init.
-    std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
-    std::string line;
-    if (!stat || !std::getline(stat, line) || line.find(") Z ") != std::string::npos) return true;
-    std::this_thread::sleep_for(10ms);
-  }
-  return false;
 }
 
 TEST(ChildProcess, ResolveFindsBinariesOnPathAndExplainsTheRest) {
