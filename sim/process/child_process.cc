@@ -9,9 +9,11 @@
 
 #include <array>
 #include <cerrno>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <sstream>
+#include <thread>
 
 namespace eddy::sim {
 namespace {
@@ -20,6 +22,8 @@ constexpr size_t kReadChunk = 64 * 1024;
 // At most this much is read from one pipe per read_available() call, so one
 // flooding child cannot starve the others of the loop's attention.
 constexpr size_t kReadPerCallMax = 1 << 20;
+// How long kill() lets a guard sweep before it kills the guard itself.
+constexpr std::chrono::seconds kGuardGrace{2};
 
 std::string errno_text(int error) { return std::strerror(error); }
 
@@ -35,26 +39,91 @@ std::string not_runnable(const std::string& path) {
   return {};
 }
 
-// The guard's SIGTERM (sent by the kernel when the runner dies): the whole
-// group, the node and whatever it spawned, is killed, the guard with it.
-extern "C" void kill_own_group(int /*signal*/) { ::kill(0, SIGKILL); }
+// The node's pid, for the guard's SIGTERM handler (each guard is a process
+// of its own, so one global per process is one per node).
+volatile sig_atomic_t g_node = 0;
 
-// The forked child: a guard that leads the node's process group and outlives
-// nothing. The node is its child; only async-signal-safe calls from here on
-// (the runner may have threads). See child_process.h.
+// The guard's SIGTERM (from the runner's kill(), or from the kernel when the
+// runner dies): the node's process group dies; the guard's wait for the node
+// then returns and it sweeps up the rest (sweep_descendants).
+extern "C" void kill_node_group(int /*signal*/) {
+  if (g_node > 0) ::kill(-g_node, SIGKILL);
+}
+
+// SIGKILLs every child of this (single-threaded) process listed by the
+// kernel. Async-signal-safe: open, read and close only, digits parsed here.
+void kill_listed_children() {
+  char path[64] = "/proc/self/task/";
+  // /proc/self/task/<pid>/children: the guard's only thread has its pid.
+  char digits[24];
+  int n = 0;
+  for (long pid = ::getpid(); pid > 0; pid /= 10) digits[n++] = static_cast<char>('0' + pid % 10);
+  size_t at = std::strlen(path);
+  while (n > 0) path[at++] = digits[--n];
+  for (const char* tail = "/children"; *tail != '\0';) path[at++] = *tail++;
+  path[at] = '\0';
+  const int fd = ::open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return;  // no CONFIG_PROC_CHILDREN: the group kill is all we have
+  char buffer[4096];
+  long pid = 0;
+  for (ssize_t got = 0; (got = ::read(fd, buffer, sizeof buffer)) > 0;) {
+    for (ssize_t i = 0; i < got; ++i) {
+      if (buffer[i] >= '0' && buffer[i] <= '9') {
+        pid = pid * 10 + (buffer[i] - '0');
+      } else {
+        if (pid > 0) ::kill(static_cast<pid_t>(pid), SIGKILL);
+        pid = 0;
+      }
+    }
+  }
+  if (pid > 0) ::kill(static_cast<pid_t>(pid), SIGKILL);
+  ::close(fd);
+}
+
+// Once the node has ended: kills and reaps every process it left, whether
+// still in its process group or not. The guard is a child subreaper, so a
+// descendant whose parent dies becomes the guard's child, setsid or no
+// setsid, and is listed on the next round; the rounds end when the guard
+// has no child left (a pid reserved as a group id is not reused while the
+// group lives, so killing -node is safe after the node is reaped).
+void sweep_descendants(pid_t node) {
+  const struct timespec pause_between_rounds { 0, 1'000'000 };
+  for (;;) {
+    ::kill(-node, SIGKILL);
+    kill_listed_children();
+    int status = 0;
+    pid_t reaped = 0;
+    while ((reaped = ::waitpid(-1, &status, WNOHANG)) > 0) {
+    }
+    if (reaped < 0 && errno == ECHILD) return;
+    ::nanosleep(&pause_between_rounds, nullptr);
+  }
+}
+
+// The forked child: a guard that waits for the node, then for everything the
+// node spawned, and outlives nothing. Only async-signal-safe calls from here
+// on (the runner may have threads). See child_process.h.
 [[noreturn]] void run_guard(pid_t runner, const std::string& path, char* const* argv,
                             const std::array<int, 2>& in, const std::array<int, 2>& out,
                             const std::array<int, 2>& err, const std::array<int, 2>& exec_status) {
   ::setpgid(0, 0);
+  ::prctl(PR_SET_CHILD_SUBREAPER, 1);
+  // SIGTERM waits until the node's pid is known, then kills its group.
+  sigset_t term;
+  sigemptyset(&term);
+  sigaddset(&term, SIGTERM);
+  ::sigprocmask(SIG_BLOCK, &term, nullptr);
   struct sigaction on_term {};
-  on_term.sa_handler = kill_own_group;
+  on_term.sa_handler = kill_node_group;
   ::sigaction(SIGTERM, &on_term, nullptr);
   ::prctl(PR_SET_PDEATHSIG, SIGTERM);
-  if (::getppid() != runner) ::kill(0, SIGKILL);  // the runner died before we asked
+  if (::getppid() != runner) ::_exit(127);  // the runner died before we asked
   const pid_t node = ::fork();
   if (node == 0) {
+    ::setpgid(0, 0);  // a group of its own, which the guard's SIGTERM kills
     ::signal(SIGTERM, SIG_DFL);
     ::signal(SIGPIPE, SIG_DFL);
+    ::sigprocmask(SIG_UNBLOCK, &term, nullptr);
     ::prctl(PR_SET_PDEATHSIG, SIGKILL);  // the guard is gone: so are we
     ::dup2(in[0], 0);
     ::dup2(out[1], 1);
@@ -64,6 +133,9 @@ extern "C" void kill_own_group(int /*signal*/) { ::kill(0, SIGKILL); }
     (void)!::write(exec_status[1], &error, sizeof error);
     ::_exit(127);
   }
+  if (node > 0) ::setpgid(node, node);  // also here: no race with a SIGTERM
+  g_node = node;
+  ::sigprocmask(SIG_UNBLOCK, &term, nullptr);
   // The pipes are the node's: the runner must see their ends when it ends.
   for (const int fd :
        {in[0], in[1], out[0], out[1], err[0], err[1], exec_status[0], exec_status[1]}) {
@@ -71,8 +143,13 @@ extern "C" void kill_own_group(int /*signal*/) { ::kill(0, SIGKILL); }
   }
   if (node < 0) ::_exit(127);
   int status = 0;
-  while (::waitpid(node, &status, 0) < 0 && errno == EINTR) {
+  // Orphans adopted meanwhile are reaped as they die; the node's end is
+  // what the guard waits for.
+  for (pid_t reaped = 0; reaped != node;) {
+    reaped = ::waitpid(-1, &status, 0);
+    if (reaped < 0 && errno == ECHILD) break;
   }
+  sweep_descendants(node);
   if (WIFEXITED(status)) ::_exit(WEXITSTATUS(status));
   // Ends as the node did, by the same signal.
   const int signal = WIFSIGNALED(status) ? WTERMSIG(status) : SIGKILL;
@@ -266,24 +343,34 @@ void ChildProcess::close_stdin() {
 
 std::optional<ChildProcess::Exit> ChildProcess::poll_exit() {
   if (exit_) return exit_;
-  // Looks without reaping first: while the child is a zombie its pid (its
-  // group's id) cannot be reused, so what it spawned can be killed safely.
+  // Looks without reaping: kill() reaps (its SIGTERM to a zombie is
+  // harmless), and the guard ended only after the node's descendants did.
   siginfo_t info{};
   int rc = 0;
   do {
     rc = ::waitid(P_PID, static_cast<id_t>(pid_), &info, WEXITED | WNOHANG | WNOWAIT);
   } while (rc < 0 && errno == EINTR);
   if (rc != 0 || info.si_pid != pid_) return std::nullopt;
-  ::kill(-pid_, SIGKILL);
-  return kill();  // reaps it
+  return kill();  // reaps it (the guard ends only once the node's descendants have)
 }
 
 ChildProcess::Exit ChildProcess::kill() {
   if (exit_) return *exit_;
-  ::kill(-pid_, SIGKILL);
-  ::kill(pid_, SIGKILL);
+  // The guard kills the node's group and sweeps up what escaped it, at once.
+  // A guard that has not ended within kGuardGrace (stopped, say) is killed:
+  // the node then dies of its PR_SET_PDEATHSIG.
+  ::kill(pid_, SIGTERM);
+  const auto give_up = std::chrono::steady_clock::now() + kGuardGrace;
   int status = 0;
-  while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+  pid_t reaped = 0;
+  while ((reaped = ::waitpid(pid_, &status, WNOHANG)) == 0 &&
+         std::chrono::steady_clock::now() < give_up) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  if (reaped != pid_) {
+    ::kill(pid_, SIGKILL);
+    while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+    }
   }
   Exit exit;
   exit.exited = WIFEXITED(status);

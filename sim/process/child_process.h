@@ -12,18 +12,24 @@
 //    Limits::stdin_backlog_bytes_max of ours, after which writes fail and
 //    the caller reports the node as stuck.
 // And no child outlives the runner:
-//  - each node runs under a guard, a fork of the runner that leads the
-//    node's process group and waits for it; kill() SIGKILLs the whole group,
-//    the node and whatever it spawned;
+//  - each node runs under a guard, a fork of the runner that waits for it.
+//    The node leads a process group of its own; the guard is a child
+//    subreaper (PR_SET_CHILD_SUBREAPER), so whatever the node spawned, and
+//    whatever leaves the node's group by setsid, becomes the guard's child
+//    when its parent dies. When the node ends, the guard kills its group,
+//    then kills and reaps its own children round after round until it has
+//    none, and only then exits;
+//  - kill() sends the guard SIGTERM, which kills the node's group and so
+//    starts that sweep; a guard that does not end within 2 s is SIGKILLed
+//    (the node then gets SIGKILL from the kernel: PR_SET_PDEATHSIG);
 //  - the guard asks the kernel for SIGTERM when the runner dies
-//    (PR_SET_PDEATHSIG) and answers it by SIGKILLing its group, so even a
-//    runner killed by SIGKILL leaves no orphan, grandchildren included (the
-//    node itself gets SIGKILL if the guard dies); the guard checks, after
+//    (PR_SET_PDEATHSIG), so even a runner killed by SIGKILL leaves no
+//    orphan, grandchildren and daemons included; the guard checks, after
 //    asking, that the runner was still there;
 //  - the guard exits as the node did (its status, or the same signal);
 //  - the destructor kills and reaps the child if it is still running.
-// (A node that leaves its process group, by setsid, escapes all but the
-// last: only a PID namespace would hold it.)
+// (The sweep lists the guard's children in /proc/self/task/<pid>/children,
+// a Linux file; without it, what left the node's group escapes.)
 #pragma once
 
 #include <sys/types.h>
@@ -96,7 +102,7 @@ class ChildProcess {
 
   // The exit status once the child has ended (reaps it), or nullopt.
   std::optional<Exit> poll_exit();
-  // SIGKILLs the child's process group and reaps the child.
+  // Kills the node and everything it spawned (see above) and reaps the guard.
   Exit kill();
 
   const std::string& stderr_text() const { return stderr_text_; }

@@ -150,35 +150,64 @@ TEST(ChildProcess, AChildThatExitsTakesWhatItSpawnedWithIt) {
   EXPECT_TRUE(process_gone(grandchild));
 }
 
+// `setsid -f` forks a daemon in a session (and process group) of its own,
+// whose parent exits at once: out of reach of any group kill.
+TEST(ChildProcess, KillEndsADaemonThatLeftTheNodesProcessGroup) {
+  auto child = shell("setsid -f sh -c 'echo $$; exec sleep 100'; wait; sleep 100");
+  ASSERT_TRUE(child);
+  ChildProcess::Output out;
+  ASSERT_TRUE(pump_until(*child, out, [&] { return !out.lines.empty(); }));
+  const pid_t daemon = std::stoi(out.lines.front());
+  ASSERT_NE(::getpgid(daemon), ::getpgid(child->pid())) << "the daemon did not leave the group";
+  child->kill();
+  EXPECT_TRUE(process_gone(daemon)) << "a daemon of the node outlived kill()";
+}
+
+TEST(ChildProcess, ANodeThatExitsTakesItsDaemonWithIt) {
+  // The node waits a little, so that the daemon speaks before the sweep.
+  auto child = shell("setsid -f sh -c 'echo $$; exec sleep 100'; sleep 0.3");
+  ASSERT_TRUE(child);
+  ChildProcess::Output out;
+  ASSERT_TRUE(pump_until(*child, out, [&] { return !out.lines.empty(); }));
+  const pid_t daemon = std::stoi(out.lines.front());
+  ASSERT_TRUE(pump_until(*child, out, [&] { return child->poll_exit().has_value(); }));
+  EXPECT_TRUE(process_gone(daemon)) << "a daemon of the node outlived it";
+}
+
 TEST(ChildProcess, NoChildOutlivesARunnerKilledBySigkill) {
   const std::string pid_file = ::testing::TempDir() + "/eddy-child-process-pids";
   std::remove(pid_file.c_str());
+  std::remove((pid_file + ".daemon").c_str());
   const pid_t runner = ::fork();
   ASSERT_GE(runner, 0);
   if (runner == 0) {
     // The runner: starts a node that starts a child of its own, and waits, as
     // eddy-sim would, until it is killed.
-    auto child = ChildProcess::spawn("/bin/sh",
-                                     {"-c", "sleep 100 & echo $$ $! > " + pid_file + ".tmp; mv " +
-                                                pid_file + ".tmp " + pid_file + "; wait"},
-                                     {});
+    auto child =
+        ChildProcess::spawn("/bin/sh",
+                            {"-c", "sleep 100 & setsid -f sh -c 'echo $$ > " + pid_file +
+                                       ".daemon; exec sleep 100'; sleep 0.2; echo $$ $! $(cat " +
+                                       pid_file + ".daemon) > " + pid_file + ".tmp; mv " +
+                                       pid_file + ".tmp " + pid_file + "; wait"},
+                            {});
     ::pause();
     ::_exit(child.ok() ? 0 : 1);
   }
   std::vector<pid_t> pids;
   const auto until = Clock::now() + 5s;
-  while (pids.size() < 2 && Clock::now() < until) {
+  while (pids.size() < 3 && Clock::now() < until) {
     std::ifstream in(pid_file);
     pids.clear();
     for (pid_t pid = 0; in >> pid;) pids.push_back(pid);
     std::this_thread::sleep_for(10ms);
   }
-  ASSERT_EQ(pids.size(), 2u) << "the node did not start";
+  ASSERT_EQ(pids.size(), 3u) << "the node did not start";
   ::kill(runner, SIGKILL);
   int status = 0;
   ::waitpid(runner, &status, 0);
   EXPECT_TRUE(process_gone(pids[0])) << "the node outlived its runner";
   EXPECT_TRUE(process_gone(pids[1])) << "the node's own child outlived the runner";
+  EXPECT_TRUE(process_gone(pids[2])) << "the node's daemon (setsid) outlived the runner";
 }
 
 }  // namespace
