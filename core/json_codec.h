@@ -38,6 +38,10 @@ using DecodeResult = Result<Message, DecodeError>;
 // mistyped field is a DecodeError with code 12.
 DecodeResult decode_line(std::string_view line, const Limits& limits);
 
+// decode_line without its fast path (core/fast_decode.h): the reference the
+// fast path must agree with, for tests and benchmarks.
+DecodeResult decode_line_via_dom(std::string_view line, const Limits& limits);
+
 // Appends the message as one JSON line, including the trailing '\n'.
 void encode_line(const Message& message, std::string& out);
 std::string encode_line(const Message& message);

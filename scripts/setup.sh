@@ -4,7 +4,7 @@
 set -euo pipefail
 
 packages=(cmake make g++ nlohmann-json3-dev librapidcheck-dev libgtest-dev libbenchmark-dev
-          libcli11-dev)
+          libcli11-dev libsimdjson-dev)
 
 missing=()
 for package in "${packages[@]}"; do
