@@ -229,9 +229,9 @@ rc::Gen<LogOp> gen_log_op() {
 Value log_message(int value, int64_t offset) {
   switch (value % 5) {
     case 0:
-      return Value(std::numeric_limits<int64_t>::min() + offset);
+      return Value(std::numeric_limits<int64_t>::min() + (offset & 7));
     case 1:
-      return Value(std::numeric_limits<int64_t>::max() - offset);
+      return Value(std::numeric_limits<int64_t>::max() - (offset & 7));
     case 2:
       return Value(int64_t{value} * 1000 + offset);
     case 3:
