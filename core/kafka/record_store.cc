@@ -79,7 +79,9 @@ size_t RecordStore::read(int64_t from, size_t count_max, std::vector<Record>& ou
   size_t index = at.index;
   size_t run = at.run;
   while (index < size_ && count < count_max) {
-    const uint64_t end = std::min<uint64_t>(run_end(run), index + (count_max - count));
+    // Up to the run's end or the count, whichever comes first (count_max may
+    // be SIZE_MAX: no index + count_max, which would wrap).
+    const uint64_t end = index + std::min<uint64_t>(run_end(run) - index, count_max - count);
     for (; index < end; ++index, ++count) {
       out.push_back(Record{advance(runs_[run].base, index - runs_[run].start), value(index)});
     }

@@ -345,6 +345,14 @@ TEST(RecordStore, GapsStartRunsAndReadsSkipThem) {
   store.check_invariants("k");
 }
 
+TEST(RecordStore, ReadWithTheLargestCountFromTheMiddle) {
+  RecordStore store;
+  for (const int64_t o : {0, 1, 2, 5, 6, 9}) ASSERT_TRUE(store.insert(o, Value(o)));
+  std::vector<Record> out;
+  ASSERT_EQ(store.read(1, SIZE_MAX, out), 5u);
+  EXPECT_EQ(offsets_of(out), (Offsets{1, 2, 5, 6, 9}));
+}
+
 TEST(RecordStore, FillingGapsJoinsRuns) {
   RecordStore store;
   std::map<int64_t, Value> model;
