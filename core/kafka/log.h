@@ -4,6 +4,8 @@
 //  - within a key, stored offsets are strictly increasing (append-only);
 //  - a committed offset never decreases (commit() takes the maximum).
 // Offsets may be sparse: later strategies insert records allocated elsewhere.
+// Storage per key is a RecordStore (record_store.h): offsets kept as runs of
+// consecutive offsets, messages as 8-byte words, about 8 bytes an integer.
 #pragma once
 
 #include <cstdint>
@@ -13,6 +15,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/kafka/record_store.h"
 #include "core/message.h"
 #include "core/value.h"
 
@@ -49,30 +52,19 @@ class KafkaLog {
   // snapshots of the whole log).
   std::vector<std::string> keys() const;
   size_t record_count() const;
-  // Bytes held by the stored records (slot vectors and text arenas, by
-  // capacity), for the memory benchmark.
+  // Bytes allocated for the stored records (runs, chunks, text arenas), for
+  // the memory benchmark.
   size_t record_bytes() const;
 
   void check_invariants() const;
 
  private:
-  // One stored message: 24 bytes. An integer message lives in `word`; any
-  // other value's JSON text lives in its key's arena at `word`, so it costs
-  // its JSON size, with no allocation (or allocator overhead) of its own.
-  struct Slot {
-    int64_t offset;
-    uint64_t word;        // the integer, or the text's position in the arena
-    uint32_t text_bytes;  // kIntegerSlot for an integer
-  };
-  static constexpr uint32_t kIntegerSlot = 0xffffffffu;
-
+  // The records live in a RecordStore (runs of offsets, 8-byte words in
+  // chunks, texts in an arena): about 8 bytes per integer message.
   struct KeyLog {
-    std::vector<Slot> slots;  // strictly increasing offsets
-    std::string arena;        // JSON texts of non-integer messages, back to back
+    RecordStore records;
     std::optional<int64_t> committed;
   };
-  static void store(KeyLog& log, int64_t offset, const Value& msg);
-  static Slot make_slot(KeyLog& log, int64_t offset, const Value& msg);
   KeyLog& log_for(std::string_view key);
   const KeyLog* find(std::string_view key) const;
 

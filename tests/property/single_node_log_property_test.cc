@@ -6,16 +6,26 @@
 //    first offset >= the requested one, capped by poll_msgs_per_key_max;
 //  - committed offsets never move backwards, and uncommitted keys are omitted.
 // rapidcheck shrinks a failure to a minimal sequence of operations.
+//
+// A second property drives KafkaLog directly as the multi-node strategies do:
+// append, append_at past a random gap, insert at any offset (filling gaps,
+// or refused when taken), with integer (int64 extremes included) and JSON
+// messages mixed, against a std::map per key. One key starts filled with runs
+// and gaps over two chunks and more, so that inserts into its gaps move
+// records (and their text bitmaps) across chunk boundaries.
 #include <gtest/gtest.h>
 #include <rapidcheck.h>
 #include <rapidcheck/gtest.h>
 
+#include <limits>
 #include <map>
 #include <string>
 #include <tuple>
 #include <vector>
 
 #include "core/json_codec.h"
+#include "core/kafka/log.h"
+#include "core/kafka/record_store.h"
 #include "core/kafka/single_node.h"
 #include "core/node.h"
 
@@ -179,6 +189,155 @@ RC_GTEST_PROP(SingleNodeLogProperty, AgreesWithModel, ()) {
         break;
     }
   }
+}
+
+// --- KafkaLog with gaps and mixed messages, against std::map ------------------
+
+enum class LogOpKind { kAppend, kAppendAt, kInsert, kRead, kCommit };
+
+struct LogOp {
+  LogOpKind kind;
+  int key;       // index into kKeys (two keys: "a" and "b")
+  int64_t at;    // append_at: the gap; insert: an offset near the key's records; read: from
+  int64_t size;  // read: count_max; append/insert: a run of that many consecutive offsets
+  int value;     // picks the message
+};
+
+std::ostream& operator<<(std::ostream& os, const LogOp& op) {
+  static const char* kNames[] = {"append", "append_at", "insert", "read", "commit"};
+  return os << kNames[static_cast<int>(op.kind)] << "(" << kKeys[op.key] << ", at " << op.at
+            << ", size " << op.size << ", value " << op.value << ")";
+}
+
+// Offsets span a little over two chunks so that boundaries are crossed.
+constexpr int64_t kSpan = 2 * static_cast<int64_t>(kafka::RecordStore::kChunkWords) + 100;
+
+rc::Gen<LogOp> gen_log_op() {
+  return rc::gen::map(
+      rc::gen::tuple(
+          rc::gen::inRange(0, 5), rc::gen::inRange(0, 2),
+          rc::gen::oneOf(rc::gen::inRange<int64_t>(-3, 8), rc::gen::inRange<int64_t>(0, kSpan)),
+          rc::gen::oneOf(rc::gen::inRange<int64_t>(1, 4), rc::gen::inRange<int64_t>(1, 64)),
+          rc::gen::inRange(0, 1000)),
+      [](const std::tuple<int, int, int64_t, int64_t, int>& t) {
+        return LogOp{static_cast<LogOpKind>(std::get<0>(t)), std::get<1>(t), std::get<2>(t),
+                     std::get<3>(t), std::get<4>(t)};
+      });
+}
+
+// Integers (the int64 extremes among them) and JSON texts of several sizes.
+Value log_message(int value, int64_t offset) {
+  switch (value % 5) {
+    case 0:
+      return Value(std::numeric_limits<int64_t>::min() + (offset & 7));
+    case 1:
+      return Value(std::numeric_limits<int64_t>::max() - (offset & 7));
+    case 2:
+      return Value(int64_t{value} * 1000 + offset);
+    case 3:
+      return Value::from_json_text("\"" + std::to_string(offset) + "\"");
+    default:
+      return Value::from_json_text("{\"v\":\"" + std::string(static_cast<size_t>(value), 'x') +
+                                   "\",\"o\":" + std::to_string(offset) + "}");
+  }
+}
+
+using LogModel = std::map<std::string, std::map<int64_t, Value>>;
+
+void check_read(const kafka::KafkaLog& log, const LogModel& model, const std::string& key,
+                int64_t from, size_t count_max) {
+  std::vector<Record> got;
+  const size_t count = log.read(key, from, count_max, got);
+  RC_ASSERT(count == got.size());
+  std::vector<Record> expected;
+  if (const auto it = model.find(key); it != model.end()) {
+    for (auto r = it->second.lower_bound(from);
+         r != it->second.end() && expected.size() < count_max; ++r) {
+      expected.push_back(Record{r->first, r->second});
+    }
+  }
+  RC_ASSERT(got.size() == expected.size());
+  for (size_t i = 0; i < got.size(); ++i) {
+    RC_ASSERT(got[i].offset == expected[i].offset);
+    RC_ASSERT(got[i].msg == expected[i].msg);
+  }
+}
+
+// Fills key "a" as the multi-node strategies leave a log: runs of consecutive
+// offsets (lengths from `runs`) with gaps between them, up to kSpan, so that
+// later inserts land in gaps in front of thousands of records, across chunks.
+void prefill(kafka::KafkaLog& log, LogModel& model,
+             const std::vector<std::pair<int64_t, int64_t>>& runs) {
+  auto& records = model[kKeys[0]];
+  int64_t offset = 0;
+  for (const auto& [gap, length] : runs) {
+    offset += gap;
+    for (int64_t i = 0; i < length && offset < kSpan; ++i, ++offset) {
+      const Value msg = log_message(static_cast<int>(offset % 1000), offset);
+      RC_ASSERT(log.append_at(kKeys[0], offset, msg));
+      records.emplace(offset, msg);
+    }
+  }
+}
+
+RC_GTEST_PROP(KafkaLogProperty, GapsAndMixedMessagesAgreeWithAMap, ()) {
+  const auto runs = *rc::gen::container<std::vector<std::pair<int64_t, int64_t>>>(
+      rc::gen::pair(rc::gen::inRange<int64_t>(1, 100), rc::gen::inRange<int64_t>(1, 400)));
+  const auto ops = *rc::gen::container<std::vector<LogOp>>(gen_log_op());
+  kafka::KafkaLog log;
+  LogModel model;
+  prefill(log, model, runs);
+  std::map<std::string, int64_t> committed;
+  for (const LogOp& op : ops) {
+    const std::string& key = kKeys[op.key];
+    auto& records = model[key];
+    const int64_t next = records.empty() ? 0 : records.rbegin()->first + 1;
+    RC_ASSERT(log.next_offset(key) == next);
+    switch (op.kind) {
+      case LogOpKind::kAppend:
+        for (int64_t i = 0; i < op.size; ++i) {
+          const Value msg = log_message(op.value, next + i);
+          RC_ASSERT(log.append(key, msg) == next + i);
+          records.emplace(next + i, msg);
+        }
+        break;
+      case LogOpKind::kAppendAt: {
+        const int64_t offset = next + op.at;  // a gap of op.at, or refused when op.at < 0
+        const Value msg = log_message(op.value, offset);
+        const bool stored = log.append_at(key, offset, msg);
+        RC_ASSERT(stored == (records.empty() || offset >= next));
+        if (stored) records.emplace(offset, msg);
+        break;
+      }
+      case LogOpKind::kInsert:
+        for (int64_t offset = op.at; offset < op.at + op.size; ++offset) {
+          const Value msg = log_message(op.value, offset);
+          RC_ASSERT(log.insert(key, offset, msg) == !records.contains(offset));
+          records.emplace(offset, msg);  // keeps the first message if taken
+        }
+        break;
+      case LogOpKind::kRead:
+        // A size of 1 stands for "everything", as raft's snapshot reads.
+        check_read(log, model, key, op.at, op.size == 1 ? SIZE_MAX : static_cast<size_t>(op.size));
+        break;
+      case LogOpKind::kCommit: {
+        log.commit(key, op.at);
+        auto [it, fresh] = committed.try_emplace(key, op.at);
+        if (!fresh) it->second = std::max(it->second, op.at);
+        RC_ASSERT(log.committed(key) == std::optional<int64_t>(it->second));
+        break;
+      }
+    }
+    RC_ASSERT(log.contains(key, op.at) == records.contains(op.at));
+    log.check_invariants();
+  }
+  RC_CLASSIFY(log.record_count() > kafka::RecordStore::kChunkWords, "over a chunk");
+  size_t count = 0;
+  for (const auto& [key, records] : model) {
+    count += records.size();
+    check_read(log, model, key, std::numeric_limits<int64_t>::min(), records.size() + 1);
+  }
+  RC_ASSERT(log.record_count() == count);
 }
 
 }  // namespace
