@@ -1,5 +1,6 @@
 #include "core/json_codec.h"
 
+#include <cstring>
 #include <limits>
 #include <unordered_map>
 #include <utility>
@@ -521,6 +522,44 @@ void append_key_offsets(std::string& out, const KeyOffsets& offsets) {
   out.push_back('}');
 }
 
+// ,"msgs":{"k1":[[0,5],[1,7]],"k2":[[4,"x"]]}, written raw into one resize
+// of `out`: eddy-node's most frequent and largest line.
+void append_poll_ok_fields(std::string& out, const PollOkBody& poll_ok) {
+  static constexpr std::string_view kOpen = ",\"msgs\":{";
+  // ',' + "[" + offset + ',' + msg + ']' per record; ',' + key + ":[]" per key.
+  size_t bytes_max = kOpen.size() + 1;
+  for (const auto& [key, records] : poll_ok.msgs) {
+    bytes_max += string_bytes_max(key) + 4 + records.size() * (4 + kIntBytesMax);
+    for (const Record& record : records) bytes_max += record.msg.json_bytes_max();
+  }
+  const size_t start = out.size();
+  out.resize(start + bytes_max);
+  char* at = out.data() + start;
+  std::memcpy(at, kOpen.data(), kOpen.size());
+  at += kOpen.size();
+  bool first_key = true;
+  for (const auto& [key, records] : poll_ok.msgs) {
+    if (!first_key) *at++ = ',';
+    first_key = false;
+    at = write_string(at, key);
+    *at++ = ':';
+    *at++ = '[';
+    bool first_record = true;
+    for (const Record& record : records) {
+      if (!first_record) *at++ = ',';
+      first_record = false;
+      *at++ = '[';
+      at = write_int(at, record.offset);
+      *at++ = ',';
+      at = record.msg.write_json(at);
+      *at++ = ']';
+    }
+    *at++ = ']';
+  }
+  *at++ = '}';
+  out.resize(static_cast<size_t>(at - out.data()));
+}
+
 void append_body_fields(std::string& out, const Body& body) {
   std::visit(Overloaded{
                  [&](const InitBody& init) {
@@ -554,27 +593,7 @@ void append_body_fields(std::string& out, const Body& body) {
                    out.append(",\"offsets\":");
                    append_key_offsets(out, poll.offsets);
                  },
-                 [&](const PollOkBody& poll_ok) {
-                   out.append(",\"msgs\":{");
-                   bool first_key = true;
-                   for (const auto& [key, records] : poll_ok.msgs) {
-                     if (!first_key) out.push_back(',');
-                     first_key = false;
-                     append_string(out, key);
-                     out.append(":[");
-                     bool first_record = true;
-                     for (const Record& record : records) {
-                       out.append(first_record ? "[" : ",[");
-                       first_record = false;
-                       append_int(out, record.offset);
-                       out.push_back(',');
-                       record.msg.append_json(out);
-                       out.push_back(']');
-                     }
-                     out.push_back(']');
-                   }
-                   out.push_back('}');
-                 },
+                 [&](const PollOkBody& poll_ok) { append_poll_ok_fields(out, poll_ok); },
                  [&](const CommitOffsetsBody& commit) {
                    out.append(",\"offsets\":");
                    append_key_offsets(out, commit.offsets);
@@ -667,13 +686,46 @@ void append_body_fields(std::string& out, const Body& body) {
              body);
 }
 
+char* put(char* at, std::string_view text) {
+  std::memcpy(at, text.data(), text.size());
+  return at + text.size();
+}
+
+// {"src":"n0","dest":"c1", written raw into one resize of `out`, as every
+// line's start.
+void append_envelope_head(std::string& out, const Message& message) {
+  static constexpr std::string_view kSrc = "{\"src\":";
+  static constexpr std::string_view kDest = ",\"dest\":";
+  const size_t start = out.size();
+  out.resize(start + kSrc.size() + kDest.size() + string_bytes_max(message.src) +
+             string_bytes_max(message.dest));
+  char* at = put(out.data() + start, kSrc);
+  at = write_string(at, message.src);
+  at = put(at, kDest);
+  at = write_string(at, message.dest);
+  out.resize(static_cast<size_t>(at - out.data()));
+}
+
+// ,"body":{"type":"poll_ok","msg_id":4,"in_reply_to":3 (the body left open).
+void append_body_head(std::string& out, const Message& message) {
+  static constexpr std::string_view kType = ",\"body\":{\"type\":";
+  static constexpr std::string_view kMsgId = ",\"msg_id\":";
+  static constexpr std::string_view kInReplyTo = ",\"in_reply_to\":";
+  const std::string_view type = body_type(message.body);
+  const size_t start = out.size();
+  out.resize(start + kType.size() + string_bytes_max(type) + kMsgId.size() + kInReplyTo.size() +
+             2 * kIntBytesMax);
+  char* at = put(out.data() + start, kType);
+  at = write_string(at, type);
+  if (message.msg_id) at = write_int(put(at, kMsgId), *message.msg_id);
+  if (message.in_reply_to) at = write_int(put(at, kInReplyTo), *message.in_reply_to);
+  out.resize(static_cast<size_t>(at - out.data()));
+}
+
 }  // namespace
 
 void encode_line(const Message& message, std::string& out) {
-  out.append("{\"src\":");
-  append_string(out, message.src);
-  out.append(",\"dest\":");
-  append_string(out, message.dest);
+  append_envelope_head(out, message);
   if (const auto* verbatim = std::get_if<UnknownBody>(&message.body);
       verbatim != nullptr && !verbatim->json.empty()) {
     out.append(",\"body\":");
@@ -681,16 +733,7 @@ void encode_line(const Message& message, std::string& out) {
     out.append("}\n");
     return;
   }
-  out.append(",\"body\":{\"type\":");
-  append_string(out, body_type(message.body));
-  if (message.msg_id) {
-    out.append(",\"msg_id\":");
-    append_int(out, *message.msg_id);
-  }
-  if (message.in_reply_to) {
-    out.append(",\"in_reply_to\":");
-    append_int(out, *message.in_reply_to);
-  }
+  append_body_head(out, message);
   append_body_fields(out, message.body);
   out.append("}}\n");
 }

@@ -9,6 +9,21 @@
 
 namespace eddy::core {
 
+// The raw writers below write at `at`, which the caller has sized: the poll
+// reply, eddy-node's largest and most frequent line, is written this way
+// (one resize for the whole body instead of a capacity check per token).
+inline constexpr size_t kIntBytesMax = 20;  // "-9223372036854775808"
+
+inline char* write_int(char* at, int64_t value) {
+  return std::to_chars(at, at + kIntBytesMax, value).ptr;
+}
+
+// At most this many bytes for `text` written as a JSON string literal.
+inline size_t string_bytes_max(std::string_view text) { return 6 * text.size() + 2; }
+
+// Writes `text` as append_string does; room for string_bytes_max(text).
+char* write_string(char* at, std::string_view text);
+
 inline void append_int(std::string& out, int64_t value) {
   char buffer[24];
   const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);

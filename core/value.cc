@@ -96,6 +96,12 @@ void Value::append_json(std::string& out) const {
   }
 }
 
+char* Value::write_json(char* at) const {
+  if (is_integer()) return write_int(at, integer());
+  std::memcpy(at, text().data(), size_);
+  return at + size_;
+}
+
 bool operator==(const Value& a, const Value& b) {
   if (a.is_integer() || b.is_integer()) {
     return a.is_integer() == b.is_integer() && a.word_ == b.word_;

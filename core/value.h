@@ -37,6 +37,9 @@ class Value {
   nlohmann::json to_json() const;
   // Appends the JSON text to `out` without allocating for integers.
   void append_json(std::string& out) const;
+  // The most bytes write_json writes, and the raw writer (core/json_writer.h).
+  size_t json_bytes_max() const { return is_integer() ? 20 : size_; }
+  char* write_json(char* at) const;
 
   friend bool operator==(const Value& a, const Value& b);
   // A total order (integers before texts), for ordered containers of keys.

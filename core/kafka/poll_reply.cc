@@ -8,6 +8,9 @@ namespace eddy::core::kafka {
 PollOkBody poll_reply(const KafkaLog& log, const KeyOffsets& offsets, const Limits& limits,
                       const SafeEnd& end) {
   PollOkBody poll_ok;
+  // One allocation in the common case; a final poll naming thousands of keys
+  // grows the vector as its keys turn out to hold records.
+  poll_ok.msgs.reserve(std::min<size_t>(offsets.size(), 16));
   auto budget = static_cast<size_t>(limits.poll_msgs_total_max);
   const auto per_key = static_cast<size_t>(limits.poll_msgs_per_key_max);
   for (const auto& [key, from] : offsets) {

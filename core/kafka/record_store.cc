@@ -75,6 +75,7 @@ bool RecordStore::insert(int64_t offset, const Value& msg) {
 
 size_t RecordStore::read(int64_t from, size_t count_max, std::vector<Record>& out) const {
   Position at = position(from);
+  out.reserve(out.size() + static_cast<size_t>(std::min<uint64_t>(size_ - at.index, count_max)));
   size_t count = 0;
   size_t index = at.index;
   size_t run = at.run;

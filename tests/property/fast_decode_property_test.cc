@@ -123,7 +123,7 @@ Generated generate_request() {
 std::string mutate(std::string line) {
   const int edits = *rc::gen::inRange(1, 3);
   static const std::string kAlphabet =
-      std::string("{}[]\":,0123456789-.eE tfnrul\\\\k") + "\x01" + "012345   ";
+      std::string("{}[]\":,0123456789-.eE tfnrul\\\\k") + "\x01" + "\xff" + "012345   ";
   for (int i = 0; i < edits && !line.empty(); ++i) {
     const auto at = static_cast<size_t>(*rc::gen::inRange<int>(0, static_cast<int>(line.size())));
     const char c = kAlphabet[static_cast<size_t>(
