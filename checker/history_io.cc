@@ -668,6 +668,50 @@ std::optional<OpF> op_f_from(std::string_view text) {
   return std::nullopt;
 }
 
+namespace {
+
+// ,"msgs":{"k1":[[0,5],[1,null]]}: the bulk of a kafka history, written raw
+// into one resize of `out` (core/json_writer.h).
+void append_polled(std::string& out, const std::vector<PolledKey>& polled) {
+  static constexpr std::string_view kOpen = ",\"msgs\":{";
+  // Per record ",[" offset "," value "]"; per key "," key ":[]".
+  size_t bytes_max = kOpen.size() + 1;
+  for (const PolledKey& key : polled) {
+    bytes_max +=
+        core::string_bytes_max(key.key) + 4 + key.records.size() * (4 + 2 * core::kIntBytesMax);
+  }
+  const size_t start = out.size();
+  out.resize(start + bytes_max);
+  char* at = out.data() + start;
+  std::memcpy(at, kOpen.data(), kOpen.size());
+  at += kOpen.size();
+  for (size_t k = 0; k < polled.size(); ++k) {
+    if (k > 0) *at++ = ',';
+    at = core::write_string(at, polled[k].key);
+    *at++ = ':';
+    *at++ = '[';
+    for (size_t r = 0; r < polled[k].records.size(); ++r) {
+      const PolledRecord& record = polled[k].records[r];
+      if (r > 0) *at++ = ',';
+      *at++ = '[';
+      at = core::write_int(at, record.offset);
+      *at++ = ',';
+      if (record.value == kNonIntegerValue) {
+        std::memcpy(at, "null", 4);
+        at += 4;
+      } else {
+        at = core::write_int(at, record.value);
+      }
+      *at++ = ']';
+    }
+    *at++ = ']';
+  }
+  *at++ = '}';
+  out.resize(static_cast<size_t>(at - out.data()));
+}
+
+}  // namespace
+
 void append_op_line(const Op& op, std::string& out) {
   detail::append_line_head(out, op.index, op.time_us, op.process, kNemesisProcess,
                            to_string(op.type), to_string(op.f));
@@ -683,23 +727,7 @@ void append_op_line(const Op& op, std::string& out) {
       }
       break;
     case OpF::kPoll:
-      if (op.type == OpType::kOk) {
-        out.append(",\"msgs\":{");
-        for (size_t k = 0; k < op.polled.size(); ++k) {
-          if (k > 0) out.push_back(',');
-          core::append_string(out, op.polled[k].key);
-          out.append(":[");
-          for (size_t r = 0; r < op.polled[k].records.size(); ++r) {
-            out.append(r > 0 ? ",[" : "[");
-            core::append_int(out, op.polled[k].records[r].offset);
-            out.push_back(',');
-            append_value(out, op.polled[k].records[r].value);
-            out.push_back(']');
-          }
-          out.push_back(']');
-        }
-        out.push_back('}');
-      }
+      if (op.type == OpType::kOk) append_polled(out, op.polled);
       break;
     case OpF::kAssign:
       out.append(",\"keys\":[");

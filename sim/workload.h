@@ -5,6 +5,7 @@
 // checker/linkv_history.h) and hands it over at the end.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <string>
 
@@ -13,6 +14,16 @@
 #include "sim/world.h"
 
 namespace eddy::sim {
+
+// How many history entries to reserve when the main phase begins: an
+// invocation and a completion per op. A kafka entry is a few hundred bytes;
+// growing the history by doubling moved each entry about twice and faulted in
+// twice the memory (a quarter of seed 001's run time). Capped, so that a huge
+// rate cannot reserve gigabytes.
+inline size_t history_entries_to_reserve(const SimOptions& options) {
+  const double expected = 2.0 * options.rate_per_s * options.time_limit_s + 1024.0;
+  return static_cast<size_t>(std::clamp(expected, 0.0, 4'000'000.0));
+}
 
 class Workload {
  public:
