@@ -15,8 +15,10 @@
 #include <cstring>
 #include <deque>
 #include <memory>
+#include <sstream>
 
 #include "checker/history_io.h"
+#include "checker/linkv_history_io.h"
 #include "sim/fuzz.h"
 #include "sim/reorder_buffer.h"
 #include "sim/report.h"
@@ -42,18 +44,20 @@ std::string hex64(uint64_t value) {
   return text;
 }
 
-// FNV-1a over the history as history.jsonl writes it: equal hashes mean equal
-// histories, for comparing runs across processes and machines.
-std::string history_hash(const checker::History& history) {
+// FNV-1a over the history as history.jsonl writes it (kafka's or lin-kv's):
+// equal hashes mean equal histories, for comparing runs across processes
+// and machines.
+std::string history_hash(const SimResult& result) {
+  std::ostringstream text;
+  if (result.linkv_history.empty()) {
+    checker::write_history(result.history, text);
+  } else {
+    checker::write_linkv_history(result.linkv_history, text);
+  }
   uint64_t hash = 0xcbf29ce484222325ULL;
-  std::string line;
-  for (const checker::Op& op : history) {
-    line.clear();
-    checker::append_op_line(op, line);
-    for (const char ch : line) {
-      hash ^= static_cast<unsigned char>(ch);
-      hash *= 0x100000001b3ULL;
-    }
+  for (const char ch : text.view()) {
+    hash ^= static_cast<unsigned char>(ch);
+    hash *= 0x100000001b3ULL;
   }
   return hex64(hash);
 }
@@ -516,7 +520,7 @@ ScenarioRecord run_scenario(const std::string& strategy, uint64_t seed) {
   r.liveness = judgement.liveness;
   r.anomalies = check.workload_problem;
   r.ops = check.client_invocations;
-  r.history_hash = history_hash(result.history);
+  r.history_hash = history_hash(result);
   r.elapsed_s = seconds_since(start);
   return r;
 }
