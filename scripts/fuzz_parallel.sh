@@ -3,9 +3,9 @@
 # merges them with fuzz-report.
 #
 #   scripts/fuzz_parallel.sh [--shards N] [--out DIR] [--sshlogin LOGIN]...
-#                            [--eddy-sim PATH] -- FUZZ_FLAGS...
+#                            [--ssh CMD] [--eddy-sim PATH] -- FUZZ_FLAGS...
 #
-#   scripts/fuzz_parallel.sh --shards 16 --sshlogin : --sshlogin 8/box2 \
+#   scripts/fuzz_parallel.sh --shards 16 --sshlogin : --sshlogin user@box2 \
 #       -- --strategy raft --runs 100000
 #
 # Every shard K of N runs `eddy-sim fuzz FUZZ_FLAGS --shard K/N --jsonl -`
@@ -14,7 +14,8 @@
 # using every core of its host through eddy-sim's own --jobs). The JSON
 # lines come back over parallel's output into DIR/shard-K.jsonl (stderr in
 # DIR/shard-K.jsonl.err), so a remote host needs only eddy-sim (PATH, or
-# --eddy-sim PATH there) and ssh. Exit status: fuzz-report's (0 every seed
+# --eddy-sim PATH there) and ssh (--ssh CMD: parallel's --ssh, the command
+# that reaches a login, ssh by default). Exit status: fuzz-report's (0 every seed
 # ran once and passed, 1 a failure or a seed missing, 2 bad input).
 set -euo pipefail
 
@@ -22,6 +23,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 shards=8
 out=fuzz-results
 eddy_sim=
+ssh_flags=()
 logins=()
 while [[ $# -gt 0 ]]; do
   case $1 in
@@ -29,8 +31,9 @@ while [[ $# -gt 0 ]]; do
     --out) out=$2; shift 2 ;;
     --sshlogin) logins+=("$2"); shift 2 ;;
     --eddy-sim) eddy_sim=$2; shift 2 ;;
+    --ssh) ssh_flags=(--ssh "$2"); shift 2 ;;
     --) shift; break ;;
-    -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,21p' "$0"; exit 0 ;;
     *) echo "fuzz_parallel.sh: unknown flag $1 (fuzz's flags go after --)" >&2; exit 2 ;;
   esac
 done
@@ -53,7 +56,7 @@ login_flags=()
 for login in "${logins[@]}"; do login_flags+=(--sshlogin "$login"); done
 # parallel quotes each argument for the remote shell itself (-q).
 start=$SECONDS
-parallel --will-cite -q -j 1 "${login_flags[@]}" --results "$out/shard-{}.jsonl" \
+parallel --will-cite -q -j 1 "${ssh_flags[@]}" "${login_flags[@]}" --results "$out/shard-{}.jsonl" \
   "$eddy_sim" fuzz "${fuzz_flags[@]}" --shard "{}/$shards" --jsonl - \
   ::: $(seq 0 $((shards - 1))) || true  # a failing shard exits 1: the report says why
 rm -f "$out"/shard-*.jsonl.seq

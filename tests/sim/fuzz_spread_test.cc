@@ -158,6 +158,37 @@ TEST(FuzzSpread, GnuParallelSpreadsShardsOverThisMachine) {
   }
 }
 
+// A remote login, as far as this machine can play one: no sshd here, so
+// parallel reaches "otherhost" through an ssh stand-in that runs the
+// command it is given (parallel's own wrapping and quoting for a remote
+// shell) on this machine, and logs the host.
+TEST(FuzzSpread, GnuParallelRunsShardsThroughSshLogins) {
+  if (shell("command -v parallel >/dev/null").status != 0) {
+    GTEST_SKIP() << "GNU parallel is not installed (apt-get install parallel, or "
+                    "scripts/setup.sh)";
+  }
+  const TempDir dir("fuzz-ssh");
+  std::ofstream(dir / "ssh") << "#!/bin/sh\n"
+                                "while [ $# -gt 0 ]; do case $1 in -*) shift;; *) break;; esac; "
+                                "done\n"
+                                "echo \"$1\" >> "
+                             << dir / "hosts"
+                             << "\n"
+                                "shift\n"
+                                "[ \"$1\" = \"--\" ] && shift\n"
+                                "exec sh -c \"$*\"\n";
+  fs::permissions(dir / "ssh", fs::perms::owner_all);
+  const Output run =
+      shell(std::string(EDDY_SOURCE_DIR) + "/scripts/fuzz_parallel.sh --shards 3 " +
+            "--sshlogin otherhost --ssh " + dir / "ssh" + " --out " + dir / "results" +
+            " --eddy-sim " + kSim + " -- --strategy gossip --runs 7 --jobs 1");
+  EXPECT_EQ(run.status, 0) << run.out;
+  EXPECT_NE(run.out.find("runs 7: 7 pass"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("coverage: every seed ran exactly once"), std::string::npos) << run.out;
+  const std::string hosts = read_file(dir / "hosts");
+  EXPECT_NE(hosts.find("otherhost"), std::string::npos) << "the shards did not go through ssh";
+}
+
 // What the test needs of a Kubernetes manifest, read with python3's yaml.
 nlohmann::json job_of(const std::string& manifest) {
   const std::string script =
