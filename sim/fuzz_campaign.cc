@@ -223,7 +223,11 @@ class Campaign {
   }
 
   void feed(Worker& worker) {
-    while (worker.pid >= 0 && worker.in_flight.size() < kInFlight && !queue_.empty()) {
+    while (worker.pid >= 0 && !queue_.empty()) {
+      // Near the end, one seed each: a second queued behind a long scenario
+      // would wait while another worker sits idle.
+      const size_t depth = queue_.size() > workers_.size() ? kInFlight : 1;
+      if (worker.in_flight.size() >= depth) return;
       const size_t position = queue_.front();
       const uint64_t seed = seeds_[position];
       // A failed write means the worker has died: its EOF tells the rest.

@@ -3,11 +3,12 @@
 // of them) in forked worker processes, and prints their verdicts in seed
 // order, so that its stdout is the same, byte for byte, for any --jobs.
 //
-// How it works: the parent forks `jobs` workers and hands each the index of
-// the next seed over a pipe (two at a time, so a worker never waits for its
-// next seed); a worker runs the scenario in its own address space and
-// answers with one JSON line (a ScenarioRecord). The parent puts the records
-// in a ReorderBuffer and prints them in order. A worker that dies (abort(),
+// How it works: the parent forks `jobs` workers and sends each seeds over a
+// pipe, two at a time (a worker never waits for its next seed) but one at a
+// time near the end (none waits behind a long scenario while another idles).
+// A worker runs the scenario in its own address space and answers with one
+// JSON line (a ScenarioRecord). The parent puts the records in a
+// ReorderBuffer and prints them in seed order. A worker that dies (abort(),
 // a signal, an exception) costs its current seed only: that seed is a FAIL
 // naming the signal and the worker's last stderr line, its queued seeds go
 // back to the queue, and a new worker takes its place.

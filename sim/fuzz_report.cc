@@ -100,6 +100,7 @@ std::string FuzzMerger::add(const std::string& name, std::istream& in) {
   int64_t line_number = 0;
   bool header_read = false;
   bool footer_read = false;
+  int64_t records = 0;  // scenario lines
   const auto fail = [&](const std::string& what) {
     return name + ":" + std::to_string(line_number) + ": " + what;
   };
@@ -139,12 +140,20 @@ std::string FuzzMerger::add(const std::string& name, std::istream& in) {
         return fail("\"scenarios_per_s\" missing or not a number");
       }
       report.scenarios_per_s += rate->get<double>();
+      // A file cut short and a footer pasted on would otherwise pass.
+      auto runs = integer(json, "runs");
+      if (!runs) return fail(runs.error());
+      if (runs.value() != records) {
+        return fail("the footer counts " + std::to_string(runs.value()) + " runs, the file has " +
+                    std::to_string(records));
+      }
       if (json.value("stopped_early", false)) report.stopped_early = true;
       continue;
     }
     if (type != "scenario") return fail("\"type\" must be header, scenario or footer");
     auto record = record_from_json(json);
     if (!record) return fail(record.error());
+    ++records;
     ScenarioRecord& r = record.value();
     if (r.seed < report.first_seed ||
         r.seed - report.first_seed >= static_cast<uint64_t>(report.campaign_runs)) {

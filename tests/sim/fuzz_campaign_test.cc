@@ -297,6 +297,8 @@ TEST(FuzzReport, MalformedInputNamesTheFileAndLine) {
       {"{\"type\":\"scenario\"}\n", "shard-0.jsonl:1: the first line must be"},
       {"", "shard-0.jsonl:1: empty"},
       {good + "{}\n", "shard-0.jsonl:9: a line after the footer"},
+      {header + "{\"type\":\"footer\",\"runs\":2,\"scenarios_per_s\":1}\n",
+       "shard-0.jsonl:2: the footer counts 2 runs, the file has 0"},
       {header + R"({"type":"scenario","seed":99,"verdict":"pass","safety":"","liveness":"",)"
                 R"("anomalies":"","scenario":"","history_hash":"","replay":"","ops":0,)"
                 R"("elapsed_s":0})"
