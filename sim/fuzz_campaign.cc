@@ -100,6 +100,9 @@ struct Worker {
   int results = -1;              // parent reads record lines
   int errors = -1;               // parent reads the worker's stderr (and stdout)
   std::deque<size_t> in_flight;  // positions sent, oldest first
+  // When the worker started its current scenario (the front of in_flight).
+  std::chrono::steady_clock::time_point started;
+  bool timed_out = false;  // killed for running over the scenario timeout
   std::string result_buffer;
   std::string error_buffer;  // the current partial stderr line
   std::string last_error_line;
@@ -164,6 +167,8 @@ class Campaign {
   // Two seeds in flight per worker: it starts the next as soon as it has
   // answered one, without waiting for the parent.
   static constexpr size_t kInFlight = 2;
+  // How often, at least, progress and the scenario timeout are looked at.
+  static constexpr int kPollMs = 250;
 
   std::string spawn(Worker& worker) {
     int commands[2];
@@ -233,6 +238,7 @@ class Campaign {
       // A failed write means the worker has died: its EOF tells the rest.
       if (!write_all(worker.commands, reinterpret_cast<const char*>(&seed), sizeof seed)) return;
       queue_.pop_front();
+      if (worker.in_flight.empty()) worker.started = std::chrono::steady_clock::now();
       worker.in_flight.push_back(position);
     }
   }
@@ -250,8 +256,9 @@ class Campaign {
       }
     }
     if (fds.empty()) return;
-    const int ready = ::poll(fds.data(), fds.size(), 1000);
+    const int ready = ::poll(fds.data(), fds.size(), kPollMs);
     report_progress();
+    kill_overdue();
     if (ready <= 0) return;
     for (size_t i = 0; i < fds.size(); ++i) {
       if (fds[i].revents == 0) continue;
@@ -284,6 +291,7 @@ class Campaign {
       if (worker.in_flight.empty()) continue;  // cannot happen: a worker answers what it got
       const size_t position = worker.in_flight.front();
       worker.in_flight.pop_front();
+      worker.started = std::chrono::steady_clock::now();  // the next one starts
       const nlohmann::json json = nlohmann::json::parse(line, nullptr, false);
       auto record = json.is_discarded() ? core::Result<ScenarioRecord, std::string>(
                                               core::Err{std::string("unparsable result line")})
@@ -315,8 +323,14 @@ class Campaign {
       ++totals_.workers_died;
       const size_t position = worker.in_flight.front();
       worker.in_flight.pop_front();
-      buffer_.put(position,
-                  died_record(options_.strategy, seeds_[position], status, last_line(worker)));
+      ScenarioRecord died =
+          died_record(options_.strategy, seeds_[position], status, last_line(worker));
+      if (worker.timed_out) {
+        died.safety = "worker killed: the scenario ran over --scenario-timeout (" +
+                      std::to_string(options_.scenario_timeout_s) + " s of wall time)" +
+                      (last_line(worker).empty() ? "" : "; last stderr line: " + last_line(worker));
+      }
+      buffer_.put(position, std::move(died));
       // The seeds it had queued were never started: they go to the next
       // worker, in order.
       for (auto it = worker.in_flight.rbegin(); it != worker.in_flight.rend(); ++it)
@@ -356,6 +370,19 @@ class Campaign {
       close_fd(worker.commands);  // EOF: an idle worker exits
       worker.in_flight.clear();
       reap(worker);
+    }
+  }
+
+  // A scenario that never ends would stall the campaign: its worker is
+  // killed, and its EOF reports the seed.
+  void kill_overdue() {
+    if (options_.scenario_timeout_s <= 0) return;
+    for (Worker& worker : workers_) {
+      if (worker.pid < 0 || worker.in_flight.empty() || worker.timed_out) continue;
+      if (seconds_since(worker.started) > static_cast<double>(options_.scenario_timeout_s)) {
+        worker.timed_out = true;
+        ::kill(worker.pid, SIGKILL);
+      }
     }
   }
 

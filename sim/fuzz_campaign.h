@@ -89,6 +89,11 @@ struct CampaignOptions {
   // `jsonl` (if not null) the header, one record per scenario, the footer.
   FILE* text = stdout;
   FILE* jsonl = nullptr;
+  // Wall seconds a scenario may run before its worker is killed and the
+  // seed reported as a FAIL; 0: no limit. Off by default: a limit makes the
+  // verdict depend on the machine's speed, so use one far above the slowest
+  // scenario, to keep a hung scenario from stalling a long campaign.
+  int64_t scenario_timeout_s = 0;
   // Progress and throughput (wall time: not deterministic); null for none.
   FILE* progress = stderr;
 };

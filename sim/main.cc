@@ -534,6 +534,12 @@ int main(int argc, char** argv) {
                    "worker processes (default: the number of cores); stdout is the same for any")
       ->capture_default_str()
       ->check(CLI::Range(1, sim::kMaxJobs));
+  fuzz->add_option("--scenario-timeout", campaign.scenario_timeout_s,
+                   "wall seconds a scenario may run before its worker is killed and the seed "
+                   "reported as a FAIL (0: no limit); far above the slowest scenario, for long "
+                   "campaigns")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{0}, int64_t{86400}));
   fuzz->add_option("--shard", fuzz_args.shard,
                    "K/N: run only the K-th (0-based) of N disjoint subsets of the seeds (seed "
                    "number i is in shard i mod N)");

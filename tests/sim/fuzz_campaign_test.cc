@@ -127,6 +127,23 @@ TEST_F(FuzzCampaign, AnAbortingScenarioIsAFailWithItsStderrLineAndTheCampaignGoe
   EXPECT_EQ(run(options).text, serial.text);
 }
 
+// The timeout is far below a hang (forever) and far above a gossip scenario
+// of these seeds (milliseconds): the verdicts do not depend on the machine.
+TEST_F(FuzzCampaign, AHungScenarioIsKilledAtTheScenarioTimeoutAndIsAFail) {
+  CampaignOptions options;
+  options.strategy = broken::kHangVariant;
+  options.runs = 4;
+  options.jobs = 2;
+  options.scenario_timeout_s = 1;
+  const CampaignOutput out = run(options);
+  EXPECT_EQ(out.totals.runs, 4);
+  EXPECT_GT(out.totals.failed, 0);
+  EXPECT_LT(out.totals.failed, 4);
+  EXPECT_NE(out.text.find("worker killed: the scenario ran over --scenario-timeout (1 s"),
+            std::string::npos)
+      << out.text;
+}
+
 TEST_F(FuzzCampaign, StopAtFirstStopsAtTheFirstFailureInSeedOrderForAnyJobs) {
   CampaignOptions options;
   options.strategy = broken::kAbortVariant;
