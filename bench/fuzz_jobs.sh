@@ -4,7 +4,8 @@
 # 2 idle cores: 1.8x or more), and a check that both printed the same stdout.
 #   bench/fuzz_jobs.sh [STRATEGY=raft] [RUNS=300] [JOBS=2] [REPEAT=2]
 # The two alternate REPEAT times and each keeps its best, so that a burst of
-# other load hurts both alike. Uses build/release/sim/eddy-sim (built if
+# other load hurts both alike; their CPU seconds (eddy-sim's and its
+# workers') show the cost of the workers whatever the load. Uses build/release/sim/eddy-sim (built if
 # missing). The machine's load is printed with the figures.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,14 +22,19 @@ trap 'rm -rf "$out"' EXIT
 rate() {  # scenarios/s from eddy-sim fuzz's last stderr line
   sed -n 's/.* scenarios in .* s with .* jobs: \([0-9.]*\) scenarios\/s.*/\1/p' "$1" | tail -1
 }
+cpu() {  # CPU seconds of eddy-sim and its workers, from the same line
+  sed -n 's/.* scenarios\/s, \([0-9.]*\) CPU s.*/\1/p' "$1" | tail -1
+}
 best() { python3 -c "import sys; print(max(float(x) for x in sys.argv[1:]))" "$@"; }
 echo "fuzz --strategy $strategy --runs $runs on $(nproc) cores; load before:$(uptime | sed 's/.*load average//')"
-serial=() parallel=()
+serial=() parallel=() serial_cpu=() parallel_cpu=()
 for ((i = 0; i < repeat; ++i)); do
   "$sim" fuzz --strategy "$strategy" --runs "$runs" --jobs 1 >"$out/serial.out" 2>"$out/serial.err" || true
   serial+=("$(rate "$out/serial.err")")
+  serial_cpu+=("$(cpu "$out/serial.err")")
   "$sim" fuzz --strategy "$strategy" --runs "$runs" --jobs "$jobs" >"$out/parallel.out" 2>"$out/parallel.err" || true
   parallel+=("$(rate "$out/parallel.err")")
+  parallel_cpu+=("$(cpu "$out/parallel.err")")
   cmp -s "$out/serial.out" "$out/parallel.out" || {
     echo "stdout: DIFFERS"; diff "$out/serial.out" "$out/parallel.out" | head -20; exit 1; }
 done
@@ -37,4 +43,10 @@ p=$(best "${parallel[@]}")
 echo "jobs 1: ${serial[*]} scenarios/s (best $s)"
 echo "jobs $jobs: ${parallel[*]} scenarios/s (best $p)"
 python3 -c "print('ratio: %.2fx' % ($p / $s))"
+# On a busy machine the wall-time ratio says little; CPU time says what the
+# workers cost beyond the serial run (fork, a cold cache and heap per worker).
+echo "CPU s: jobs 1 ${serial_cpu[*]}, jobs $jobs ${parallel_cpu[*]}"
+python3 -c "
+s, p = min(map(float, '${serial_cpu[*]}'.split())), min(map(float, '${parallel_cpu[*]}'.split()))
+print('CPU per scenario: jobs 1 %.2f ms, jobs $jobs %.2f ms (+%.0f%%)' % (1e3 * s / $runs, 1e3 * p / $runs, 100 * (p / s - 1)))"
 echo "stdout: identical (every repeat); load after:$(uptime | sed 's/.*load average//')"
