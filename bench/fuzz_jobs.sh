@@ -5,7 +5,9 @@
 #   bench/fuzz_jobs.sh [STRATEGY=raft] [RUNS=300] [JOBS=2] [REPEAT=2]
 # The two alternate REPEAT times and each keeps its best, so that a burst of
 # other load hurts both alike; their CPU seconds (eddy-sim's and its
-# workers') show the cost of the workers whatever the load. Uses build/release/sim/eddy-sim (built if
+# workers') show the cost of the workers whatever the load, and J
+# independent serial processes on disjoint shards (the control) show how much
+# parallelism the machine has to give at the moment. Uses build/release/sim/eddy-sim (built if
 # missing). The machine's load is printed with the figures.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,7 +29,7 @@ cpu() {  # CPU seconds of eddy-sim and its workers, from the same line
 }
 best() { python3 -c "import sys; print(max(float(x) for x in sys.argv[1:]))" "$@"; }
 echo "fuzz --strategy $strategy --runs $runs on $(nproc) cores; load before:$(uptime | sed 's/.*load average//')"
-serial=() parallel=() serial_cpu=() parallel_cpu=()
+serial=() parallel=() serial_cpu=() parallel_cpu=() independent=()
 for ((i = 0; i < repeat; ++i)); do
   "$sim" fuzz --strategy "$strategy" --runs "$runs" --jobs 1 >"$out/serial.out" 2>"$out/serial.err" || true
   serial+=("$(rate "$out/serial.err")")
@@ -35,6 +37,15 @@ for ((i = 0; i < repeat; ++i)); do
   "$sim" fuzz --strategy "$strategy" --runs "$runs" --jobs "$jobs" >"$out/parallel.out" 2>"$out/parallel.err" || true
   parallel+=("$(rate "$out/parallel.err")")
   parallel_cpu+=("$(cpu "$out/parallel.err")")
+  # The control: J independent --jobs 1 processes on disjoint shards, all at
+  # once. What they reach is what the machine gives J-way parallelism now;
+  # on a loaded machine it is well below J times the serial rate.
+  start=$(date +%s%N)
+  for ((k = 0; k < jobs; ++k)); do
+    "$sim" fuzz --strategy "$strategy" --runs "$runs" --jobs 1 --shard "$k/$jobs" >/dev/null 2>&1 &
+  done
+  wait
+  independent+=("$(python3 -c "print('%.2f' % ($runs / (($(date +%s%N) - $start) / 1e9)))")")
   cmp -s "$out/serial.out" "$out/parallel.out" || {
     echo "stdout: DIFFERS"; diff "$out/serial.out" "$out/parallel.out" | head -20; exit 1; }
 done
@@ -43,6 +54,8 @@ p=$(best "${parallel[@]}")
 echo "jobs 1: ${serial[*]} scenarios/s (best $s)"
 echo "jobs $jobs: ${parallel[*]} scenarios/s (best $p)"
 python3 -c "print('ratio: %.2fx' % ($p / $s))"
+i=$(best "${independent[@]}")
+echo "control, $jobs independent --jobs 1 processes on disjoint shards: ${independent[*]} scenarios/s (best $i, $(python3 -c "print('%.2fx' % ($i / $s))") the serial rate)"
 # On a busy machine the wall-time ratio says little; CPU time says what the
 # workers cost beyond the serial run (fork, a cold cache and heap per worker).
 echo "CPU s: jobs 1 ${serial_cpu[*]}, jobs $jobs ${parallel_cpu[*]}"
