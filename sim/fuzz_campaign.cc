@@ -14,6 +14,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <deque>
+#include <limits>
 #include <memory>
 
 #include "sim/reorder_buffer.h"
@@ -456,6 +457,10 @@ core::Result<CampaignTotals, std::string> run_campaign(const CampaignOptions& op
   }
   if (options.runs < 1 || options.runs > kMaxRuns) {
     return core::Err{"--runs must be in 1.." + std::to_string(kMaxRuns)};
+  }
+  if (options.seed >
+      std::numeric_limits<uint64_t>::max() - static_cast<uint64_t>(options.runs - 1)) {
+    return core::Err{std::string("--seed + --runs - 1 is past the largest seed")};
   }
   if (options.jobs < 1 || options.jobs > kMaxJobs) {
     return core::Err{"--jobs must be in 1.." + std::to_string(kMaxJobs)};

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 namespace eddy::sim {
@@ -55,6 +56,9 @@ core::Result<Header, std::string> read_header(const nlohmann::json& json) {
   }
   if (h.runs < 1 || h.runs > kMaxRuns) {
     return core::Err{"\"runs\" must be in 1.." + std::to_string(kMaxRuns)};
+  }
+  if (h.seed > std::numeric_limits<uint64_t>::max() - static_cast<uint64_t>(h.runs - 1)) {
+    return core::Err{std::string("\"seed\" + \"runs\" - 1 is past the largest seed")};
   }
   if (h.shards < 1 || h.shards > kMaxShards || h.shard < 0 || h.shard >= h.shards) {
     return core::Err{std::string("\"shard\" must be in 0..shards-1, \"shards\" in 1..") +
@@ -185,7 +189,7 @@ std::string FuzzMerger::add(const std::string& name, std::istream& in) {
       report.not_lives.push_back(std::move(r));
     }
   }
-  if (in.bad()) return fail("read error");
+  if (in.bad()) return fail(line_number == 0 ? "cannot read it (a directory?)" : "read error");
   if (!header_read) {
     line_number = 1;
     return fail("empty: no header line");
