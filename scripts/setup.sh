@@ -3,8 +3,10 @@
 # is missing, and touches nothing when everything is there. Needs root (or sudo).
 set -euo pipefail
 
+# parallel and python3-yaml: the fuzz campaign's spread tests (GNU parallel,
+# the Kubernetes manifest's shape).
 packages=(cmake make g++ nlohmann-json3-dev librapidcheck-dev libgtest-dev libbenchmark-dev
-          libcli11-dev libsimdjson-dev)
+          libcli11-dev libsimdjson-dev parallel python3-yaml)
 
 missing=()
 for package in "${packages[@]}"; do

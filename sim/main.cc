@@ -5,6 +5,8 @@
 //   eddy-sim test -w lin-kv --node-count 5 --concurrency 2n --time-limit 20 --rate 100
 //   eddy-sim check -w kafka runs/kafka-gossip-1n-seed0
 //   eddy-sim check -w lin-kv store/lin-kv/20260101T000000.000Z   (a Maelstrom store)
+//   eddy-sim fuzz --strategy raft --runs 1000 --jobs 4 --shard 0/8 --jsonl shard-0.jsonl
+//   eddy-sim fuzz-report shard-*.jsonl
 //
 // Exit status: 0 valid, 1 anomalies found, 2 bad usage or unknown verdict.
 #include <signal.h>
@@ -12,13 +14,16 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <CLI/CLI.hpp>
@@ -31,6 +36,8 @@
 #include "node_main/raft_flags.h"
 #include "sim/check_command.h"
 #include "sim/fuzz.h"
+#include "sim/fuzz_campaign.h"
+#include "sim/fuzz_report.h"
 #include "sim/process/child_process.h"
 #include "sim/report.h"
 #include "sim/run_check.h"
@@ -335,62 +342,63 @@ int run_test(TestArgs& args) {
 }
 
 struct FuzzArgs {
-  std::string strategy = "gossip";
-  int64_t runs = 100;
-  uint64_t seed = 1;
-  bool keep_going = true;
+  sim::CampaignOptions campaign;
+  std::string shard;   // K/N
+  int64_t shards = 0;  // N, with K from JOB_COMPLETION_INDEX
+  std::string jsonl;   // file, or - for stdout
+  int jobs = static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1U, 256U));
 };
 
-// Runs `runs` random scenarios (sim/fuzz.h), seeds seed, seed+1, ...; prints
-// progress and the replay command of every scenario that broke safety (a
-// failure: exit 1) or served nothing of some kind (reported as not live).
-int run_fuzz(const FuzzArgs& args) {
-  if (auto factory = sim::application_factory(args.strategy); !factory) {
-    std::cerr << "eddy-sim: " << factory.error() << "\n";
+// Runs the random scenarios of sim/fuzz.h (seeds seed, seed+1, ..., or one
+// shard of them) in --jobs worker processes (sim/fuzz_campaign.h); prints
+// the replay command of every scenario that broke safety (a failure: exit 1)
+// or served nothing of some kind (reported as not live), in seed order.
+int run_fuzz(FuzzArgs& args) {
+  sim::CampaignOptions& campaign = args.campaign;
+  campaign.jobs = args.jobs;
+  if (!args.shard.empty()) {
+    auto shard = sim::parse_shard(args.shard);
+    if (!shard) {
+      std::cerr << "eddy-sim: " << shard.error() << "\n";
+      return kExitUnknown;
+    }
+    if (args.shards != 0 && args.shards != shard.value().count) {
+      std::cerr << "eddy-sim: --shard " << args.shard << " and --shards " << args.shards
+                << " disagree\n";
+      return kExitUnknown;
+    }
+    campaign.shard = shard.value();
+  } else if (args.shards != 0) {
+    auto shard = sim::shard_from_environment(args.shards);
+    if (!shard) {
+      std::cerr << "eddy-sim: " << shard.error() << "\n";
+      return kExitUnknown;
+    }
+    campaign.shard = shard.value();
+  }
+  FILE* jsonl = nullptr;
+  if (args.jsonl == "-") {
+    // The records take stdout; the human report moves to stderr.
+    jsonl = stdout;
+    campaign.text = stderr;
+  } else if (!args.jsonl.empty()) {
+    jsonl = std::fopen(args.jsonl.c_str(), "w");
+    if (!jsonl) {
+      std::cerr << "eddy-sim: cannot write " << args.jsonl << ": " << std::strerror(errno) << "\n";
+      return kExitUnknown;
+    }
+  }
+  campaign.jsonl = jsonl;
+  const auto totals = sim::run_campaign(campaign);
+  if (jsonl && jsonl != stdout && std::fclose(jsonl) != 0) {
+    std::cerr << "eddy-sim: cannot write " << args.jsonl << "\n";
     return kExitUnknown;
   }
-  const auto start = std::chrono::steady_clock::now();
-  int64_t failures = 0;
-  int64_t slow = 0;
-  int64_t ops = 0;
-  double last_progress = 0;
-  for (int64_t i = 0; i < args.runs; ++i) {
-    const sim::SimOptions options =
-        sim::random_scenario(args.strategy, args.seed + static_cast<uint64_t>(i));
-    const sim::SimResult result = sim::Simulation(options).run();
-    const sim::RunCheck check = sim::check_run(options, result);
-    ops += check.client_invocations;
-    const sim::Judgement judgement = sim::judge(options, check, result);
-    if (!judgement.safety.empty() || !judgement.liveness.empty()) {
-      const bool unsafe = !judgement.safety.empty();
-      ++(unsafe ? failures : slow);
-      std::printf("%s%s seed %llu: %s\n  replay: %s\n", last_progress > 0 ? "\n" : "",
-                  unsafe ? "FAIL" : "not live", static_cast<unsigned long long>(options.seed),
-                  (unsafe ? judgement.safety : judgement.liveness).c_str(),
-                  sim::replay_command(options).c_str());
-      std::fflush(stdout);
-      last_progress = 0;
-      if (unsafe && !args.keep_going) break;
-    }
-    const double wall = wall_seconds_since(start);
-    if (wall - last_progress >= 1.0 || i + 1 == args.runs) {
-      last_progress = wall;
-      std::fprintf(
-          stderr,
-          "\r[eddy-sim fuzz] %s: %lld/%lld runs, %lld failed, %lld not live, %lld ops, %.0f s",
-          args.strategy.c_str(), static_cast<long long>(i + 1), static_cast<long long>(args.runs),
-          static_cast<long long>(failures), static_cast<long long>(slow),
-          static_cast<long long>(ops), wall);
-    }
+  if (!totals) {
+    std::cerr << "eddy-sim: " << totals.error() << "\n";
+    return kExitUnknown;
   }
-  std::fprintf(stderr, "\n");
-  std::printf(
-      "fuzz %s: %lld runs from seed %llu, %lld failed (safety), %lld not live, %lld client ops, "
-      "%.1f s\n",
-      args.strategy.c_str(), static_cast<long long>(args.runs),
-      static_cast<unsigned long long>(args.seed), static_cast<long long>(failures),
-      static_cast<long long>(slow), static_cast<long long>(ops), wall_seconds_since(start));
-  return failures == 0 ? kExitValid : kExitInvalid;
+  return totals.value().failed == 0 ? kExitValid : kExitInvalid;
 }
 
 struct CompareArgs {
@@ -510,14 +518,47 @@ int main(int argc, char** argv) {
       ->capture_default_str()
       ->check(CLI::Range(0.0, 86400.0));
   FuzzArgs fuzz_args;
-  CLI::App* fuzz = app.add_subcommand("fuzz", "run random scenarios and report every failing seed");
-  fuzz->add_option("--strategy", fuzz_args.strategy, "strategy under test")->capture_default_str();
-  fuzz->add_option("--runs", fuzz_args.runs, "scenarios to run")
+  sim::CampaignOptions& campaign = fuzz_args.campaign;
+  CLI::App* fuzz = app.add_subcommand(
+      "fuzz",
+      "run random scenarios in worker processes and report every failing seed, in seed order");
+  fuzz->add_option("--strategy", campaign.strategy, "strategy under test")->capture_default_str();
+  fuzz->add_option("--runs", campaign.runs, "scenarios in the campaign (over all shards)")
       ->capture_default_str()
-      ->check(CLI::Range(int64_t{1}, int64_t{100'000'000}));
-  fuzz->add_option("--seed", fuzz_args.seed, "seed of the first scenario (then seed+1, ...)")
+      ->check(CLI::Range(int64_t{1}, sim::kMaxRuns));
+  fuzz->add_option("--seed", campaign.seed, "seed of the first scenario (then seed+1, ...)")
       ->capture_default_str();
-  fuzz->add_flag("!--stop-at-first", fuzz_args.keep_going, "stop at the first failing scenario");
+  fuzz->add_flag("!--stop-at-first", campaign.keep_going,
+                 "stop at the first failing scenario (in seed order)");
+  fuzz->add_option("--jobs", fuzz_args.jobs,
+                   "worker processes (default: the number of cores); stdout is the same for any")
+      ->capture_default_str()
+      ->check(CLI::Range(1, sim::kMaxJobs));
+  fuzz->add_option("--scenario-timeout", campaign.scenario_timeout_s,
+                   "wall seconds a scenario may run before its worker is killed and the seed "
+                   "reported as a FAIL (0: no limit); far above the slowest scenario, for long "
+                   "campaigns")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{0}, int64_t{86400}));
+  fuzz->add_option("--shard", fuzz_args.shard,
+                   "K/N: run only the K-th (0-based) of N disjoint subsets of the seeds (seed "
+                   "number i is in shard i mod N)");
+  fuzz->add_option("--shards", fuzz_args.shards,
+                   "N, with K taken from $JOB_COMPLETION_INDEX (a Kubernetes Indexed Job's pod "
+                   "index) when --shard is absent")
+      ->check(CLI::Range(int64_t{1}, sim::kMaxShards));
+  fuzz->add_option("--jsonl", fuzz_args.jsonl,
+                   "write a header, one JSON line per scenario and a footer to FILE (- for "
+                   "stdout, the human report then going to stderr); merge with fuzz-report");
+  std::vector<std::string> report_files;
+  CLI::App* fuzz_report = app.add_subcommand(
+      "fuzz-report",
+      "merge the --jsonl files of a fuzz campaign's shards: counts, failing seeds with their "
+      "replay commands, missing or repeated seeds, throughput. Exit status: 0 every seed ran "
+      "once and passed, 1 a failure or a seed missing or repeated, 2 bad usage or malformed "
+      "input");
+  fuzz_report->add_option("files", report_files, "shard files (eddy-sim fuzz --jsonl FILE)")
+      ->required();
   CompareArgs compare_args;
   CLI::App* compare = app.add_subcommand("compare", "compare strategies in one markdown table");
   compare->add_option("--strategies", compare_args.strategies, "comma-separated")
@@ -547,6 +588,7 @@ int main(int argc, char** argv) {
     return run_test(test_args);
   }
   if (*fuzz) return run_fuzz(fuzz_args);
+  if (*fuzz_report) return sim::run_fuzz_report(report_files, std::cout, std::cerr);
   if (*compare) return run_compare(compare_args);
   return sim::run_check_command(check_args);
 }

@@ -1,5 +1,6 @@
 #include "tests/broken/broken_variants.h"
 
+#include "tests/broken/broken_abort.h"
 #include "tests/broken/broken_kv.h"
 #include "tests/broken/broken_raft.h"
 
@@ -145,6 +146,7 @@ constexpr const char* kLeaderSummary =
 }  // namespace
 
 void register_broken_variants() {
+  register_broken_abort_variant();
   register_broken_kv_variants();
   register_broken_raft_variants();
   for (const Variant& variant : kVariants) {

@@ -14,7 +14,8 @@
 //   broken:gossip-overlapping-classes  every node allocates from class 0
 //   broken:leader-definite-timeout     a forward that timed out gets error 11
 //
-// and the lin-kv proxy's variants of tests/broken/broken_kv.h.
+// and the lin-kv proxy's variants of tests/broken/broken_kv.h, and broken:abort
+// (tests/broken/broken_abort.h, registered here but not listed).
 //
 // eddy-sim and the tests register them with register_broken_variants(); the
 // tests assert each is caught within 20 seeds.
