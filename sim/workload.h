@@ -8,21 +8,25 @@
 #include <algorithm>
 #include <cstddef>
 #include <string>
+#include <vector>
 
 #include "core/message.h"
+#include "sim/huge_pages.h"
 #include "sim/sim_event.h"
 #include "sim/world.h"
 
 namespace eddy::sim {
 
-// How many history entries to reserve when the main phase begins: an
-// invocation and a completion per op. A kafka entry is a few hundred bytes;
-// growing the history by doubling moved each entry about twice and faulted in
-// twice the memory (a quarter of seed 001's run time). Capped, so that a huge
-// rate cannot reserve gigabytes.
-inline size_t history_entries_to_reserve(const SimOptions& options) {
+// Reserves a run's history when the main phase begins: an invocation and a
+// completion per op. A kafka entry is a few hundred bytes; growing the
+// history by doubling moved each entry about twice and faulted in twice the
+// memory. Capped, so that a huge rate cannot reserve gigabytes; backed by
+// huge pages where Linux allows (sim/huge_pages.h).
+template <class Entry>
+void reserve_history(std::vector<Entry>& history, const SimOptions& options) {
   const double expected = 2.0 * options.rate_per_s * options.time_limit_s + 1024.0;
-  return static_cast<size_t>(std::clamp(expected, 0.0, 4'000'000.0));
+  history.reserve(static_cast<size_t>(std::clamp(expected, 0.0, 4'000'000.0)));
+  advise_huge_pages(history.data(), history.capacity() * sizeof(Entry));
 }
 
 class Workload {

@@ -40,7 +40,7 @@ void KafkaWorkload::begin_main() {
   next_op_due_us_ = main_start_us_;
   next_crash_due_us_ = main_start_us_;  // jepsen's stagger emits its first op at once
   emitting_ = world_.options.rate_per_s > 0;
-  history_.reserve(history_entries_to_reserve(world_.options));
+  reserve_history(history_, world_.options);
   const int concurrency = std::max(1, world_.options.concurrency);
   for (int t = 0; t < concurrency; ++t) {
     Worker worker;

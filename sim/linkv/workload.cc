@@ -46,7 +46,7 @@ void LinKvWorkload::begin_main() {
   cutoff_us_ = world_.now_us + seconds_to_us(world_.options.time_limit_s);
   next_op_due_us_ = world_.now_us;  // jepsen's stagger emits its first op at once
   emitting_ = world_.options.rate_per_s > 0;
-  history_.reserve(history_entries_to_reserve(world_.options));
+  reserve_history(history_, world_.options);
   for (int t = 0; t < world_.options.concurrency; ++t) {
     Worker worker;
     worker.index = t;
