@@ -2,7 +2,7 @@
 # Simulator speed: virtual seconds per wall second (start-up, run folder and
 # checker included) of a seed command at several node counts and rates. Each
 # cell is the best of RUNS.
-#   bench/sim_speed.sh [STRATEGY=gossip] [RUNS=3]
+#   [EDDY_SIM=path] bench/sim_speed.sh [STRATEGY=gossip] [RUNS=3]
 # A kafka strategy runs seed 001's command (--concurrency 2n --time-limit 20,
 # final phase included) at 1, 2 and 5 nodes and rates 1000 and 10000; a lin-kv
 # strategy (proxy) seed 003's (-w lin-kv --concurrency 2n --time-limit 20) at
@@ -11,8 +11,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 strategy=${1:-gossip}
 runs=${2:-3}
-bash scripts/build.sh release >/dev/null
-sim=build/release/sim/eddy-sim
+# EDDY_SIM=path measures another build (an older commit's, for a ratio).
+if [[ -z ${EDDY_SIM:-} ]]; then bash scripts/build.sh release >/dev/null; fi
+sim=${EDDY_SIM:-build/release/sim/eddy-sim}
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 if [[ $strategy == proxy || $strategy == broken:kv-* ]]; then
