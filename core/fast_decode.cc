@@ -50,6 +50,28 @@ bool plain(std::string_view line) {
   return true;
 }
 
+// Whether the line's "type" is one of the four requests the fast path takes:
+// a look at the text before any parsing, so that every other line (gossip,
+// Raft, the services' replies, process mode's traffic) goes to the DOM path
+// at once instead of after a failed parse. A guess, never a verdict: a line
+// it lets through is still parsed and checked in full, and one it stops
+// (say, a poll of a key named "type" listed before the body's type) only
+// takes the slower path.
+bool names_a_hot_type(std::string_view line) {
+  static constexpr std::string_view kType = "\"type\"";
+  for (size_t at = line.find(kType); at != std::string_view::npos; at = line.find(kType, at + 1)) {
+    size_t i = line.find_first_not_of(' ', at + kType.size());
+    if (i == std::string_view::npos || line[i] != ':') continue;  // a value "type", not a field
+    i = line.find_first_not_of(' ', i + 1);
+    if (i == std::string_view::npos) return false;
+    const std::string_view value = line.substr(i);
+    return value.starts_with("\"send\"") || value.starts_with("\"poll\"") ||
+           value.starts_with("\"commit_offsets\"") ||
+           value.starts_with("\"list_committed_offsets\"");
+  }
+  return false;
+}
+
 // A string token's text, read in place: plain() ruled out escapes, so the raw
 // text is the string, and it ends at the next '"'. The padded buffer ends in
 // NULs and the line holds none, so strchr stops inside the buffer.
@@ -246,7 +268,7 @@ bool read_envelope(od::value value, const Limits& limits, Message& message, Body
 std::optional<Message> fast_decode(std::string_view line, const Limits& limits) {
   // The envelope's body and a body's offsets sit at depth 3.
   if (static_cast<int64_t>(line.size()) > limits.line_bytes_max || limits.json_depth_max < 3 ||
-      !plain(line)) {
+      !names_a_hot_type(line) || !plain(line)) {
     return std::nullopt;
   }
   Scratch& state = scratch();

@@ -117,6 +117,21 @@ TEST(FastDecode, DeclinesEveryBadLine) {
   expect_declined("   ");
 }
 
+TEST(FastDecode, LooksAtTheTypeBeforeParsing) {
+  // Other types go straight to the DOM path...
+  expect_declined(line(R"({"type":"gossip","first":1,"ack":0,"items":[]})"));
+  expect_declined(R"({"src":"n0","dest":"n1","body":{"type":"spam","n":1}})");
+  // ...a "type" that is a value is not the body's type...
+  expect_taken(line(R"({"key":"type","type":"send","msg":1,"msg_id":1})"));
+  expect_taken(line(R"({"type" : "poll","offsets":{"k":1}})"));
+  // ...and a key named "type" before the body's type only costs the fast path.
+  expect_declined(line(R"({"offsets":{"type":1},"type":"poll","msg_id":1})"));
+  const DecodeResult slow =
+      decode_line(line(R"({"offsets":{"type":1},"type":"poll","msg_id":1})"), Limits{});
+  ASSERT_TRUE(slow.ok());
+  EXPECT_EQ(std::get<PollBody>(slow.value().body).offsets.front().first, "type");
+}
+
 TEST(FastDecode, DeclinesWhatALimitForbids) {
   Limits limits;
   limits.key_bytes_max = 3;
