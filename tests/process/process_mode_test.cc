@@ -206,9 +206,16 @@ TEST(ProcessMode, AFloodingNodeIsBoundedAndReported) {
 // messages in flight), so what it holds stays bounded, and the run ends on
 // time. (Counted in messages: a sanitizer's heap makes resident memory no
 // measure; in release the runner peaks at 43 MiB here, 351 without it.)
+// Every message stays in flight for the whole run (10 s of latency, a run of
+// about 8 s), so that even a runner slowed by a sanitizer and a loaded
+// machine reads enough to reach the bound: with 2 s and 3 s of latency, a CI
+// run under ASan, beside another test, peaked at 41,072.
 TEST(ProcessMode, AFloodOfValidMessagesMeetsBackpressure) {
-  const SimRun run = run_sim("flood-peers", kafka_args({"--bin", node_script("floods_peers"),
-                                                        "--node-count", "2", "--latency", "3000"}));
+  std::vector<std::string> args =
+      kafka_args({"--bin", node_script("floods_peers"), "--node-count", "2", "--latency", "10000"});
+  ASSERT_EQ(args[2], "--time-limit");
+  args[3] = "6";
+  const SimRun run = run_sim("flood-peers", args);
   EXPECT_TRUE(run.exit.exited) << run.exit.describe();
   const size_t at = run.out.find(" messages in flight");
   ASSERT_NE(at, std::string::npos) << run.out;
