@@ -37,7 +37,8 @@ class Value {
   nlohmann::json to_json() const;
   // Appends the JSON text to `out` without allocating for integers.
   void append_json(std::string& out) const;
-  // The most bytes write_json writes, and the raw writer (core/json_writer.h).
+  // The raw writer (core/json_writer.h): writes the JSON text at `at`, which
+  // has room for json_bytes_max() bytes, and returns its end.
   size_t json_bytes_max() const { return is_integer() ? 20 : size_; }
   char* write_json(char* at) const;
 

@@ -20,12 +20,14 @@ namespace eddy::sim {
 // Reserves a run's history when the main phase begins: an invocation and a
 // completion per op. A kafka entry is a few hundred bytes; growing the
 // history by doubling moved each entry about twice and faulted in twice the
-// memory. Capped, so that a huge rate cannot reserve gigabytes; backed by
-// huge pages where Linux allows (sim/huge_pages.h).
+// memory. Capped at 256 MiB, so that a huge rate cannot reserve gigabytes
+// (a longer history grows past it as before); backed by huge pages where
+// Linux allows (sim/huge_pages.h).
 template <class Entry>
 void reserve_history(std::vector<Entry>& history, const SimOptions& options) {
+  constexpr double kEntriesMax = static_cast<double>((size_t{256} << 20) / sizeof(Entry));
   const double expected = 2.0 * options.rate_per_s * options.time_limit_s + 1024.0;
-  history.reserve(static_cast<size_t>(std::clamp(expected, 0.0, 4'000'000.0)));
+  history.reserve(static_cast<size_t>(std::clamp(expected, 0.0, kEntriesMax)));
   advise_huge_pages(history.data(), history.capacity() * sizeof(Entry));
 }
 
