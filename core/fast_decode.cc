@@ -97,22 +97,34 @@ bool read_key(od::value value, const Limits& limits, std::string_view& out) {
   return read_string(value, out) && static_cast<int64_t>(out.size()) <= limits.key_bytes_max;
 }
 
-// {"k1": 3, "k2": 0}: sorted by key as nlohmann's std::map would hold it; a
-// duplicate key (the DOM keeps the last) declines.
-bool read_key_offsets(od::value value, const Limits& limits, KeyOffsets& out) {
+// Calls on_field(name, value) for each field of the object `value`, in the
+// line's order. False when `value` is not an object, a field cannot be read,
+// or on_field returns false.
+template <class OnField>
+bool for_each_field(od::value value, OnField&& on_field) {
   od::object object;
   if (value.get_object().get(object) != simdjson::SUCCESS) return false;
   for (auto entry : object) {
     od::field field;
     if (std::move(entry).get(field) != simdjson::SUCCESS) return false;
-    std::string_view key;
-    if (!field_name(field, key)) return false;
+    std::string_view name;
+    if (!field_name(field, name) || !on_field(name, field.value())) return false;
+  }
+  return true;
+}
+
+// {"k1": 3, "k2": 0}: sorted by key as nlohmann's std::map would hold it; a
+// duplicate key (the DOM keeps the last) declines.
+bool read_key_offsets(od::value value, const Limits& limits, KeyOffsets& out) {
+  const bool read = for_each_field(value, [&](std::string_view key, od::value offset_value) {
     if (static_cast<int64_t>(key.size()) > limits.key_bytes_max) return false;
     if (static_cast<int64_t>(out.size()) >= limits.request_keys_max) return false;
     int64_t offset = 0;
-    if (!read_int(field.value(), offset) || offset < 0) return false;
+    if (!read_int(offset_value, offset) || offset < 0) return false;
     out.emplace_back(std::string(key), offset);
-  }
+    return true;
+  });
+  if (!read) return false;
   const auto by_key = [](const auto& a, const auto& b) { return a.first < b.first; };
   if (!std::is_sorted(out.begin(), out.end(), by_key)) std::sort(out.begin(), out.end(), by_key);
   return std::adjacent_find(out.begin(), out.end(), [](const auto& a, const auto& b) {
@@ -184,16 +196,9 @@ bool read_body_field(std::string_view name, od::value value, const Limits& limit
 }
 
 bool read_body(od::value value, const Limits& limits, BodyFields& body) {
-  od::object object;
-  if (value.get_object().get(object) != simdjson::SUCCESS) return false;
-  for (auto entry : object) {
-    od::field field;
-    if (std::move(entry).get(field) != simdjson::SUCCESS) return false;
-    std::string_view name;
-    if (!field_name(field, name)) return false;
-    if (!read_body_field(name, field.value(), limits, body)) return false;
-  }
-  return true;
+  return for_each_field(value, [&](std::string_view name, od::value field_value) {
+    return read_body_field(name, field_value, limits, body);
+  });
 }
 
 bool has(const BodyFields& body, uint32_t bits) { return (body.seen & bits) == bits; }
@@ -229,37 +234,30 @@ std::optional<Body> typed_body(BodyFields& body) {
 // {"id": 4, "src": "c1", "dest": "n0", "body": {...}}; `id` is Maelstrom's own
 // message number, which the DOM path ignores.
 bool read_envelope(od::value value, const Limits& limits, Message& message, BodyFields& body) {
-  od::object envelope;
-  if (value.get_object().get(envelope) != simdjson::SUCCESS) return false;
   bool src = false;
   bool dest = false;
   bool has_body = false;
   bool id = false;
-  for (auto entry : envelope) {
-    od::field field;
-    if (std::move(entry).get(field) != simdjson::SUCCESS) return false;
-    std::string_view name;
-    if (!field_name(field, name)) return false;
+  const bool read = for_each_field(value, [&](std::string_view name, od::value field_value) {
     std::string_view text;
     if (name == "src" && !src) {
-      if (!read_string(field.value(), text)) return false;
+      if (!read_string(field_value, text)) return false;
       message.src.assign(text);
-      src = true;
-    } else if (name == "dest" && !dest) {
-      if (!read_string(field.value(), text)) return false;
-      message.dest.assign(text);
-      dest = true;
-    } else if (name == "body" && !has_body) {
-      if (!read_body(field.value(), limits, body)) return false;
-      has_body = true;
-    } else if (name == "id" && !id) {
-      int64_t ignored = 0;
-      if (!read_int(field.value(), ignored)) return false;
-      id = true;
-    } else {
-      return false;
+      return src = true;
     }
-  }
+    if (name == "dest" && !dest) {
+      if (!read_string(field_value, text)) return false;
+      message.dest.assign(text);
+      return dest = true;
+    }
+    if (name == "body" && !has_body) return has_body = read_body(field_value, limits, body);
+    if (name == "id" && !id) {
+      int64_t ignored = 0;
+      return id = read_int(field_value, ignored);
+    }
+    return false;
+  });
+  if (!read) return false;
   return src && dest && has_body && has(body, kType);
 }
 
