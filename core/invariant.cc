@@ -1,6 +1,10 @@
 #include "core/invariant.h"
 
-#include <cstdio>  // only for the dying message; see invariant.h
+// Not an effect, and deliberately so: a broken invariant means the node's own
+// state is wrong, so no further step may run and no effect may be trusted to
+// reach a driver. The process aborts; the one line it writes to stderr on the
+// way is its crash report, the only I/O core/ does (see invariant.h).
+#include <cstdio>
 #include <cstdlib>
 
 namespace eddy::core {
