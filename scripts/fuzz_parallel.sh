@@ -62,5 +62,13 @@ parallel --will-cite -q -j 1 "${ssh_flags[@]}" "${login_flags[@]}" --results "$o
 rm -f "$out"/shard-*.jsonl.seq
 echo "fuzz_parallel.sh: $shards shards on ${logins[*]} in $((SECONDS - start)) s" >&2
 files=()
-for ((k = 0; k < shards; ++k)); do files+=("$out/shard-$k.jsonl"); done
+for ((k = 0; k < shards; ++k)); do
+  files+=("$out/shard-$k.jsonl")
+  # An empty shard with an empty .err never started eddy-sim: parallel's
+  # remote wrapper execs the login's $SHELL, which a bare ssh stand-in may
+  # not set. fuzz-report then refuses the file; say where to look first.
+  if [[ ! -s $out/shard-$k.jsonl && ! -s $out/shard-$k.jsonl.err ]]; then
+    echo "fuzz_parallel.sh: shard $k printed nothing (did its login reach a shell with SHELL set?)" >&2
+  fi
+done
 exec "$report_sim" fuzz-report "${files[@]}"

@@ -160,7 +160,9 @@ TEST(FuzzSpread, GnuParallelSpreadsShardsOverThisMachine) {
 // A remote login, as far as this machine can play one: no sshd here, so
 // parallel reaches "otherhost" through an ssh stand-in that runs the
 // command it is given (parallel's own wrapping and quoting for a remote
-// shell) on this machine, and logs the host.
+// shell) on this machine, and logs the host. Like sshd, it sets SHELL: the
+// CI that first ran this test had none, and parallel's remote wrapper execs
+// $SHELL, so every shard came back empty.
 TEST(FuzzSpread, GnuParallelRunsShardsThroughSshLogins) {
   if (shell("command -v parallel >/dev/null").status != 0) {
     GTEST_SKIP() << "GNU parallel is not installed (apt-get install parallel, or "
@@ -175,7 +177,10 @@ TEST(FuzzSpread, GnuParallelRunsShardsThroughSshLogins) {
                              << "\n"
                                 "shift\n"
                                 "[ \"$1\" = \"--\" ] && shift\n"
-                                "exec sh -c \"$*\"\n";
+                                // sshd gives the remote command the login's
+                                // SHELL, which parallel's wrapper execs; CI
+                                // runs with no SHELL set.
+                                "SHELL=/bin/sh exec sh -c \"$*\"\n";
   fs::permissions(dir / "ssh", fs::perms::owner_all);
   const Output run =
       shell(std::string(EDDY_SOURCE_DIR) + "/scripts/fuzz_parallel.sh --shards 3 " +
