@@ -23,8 +23,26 @@ void Network::close_endpoint(EndpointId endpoint) {
   e.closed = true;
   while (!e.queue.empty()) {
     count_drop(true);
+    discard(e.queue.top().slot);
     e.queue.pop();
   }
+}
+
+uint32_t Network::admit(core::Message message, EndpointId src) {
+  if (free_slots_.empty()) {
+    pool_.push_back(InFlight{std::move(message), src});
+    return static_cast<uint32_t>(pool_.size() - 1);
+  }
+  const uint32_t slot = free_slots_.back();
+  free_slots_.pop_back();
+  pool_[slot].message = std::move(message);
+  pool_[slot].src = src;
+  return slot;
+}
+
+core::Message Network::release(uint32_t slot) {
+  free_slots_.push_back(slot);
+  return std::move(pool_[slot].message);
 }
 
 std::optional<EndpointId> Network::find(const std::string& name) const {
@@ -97,7 +115,7 @@ void Network::send(TimeUs now_us, core::Message message) {
     return;
   }
   if (client_traffic) {
-    enqueue(now_us, *dest, now_us, id, std::move(message));
+    enqueue(now_us, *dest, now_us, id, admit(std::move(message), *src));
     return;
   }
   if (options_.loss_p > 0 && rng_.chance(options_.loss_p)) {
@@ -112,19 +130,19 @@ void Network::send(TimeUs now_us, core::Message message) {
   };
   if (duplicate) {
     ++stats_.duplicated;
-    enqueue(now_us, *dest, deadline(), id, message);
+    enqueue(now_us, *dest, deadline(), id, admit(message, *src));
   }
-  enqueue(now_us, *dest, deadline(), id, std::move(message));
+  enqueue(now_us, *dest, deadline(), id, admit(std::move(message), *src));
 }
 
 void Network::enqueue(TimeUs now_us, EndpointId dest, TimeUs deadline_us, int64_t id,
-                      core::Message message) {
+                      uint32_t slot) {
   if (options_.delivery == DeliveryModel::kIdeal) {
-    agenda_.push(deadline_us, DeliverEvent{dest, id, std::move(message)});
+    agenda_.push(deadline_us, DeliverEvent{dest, slot, id});
     return;
   }
   Endpoint& e = endpoints_[dest];
-  e.queue.push(Queued{deadline_us, next_seq_++, id, std::move(message)});
+  e.queue.push(Queued{deadline_us, next_seq_++, id, slot});
   if (!e.busy && !e.paused) {
     // The loop is idle and wakes at once (a blocking poll returning).
     e.busy = true;
@@ -139,16 +157,16 @@ void Network::on_dequeue(TimeUs now_us, EndpointId endpoint) {
     return;
   }
   while (!e.queue.empty()) {
-    Queued next = std::move(const_cast<Queued&>(e.queue.top()));
+    const Queued next = e.queue.top();
     e.queue.pop();
-    const auto src = find(next.message.src);
-    if (src && e.grudges.contains(*src)) {
+    if (e.grudges.contains(pool_[next.slot].src)) {
       count_drop(false);  // partitions only ever cut server traffic
-      continue;           // net.clj recv! returns nil and the loop polls again
+      discard(next.slot);
+      continue;  // net.clj recv! returns nil and the loop polls again
     }
     // Stay busy: the loop sleeps until the deadline, then delivers.
     agenda_.push(std::max(now_us, next.deadline_us),
-                 DeliverEvent{endpoint, next.message_id, std::move(next.message)});
+                 DeliverEvent{endpoint, next.slot, next.message_id});
     return;
   }
   e.busy = false;
@@ -156,39 +174,42 @@ void Network::on_dequeue(TimeUs now_us, EndpointId endpoint) {
 
 std::optional<core::Message> Network::on_deliver(TimeUs now_us, DeliverEvent& event) {
   Endpoint& e = endpoints_[event.endpoint];
-  const auto src = find(event.message.src);
+  const EndpointId src = pool_[event.slot].src;
   const bool client_traffic =
-      e.kind == EndpointKind::kClient || (src && endpoints_[*src].kind == EndpointKind::kClient);
+      e.kind == EndpointKind::kClient || endpoints_[src].kind == EndpointKind::kClient;
   const bool maelstrom = options_.delivery == DeliveryModel::kMaelstrom;
   if (e.down || event.message_id < e.lost_below_id) {
     // Lost with a crash. The loop stopped waiting for it at the crash
     // (kMaelstrom), so its state is not touched.
     count_crash_drop(client_traffic);
+    discard(event.slot);
     return std::nullopt;
   }
   if (e.closed) {
     ++stats_.to_closed_client;
     count_drop(client_traffic);
+    discard(event.slot);
     if (maelstrom) e.busy = false;
     return std::nullopt;
   }
   if (e.paused) {
     // A paused process reads nothing: keep the message for when it resumes.
-    e.queue.push(Queued{now_us, next_seq_++, event.message_id, std::move(event.message)});
+    e.queue.push(Queued{now_us, next_seq_++, event.message_id, event.slot});
     if (maelstrom) e.busy = false;
     return std::nullopt;
   }
   if (maelstrom) {
     // The loop is free again once it has handed this message over.
     agenda_.push(now_us, DequeueEvent{event.endpoint});
-  } else if (src && e.grudges.contains(*src)) {
+  } else if (e.grudges.contains(src)) {
     count_drop(client_traffic);
+    discard(event.slot);
     return std::nullopt;
   }
   ++stats_.all.received;
   ++counts_for(client_traffic).received;
   journal_receive(event.message_id, now_us);
-  return std::move(event.message);
+  return release(event.slot);
 }
 
 void Network::drop(EndpointId dest, EndpointId src) { endpoints_[dest].grudges.insert(src); }
@@ -213,8 +234,8 @@ void Network::crash(EndpointId endpoint) {
   e.lost_below_id = next_message_id_;
   e.busy = false;  // a DeliverEvent it waited for is lost (on_deliver)
   while (!e.queue.empty()) {
-    const auto src = find(e.queue.top().message.src);
-    count_crash_drop(src && endpoints_[*src].kind == EndpointKind::kClient);
+    count_crash_drop(from_client(e.queue.top().slot));
+    discard(e.queue.top().slot);
     e.queue.pop();
   }
 }
@@ -229,9 +250,9 @@ void Network::resume(TimeUs now_us, EndpointId endpoint) {
   e.paused = false;
   if (options_.delivery == DeliveryModel::kIdeal) {
     while (!e.queue.empty()) {
-      Queued next = std::move(const_cast<Queued&>(e.queue.top()));
+      const Queued next = e.queue.top();
       e.queue.pop();
-      agenda_.push(now_us, DeliverEvent{endpoint, next.message_id, std::move(next.message)});
+      agenda_.push(now_us, DeliverEvent{endpoint, next.slot, next.message_id});
     }
     return;
   }

@@ -98,11 +98,19 @@ class Network {
   const std::vector<JournalEntry>& journal() const { return journal_; }
 
  private:
+  // A message waiting in an endpoint's queue; the message is in the pool.
   struct Queued {
     TimeUs deadline_us;
     uint64_t seq;
     int64_t message_id;
+    uint32_t slot;
+  };
+  // A message in flight: from send until it is delivered or dropped. Its
+  // source was looked up at send time, so neither the partition check nor
+  // the counts look a name up again.
+  struct InFlight {
     core::Message message;
+    EndpointId src = 0;
   };
   struct LaterFirst {
     bool operator()(const Queued& a, const Queued& b) const {
@@ -124,8 +132,15 @@ class Network {
   };
 
   TimeUs latency_us();
-  void enqueue(TimeUs now_us, EndpointId dest, TimeUs deadline_us, int64_t id,
-               core::Message message);
+  void enqueue(TimeUs now_us, EndpointId dest, TimeUs deadline_us, int64_t id, uint32_t slot);
+  // The pool of messages in flight: slots are reused, so it grows only to
+  // the most messages ever in flight at once.
+  uint32_t admit(core::Message message, EndpointId src);
+  core::Message release(uint32_t slot);
+  void discard(uint32_t slot) { free_slots_.push_back(slot); }
+  bool from_client(uint32_t slot) const {
+    return endpoints_[pool_[slot].src].kind == EndpointKind::kClient;
+  }
   TrafficCounts& counts_for(bool client_traffic) {
     return client_traffic ? stats_.clients : stats_.servers;
   }
@@ -142,6 +157,8 @@ class Network {
   uint64_t next_seq_ = 0;
   NetStats stats_;
   std::vector<JournalEntry> journal_;
+  std::vector<InFlight> pool_;
+  std::vector<uint32_t> free_slots_;
 };
 
 }  // namespace eddy::sim

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <type_traits>
 #include <variant>
 
 #include "core/event.h"
@@ -17,11 +18,13 @@ using EndpointId = uint32_t;
 struct DequeueEvent {
   EndpointId endpoint;
 };
-// A message reaches its endpoint.
+// A message reaches its endpoint. The message itself waits in the network's
+// pool (Network::on_deliver takes it out), so the agenda moves 16 bytes, not
+// a few hundred.
 struct DeliverEvent {
   EndpointId endpoint;
+  uint32_t slot;       // the message's place in the network's pool
   int64_t message_id;  // the network's id, for the journal
-  core::Message message;
 };
 // A node's timer comes due. Stale if the node has since moved or fired it.
 struct NodeTimerEvent {
@@ -49,6 +52,9 @@ struct PhaseEvent {};  // re-check whether the run moves to its next phase
 
 using SimEvent = std::variant<DequeueEvent, DeliverEvent, NodeTimerEvent, NodeDiskEvent,
                               WorkerEvent, ClientTimeoutEvent, NemesisEvent, PhaseEvent>;
+// Plain data, so that the agenda's heap holds events inline and sifting is a
+// few word copies.
+static_assert(std::is_trivially_copyable_v<SimEvent> && sizeof(SimEvent) <= 40);
 using Agenda = EventQueue<SimEvent>;
 
 }  // namespace eddy::sim

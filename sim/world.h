@@ -20,7 +20,11 @@ struct World {
   TimeUs now_us = 0;
 
   int64_t now_ms() const { return now_us / 1000; }
-  void at(TimeUs due_us, SimEvent event) { agenda.push(due_us, std::move(event)); }
+  void at(TimeUs due_us, SimEvent event) { agenda.push(due_us, event); }
+  // For events a fixed delay from now (EventQueue::push_in_order).
+  void after_fixed_delay(TimeUs delay_us, SimEvent event) {
+    agenda.push_in_order(now_us + delay_us, event);
+  }
 };
 
 }  // namespace eddy::sim

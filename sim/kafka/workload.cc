@@ -267,8 +267,8 @@ void KafkaWorkload::call(Worker& worker, Step step, core::Body body) {
   worker.call_serial = next_call_serial_++;
   world_.network.send(world_.now_us, core::Message{worker.client, worker.node, worker.awaiting,
                                                    std::nullopt, std::move(body)});
-  world_.at(world_.now_us + client_timeout_ms(world_.options) * 1000,
-            ClientTimeoutEvent{worker.index, worker.call_serial});
+  world_.after_fixed_delay(client_timeout_ms(world_.options) * 1000,
+                           ClientTimeoutEvent{worker.index, worker.call_serial});
 }
 
 void KafkaWorkload::complete(Worker& worker, checker::OpType type, std::string error) {

@@ -150,8 +150,8 @@ void LinKvWorkload::start_op(Worker& worker, const LinKvRequest& request) {
   worker.call_serial = next_call_serial_++;
   world_.network.send(world_.now_us, core::Message{worker.client, worker.node, worker.awaiting,
                                                    std::nullopt, request_body(request)});
-  world_.at(world_.now_us + timeout_ms_ * 1000,
-            ClientTimeoutEvent{worker.index, worker.call_serial});
+  world_.after_fixed_delay(timeout_ms_ * 1000,
+                           ClientTimeoutEvent{worker.index, worker.call_serial});
 }
 
 void LinKvWorkload::complete(Worker& worker, checker::OpType type, std::string error,
