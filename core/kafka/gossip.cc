@@ -50,6 +50,7 @@ GossipKafka::KeyState& GossipKafka::key_state(std::string_view key) {
   if (it == keys_.end()) {
     it = keys_.emplace(std::string(key), KeyState{}).first;
     it->second.next = self_;  // the first offset of this node's class
+    it->second.peer_watermarks.assign(links_.size(), kNeverHeard);
   }
   return it->second;
 }
@@ -80,12 +81,13 @@ void GossipKafka::broadcast(GossipItem item) {
 
 int64_t GossipKafka::safe_end(std::string_view key) const {
   const auto it = keys_.find(key);
-  int64_t end = it == keys_.end() ? self_ : it->second.next;
+  const KeyState* state = it == keys_.end() ? nullptr : &it->second;
+  int64_t end = state == nullptr ? self_ : state->next;
   if (config_.flaw == GossipConfig::Flaw::kPollPastHoles) return end;
-  for (const Link& link : links_) {
-    const auto w = link.watermarks.find(key);
+  for (size_t i = 0; i < links_.size(); ++i) {
+    const int64_t heard = state == nullptr ? kNeverHeard : state->peer_watermarks[i];
     // A peer that never spoke of the key may still allocate its class's first offset.
-    end = std::min(end, w == link.watermarks.end() ? static_cast<int64_t>(link.index) : w->second);
+    end = std::min(end, heard == kNeverHeard ? static_cast<int64_t>(links_[i].index) : heard);
   }
   return end;
 }
@@ -175,8 +177,9 @@ void GossipKafka::apply(Link& link, GossipItem& item) {
       see_offset(item.key, item.offset);
       return;
     case GossipItem::Kind::kWatermark: {
-      auto [it, fresh] = link.watermarks.try_emplace(item.key, item.offset);
-      if (!fresh) it->second = std::max(it->second, item.offset);
+      int64_t& heard =
+          key_state(item.key).peer_watermarks[static_cast<size_t>(&link - links_.data())];
+      heard = heard == kNeverHeard ? item.offset : std::max(heard, item.offset);
       return;
     }
     case GossipItem::Kind::kCommit: {

@@ -68,7 +68,12 @@ class GossipKafka final : public Application {
   struct KeyState {
     int64_t next = 0;  // the next offset this node would allocate (its watermark)
     std::optional<int64_t> committed;
+    // Each peer's watermark for the key, by link, kNeverHeard until the peer
+    // speaks of it. Kept here rather than in a map per link so that a poll's
+    // safe end costs one lookup of the key, not one per peer.
+    std::vector<int64_t> peer_watermarks;
   };
+  static constexpr int64_t kNeverHeard = INT64_MIN;
   struct Link {
     std::string peer;
     int index = 0;  // the peer's position in node_ids, its offset class
@@ -83,7 +88,6 @@ class GossipKafka final : public Application {
     // Inbound stream.
     int64_t applied = 0;        // highest sequence number applied from the peer
     int64_t applied_acked = 0;  // `applied` as last told to the peer
-    std::map<std::string, int64_t, std::less<>> watermarks;  // the peer's, per key
   };
 
   bool serve(Context& ctx, Message& request);

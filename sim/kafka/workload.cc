@@ -419,10 +419,21 @@ void KafkaWorkload::note_final_read(const Worker& worker) {
   // A key asked for and answered with less than a full page: this poll,
   // now ok, read to the end of its log.
   const auto page = static_cast<size_t>(world_.options.limits.poll_msgs_per_key_max);
+  // The answered keys, sorted (stably: a key answered twice is judged by its
+  // first answer), so a final poll naming thousands of keys costs a search
+  // per key rather than a scan.
+  std::vector<std::pair<std::string_view, bool>> answered;  // key, a full page
+  answered.reserve(worker.op.polled.size());
+  for (const checker::PolledKey& polled : worker.op.polled) {
+    answered.emplace_back(polled.key, polled.records.size() >= page);
+  }
+  std::stable_sort(answered.begin(), answered.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
   for (const auto& [key, offset] : worker.offsets) {
-    const auto it = std::find_if(worker.op.polled.begin(), worker.op.polled.end(),
-                                 [&](const checker::PolledKey& k) { return k.key == key; });
-    if (it == worker.op.polled.end() || it->records.size() < page) final_read_to_end_.insert(key);
+    const auto it =
+        std::lower_bound(answered.begin(), answered.end(), std::string_view(key),
+                         [](const auto& entry, std::string_view k) { return entry.first < k; });
+    if (it == answered.end() || it->first != key || !it->second) final_read_to_end_.insert(key);
   }
 }
 
