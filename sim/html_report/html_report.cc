@@ -1,0 +1,275 @@
+// Writes report.html (html_report.h): the data as JSON, the page skeleton,
+// and the script and style embedded from report.js / report.css.
+#include "sim/html_report/html_report.h"
+
+#include <charconv>
+#include <fstream>
+#include <string_view>
+#include <type_traits>
+
+#include <nlohmann/json.hpp>
+
+#include "sim/html_report/report_assets.h"
+
+namespace eddy::sim::html_report {
+namespace {
+
+using nlohmann::json;
+
+json stats_json(const std::map<std::string, checker::FStats>& by_f) {
+  json rows = json::array();
+  for (const auto& [f, s] : by_f) {
+    rows.push_back(json{{"f", f},
+                        {"invoke", s.invoke},
+                        {"ok", s.ok},
+                        {"fail", s.fail},
+                        {"info", s.info},
+                        {"p50_ms", s.latency_all.p50_ms},
+                        {"p95_ms", s.latency_all.p95_ms},
+                        {"p99_ms", s.latency_all.p99_ms},
+                        {"max_ms", s.latency_all.max_ms}});
+  }
+  return rows;
+}
+
+// Bytes that are not UTF-8 (a history may hold anything) become U+FFFD
+// instead of throwing.
+std::string dump(const json& value) {
+  return value.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::string escape_html(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (const char ch : text) {
+    switch (ch) {
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += ch;
+    }
+  }
+  return out;
+}
+
+// Inside <script>, "</script" or "<!--" would end or derail the element; a
+// '<' can only occur inside a JSON string, where \u003c means the same.
+std::string script_safe(const std::string& json_text) {
+  std::string out;
+  out.reserve(json_text.size());
+  for (const char ch : json_text) {
+    if (ch == '<') {
+      out += "\\u003c";
+    } else {
+      out += ch;
+    }
+  }
+  return out;
+}
+
+// The two large parts (ops and messages) are written by hand, as columns:
+// nlohmann's tree of 200,000 small values costs more than the run's checker.
+void append_string(std::string& out, std::string_view text) {
+  out += '"';
+  for (const char ch : text) {
+    switch (ch) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '<':  // see script_safe
+        out += "\\u003c";
+        break;
+      default:
+        if (static_cast<unsigned char>(ch) < 0x20) {
+          static constexpr char kHex[] = "0123456789abcdef";
+          out += "\\u00";
+          out += kHex[(ch >> 4) & 0xf];
+          out += kHex[ch & 0xf];
+        } else {
+          out += ch;
+        }
+    }
+  }
+  out += '"';
+}
+
+template <class Item, class Get>
+void append_column(std::string& out, std::string_view name, const std::vector<Item>& items,
+                   Get get) {
+  out += '"';
+  out += name;
+  out += "\":[";
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out += ',';
+    if constexpr (std::is_same_v<decltype(get(items[i])), const std::string&>) {
+      append_string(out, get(items[i]));
+    } else {
+      char buffer[24];
+      const auto end = std::to_chars(buffer, buffer + sizeof buffer, get(items[i])).ptr;
+      out.append(buffer, end);
+    }
+  }
+  out += ']';
+}
+
+void append_ops(std::string& out, const ReportData& data) {
+  using Op = OpSpan;
+  out += "\"ops\":{";
+  append_column(out, "p", data.ops, [](const Op& op) { return op.process; });
+  out += ',';
+  append_column(out, "f", data.ops, [](const Op& op) { return op.f; });
+  out += ',';
+  append_column(out, "o", data.ops, [](const Op& op) { return static_cast<int>(op.outcome); });
+  out += ',';
+  append_column(out, "s", data.ops, [](const Op& op) { return op.invoke_us; });
+  out += ',';
+  append_column(out, "e", data.ops, [](const Op& op) { return op.complete_us; });
+  out += ',';
+  append_column(out, "i", data.ops, [](const Op& op) {
+    return op.invoke_index >= 0 ? op.invoke_index : op.complete_index;
+  });
+  out += ',';
+  append_column(out, "t", data.ops, [](const Op& op) -> const std::string& { return op.text; });
+  out += '}';
+}
+
+void append_diagram(std::string& out, const DiagramData* d) {
+  out += "\"diagram\":";
+  if (d == nullptr) {
+    out += "null";
+    return;
+  }
+  out += "{\"lanes\":" + script_safe(dump(json(d->lanes))) +
+         ",\"types\":" + script_safe(dump(json(d->types))) +
+         ",\"total\":" + std::to_string(d->total) + ",\"m\":{";
+  using M = DiagramMessage;
+  append_column(out, "a", d->messages, [](const M& m) { return m.from; });
+  out += ',';
+  append_column(out, "b", d->messages, [](const M& m) { return m.to; });
+  out += ',';
+  append_column(out, "s", d->messages, [](const M& m) { return m.sent_us; });
+  out += ',';
+  append_column(out, "r", d->messages, [](const M& m) { return m.received_us; });
+  out += ',';
+  append_column(out, "t", d->messages, [](const M& m) { return m.type; });
+  out += "}}";
+}
+
+}  // namespace
+
+ReportData report_data_of(const checker::History& history, const RunCheck& check,
+                          const ReportOptions& options) {
+  ReportData data = build_report_data(entries_of(history), options);
+  if (check.kafka) add_kafka_anomalies(data, history, *check.kafka);
+  sample_latency(data, options);
+  return data;
+}
+
+ReportData report_data_of(const checker::LinKvHistory& history, const RunCheck& check,
+                          const ReportOptions& options) {
+  ReportData data = build_report_data(entries_of(history), options);
+  if (check.linkv) add_linkv_anomalies(data, *check.linkv);
+  sample_latency(data, options);
+  return data;
+}
+
+std::string report_json(const ReportMeta& meta, const ReportData& data, const RunCheck& check,
+                        const DiagramData* diagram) {
+  json doc;
+  doc["title"] = meta.title;
+  doc["workload"] = meta.workload;
+  doc["replay"] = meta.replay;
+  doc["verdict"] = std::string(checker::to_string(check.validity));
+  doc["problem"] = check.workload_problem;
+  doc["fs"] = data.fs;
+  doc["outcomes"] = {"ok", "fail", "info", "pending"};
+  doc["end_us"] = data.end_us;
+  doc["processes"] = data.processes;
+  doc["latency"] = {{"ids", data.latency_points},
+                    {"completed", data.sampling.completed},
+                    {"plotted", data.sampling.plotted},
+                    {"stride", data.sampling.stride}};
+  json series = json::array();
+  for (const ThroughputSeries& s : data.throughput.series) {
+    series.push_back({{"f", s.f}, {"o", static_cast<int>(s.outcome)}, {"counts", s.counts}});
+  }
+  doc["throughput"] = {{"bin_us", data.throughput.bin_us}, {"series", series}};
+  json nemesis = json::array();
+  for (const NemesisInterval& n : data.nemesis) {
+    nemesis.push_back(
+        {{"start_us", n.start_us}, {"end_us", n.end_us}, {"kind", n.kind}, {"label", n.label}});
+  }
+  doc["nemesis"] = nemesis;
+  json anomalies = json::array();
+  for (const AnomalyLink& a : data.anomalies) {
+    anomalies.push_back({{"type", a.type}, {"key", a.key}, {"detail", a.detail}, {"ops", a.ops}});
+  }
+  doc["anomalies"] = anomalies;
+  json keys = json::array();
+  for (const KeyView& k : data.keys) {
+    json rows = json::array();
+    for (const KeyOffsetRow& r : k.rows) {
+      rows.push_back({r.offset, r.values, r.senders, r.pollers, r.poll_count});
+    }
+    keys.push_back({{"key", k.key}, {"rows", rows}, {"unacknowledged", k.unacknowledged}});
+  }
+  doc["keys"] = keys;
+  if (check.kafka) {
+    doc["stats"] = stats_json(check.kafka->by_f);
+    doc["availability"] = check.kafka->availability;
+  } else if (check.linkv) {
+    doc["stats"] = stats_json(check.linkv->by_f);
+    doc["availability"] = check.linkv->availability;
+  }
+  // The small parts through nlohmann; the large ones appended by hand.
+  std::string text = script_safe(dump(doc));
+  text.pop_back();  // the closing brace
+  text.reserve(text.size() + data.ops.size() * 64 + (diagram ? diagram->messages.size() * 32 : 0));
+  text += ',';
+  append_ops(text, data);
+  text += ',';
+  append_diagram(text, diagram);
+  text += '}';
+  return text;
+}
+
+std::string render_html(const ReportMeta& meta, const ReportData& data, const RunCheck& check,
+                        const DiagramData* diagram) {
+  std::string html;
+  html += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
+  html += "<title>" + escape_html(meta.title) + "</title>\n<style>\n";
+  html += assets::kReportCss;
+  html += "</style>\n</head>\n<body data-errors=\"0\">\n";
+  // The text report is readable with scripts off; the script draws the rest.
+  html += "<noscript><p>The plots need JavaScript; the text report is below.</p></noscript>\n";
+  html += "<main id=\"app\"></main>\n";
+  html += "<details id=\"text-report\"><summary>Text report</summary><pre>" +
+          escape_html(meta.text_report) + "</pre></details>\n";
+  html += "<script type=\"application/json\" id=\"report-data\">";
+  html += report_json(meta, data, check, diagram);
+  html += "</script>\n<script>\n";
+  html += assets::kReportJs;
+  html += "</script>\n</body>\n</html>\n";
+  return html;
+}
+
+std::string write_html(const std::string& path, const std::string& html) {
+  std::ofstream file(path, std::ios::binary);
+  file << html;
+  return file ? "" : "cannot write " + path;
+}
+
+}  // namespace eddy::sim::html_report
