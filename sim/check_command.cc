@@ -104,8 +104,7 @@ std::string write_check_report(const CheckArgs& args, const HistorySource& sourc
   }
   const std::string path =
       args.report_path.empty() ? (dir / "report.html").string() : args.report_path;
-  return html_report::write_html(
-      path, html_report::render_html(meta, data, checked.check, diagram ? &*diagram : nullptr));
+  return html_report::write_report(path, meta, data, checked.check, diagram ? &*diagram : nullptr);
 }
 
 }  // namespace

@@ -310,9 +310,8 @@ std::string write_run_html(const std::string& dir, const SimOptions& o, const Si
                              : html_report::report_data_of(result.history, check);
   std::optional<html_report::DiagramData> diagram;
   if (o.journal) diagram = html_report::build_diagram(html_report::journal_lines(result.journal));
-  return html_report::write_html(
-      (std::filesystem::path(dir) / "report.html").string(),
-      html_report::render_html(meta, data, check, diagram ? &*diagram : nullptr));
+  return html_report::write_report((std::filesystem::path(dir) / "report.html").string(), meta,
+                                   data, check, diagram ? &*diagram : nullptr);
 }
 
 }  // namespace eddy::sim

@@ -4,6 +4,7 @@
 
 #include <charconv>
 #include <fstream>
+#include <functional>
 #include <string_view>
 #include <type_traits>
 
@@ -81,113 +82,146 @@ std::string script_safe(const std::string& json_text) {
 // nlohmann's tree of 200,000 small values costs more than the run's checker.
 void append_string(std::string& out, std::string_view text) {
   out += '"';
-  for (const char ch : text) {
-    switch (ch) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '<':  // see script_safe
-        out += "\\u003c";
-        break;
-      default:
-        if (static_cast<unsigned char>(ch) < 0x20) {
-          static constexpr char kHex[] = "0123456789abcdef";
-          out += "\\u00";
-          out += kHex[(ch >> 4) & 0xf];
-          out += kHex[ch & 0xf];
-        } else {
-          out += ch;
-        }
+  size_t run = 0;  // start of the characters not yet copied
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char ch = text[i];
+    const bool control = static_cast<unsigned char>(ch) < 0x20;
+    if (ch != '"' && ch != '\\' && ch != '<' && !control) continue;
+    out.append(text, run, i - run);
+    run = i + 1;
+    if (ch == '"') {
+      out += "\\\"";
+    } else if (ch == '\\') {
+      out += "\\\\";
+    } else if (ch == '<') {
+      out += "\\u003c";  // see script_safe
+    } else {
+      static constexpr char kHex[] = "0123456789abcdef";
+      out += "\\u00";
+      out += kHex[(ch >> 4) & 0xf];
+      out += kHex[ch & 0xf];
     }
   }
+  out.append(text, run, text.size() - run);
   out += '"';
 }
 
+using Put = std::function<void(std::string_view)>;
+
+// Output in chunks of 64 KiB: the large columns never sit whole in memory
+// (fresh pages for a megabyte cost more than writing it).
+class Chunked {
+ public:
+  explicit Chunked(const Put& put) : put_(put) { buffer_.reserve(kChunkBytes + 4096); }
+  ~Chunked() { flush(); }
+  Chunked(const Chunked&) = delete;
+  Chunked& operator=(const Chunked&) = delete;
+
+  std::string& out() { return buffer_; }
+  void maybe_flush() {
+    if (buffer_.size() >= kChunkBytes) flush();
+  }
+  void flush() {
+    if (buffer_.empty()) return;
+    put_(buffer_);
+    buffer_.clear();
+  }
+
+ private:
+  static constexpr size_t kChunkBytes = size_t{1} << 16;
+  const Put& put_;
+  std::string buffer_;
+};
+
 template <class Item, class Get>
-void append_column(std::string& out, std::string_view name, const std::vector<Item>& items,
-                   Get get) {
+void append_column(Chunked& sink, std::string_view name, const std::vector<Item>& items, Get get) {
+  std::string& out = sink.out();
   out += '"';
   out += name;
   out += "\":[";
   for (size_t i = 0; i < items.size(); ++i) {
     if (i > 0) out += ',';
-    if constexpr (std::is_same_v<decltype(get(items[i])), const std::string&>) {
+    if constexpr (std::is_same_v<decltype(get(items[i])), std::string_view>) {
       append_string(out, get(items[i]));
     } else {
       char buffer[24];
       const auto end = std::to_chars(buffer, buffer + sizeof buffer, get(items[i])).ptr;
       out.append(buffer, end);
     }
+    sink.maybe_flush();
   }
   out += ']';
 }
 
-void append_ops(std::string& out, const ReportData& data) {
+void append_ops(Chunked& sink, const ReportData& data) {
   using Op = OpSpan;
-  out += "\"ops\":{";
-  append_column(out, "p", data.ops, [](const Op& op) { return op.process; });
-  out += ',';
-  append_column(out, "f", data.ops, [](const Op& op) { return op.f; });
-  out += ',';
-  append_column(out, "o", data.ops, [](const Op& op) { return static_cast<int>(op.outcome); });
-  out += ',';
-  append_column(out, "s", data.ops, [](const Op& op) { return op.invoke_us; });
-  out += ',';
-  append_column(out, "e", data.ops, [](const Op& op) { return op.complete_us; });
-  out += ',';
-  append_column(out, "i", data.ops, [](const Op& op) {
+  sink.out() += "\"ops\":{";
+  append_column(sink, "p", data.ops, [](const Op& op) { return op.process; });
+  sink.out() += ',';
+  append_column(sink, "f", data.ops, [](const Op& op) { return op.f; });
+  sink.out() += ',';
+  append_column(sink, "o", data.ops, [](const Op& op) { return static_cast<int>(op.outcome); });
+  sink.out() += ',';
+  append_column(sink, "s", data.ops, [](const Op& op) { return op.invoke_us; });
+  sink.out() += ',';
+  append_column(sink, "e", data.ops, [](const Op& op) { return op.complete_us; });
+  sink.out() += ',';
+  append_column(sink, "i", data.ops, [](const Op& op) {
     return op.invoke_index >= 0 ? op.invoke_index : op.complete_index;
   });
-  out += ',';
-  append_column(out, "t", data.ops, [](const Op& op) -> const std::string& { return op.text; });
-  out += '}';
+  sink.out() += ',';
+  append_column(sink, "t", data.ops, [&](const Op& op) { return data.text(op); });
+  sink.out() += '}';
 }
 
-void append_diagram(std::string& out, const DiagramData* d) {
-  out += "\"diagram\":";
+void append_diagram(Chunked& sink, const DiagramData* d) {
+  sink.out() += "\"diagram\":";
   if (d == nullptr) {
-    out += "null";
+    sink.out() += "null";
     return;
   }
-  out += "{\"lanes\":" + script_safe(dump(json(d->lanes))) +
-         ",\"types\":" + script_safe(dump(json(d->types))) +
-         ",\"total\":" + std::to_string(d->total) + ",\"m\":{";
+  sink.out() += "{\"lanes\":" + script_safe(dump(json(d->lanes))) +
+                ",\"types\":" + script_safe(dump(json(d->types))) +
+                ",\"total\":" + std::to_string(d->total) + ",\"m\":{";
   using M = DiagramMessage;
-  append_column(out, "a", d->messages, [](const M& m) { return m.from; });
-  out += ',';
-  append_column(out, "b", d->messages, [](const M& m) { return m.to; });
-  out += ',';
-  append_column(out, "s", d->messages, [](const M& m) { return m.sent_us; });
-  out += ',';
-  append_column(out, "r", d->messages, [](const M& m) { return m.received_us; });
-  out += ',';
-  append_column(out, "t", d->messages, [](const M& m) { return m.type; });
-  out += "}}";
+  append_column(sink, "a", d->messages, [](const M& m) { return m.from; });
+  sink.out() += ',';
+  append_column(sink, "b", d->messages, [](const M& m) { return m.to; });
+  sink.out() += ',';
+  append_column(sink, "s", d->messages, [](const M& m) { return m.sent_us; });
+  sink.out() += ',';
+  append_column(sink, "r", d->messages, [](const M& m) { return m.received_us; });
+  sink.out() += ',';
+  append_column(sink, "t", d->messages, [](const M& m) { return m.type; });
+  sink.out() += "}}";
 }
+
+void put_json(const Put& put, const ReportMeta& meta, const ReportData& data, const RunCheck& check,
+              const DiagramData* diagram);
 
 }  // namespace
 
 ReportData report_data_of(const checker::History& history, const RunCheck& check,
                           const ReportOptions& options) {
-  ReportData data = build_report_data(entries_of(history), options);
+  ReportData data = build_report_data(history, options);
   if (check.kafka) add_kafka_anomalies(data, history, *check.kafka);
-  sample_latency(data, options);
+  // An anomaly's ops are always plotted.
+  if (!data.anomalies.empty()) sample_latency(data, options);
   return data;
 }
 
 ReportData report_data_of(const checker::LinKvHistory& history, const RunCheck& check,
                           const ReportOptions& options) {
-  ReportData data = build_report_data(entries_of(history), options);
+  ReportData data = build_report_data(history, options);
   if (check.linkv) add_linkv_anomalies(data, *check.linkv);
-  sample_latency(data, options);
+  if (!data.anomalies.empty()) sample_latency(data, options);
   return data;
 }
 
-std::string report_json(const ReportMeta& meta, const ReportData& data, const RunCheck& check,
-                        const DiagramData* diagram) {
+namespace {
+
+void put_json(const Put& put, const ReportMeta& meta, const ReportData& data, const RunCheck& check,
+              const DiagramData* diagram) {
   json doc;
   doc["title"] = meta.title;
   doc["workload"] = meta.workload;
@@ -235,35 +269,66 @@ std::string report_json(const ReportMeta& meta, const ReportData& data, const Ru
     doc["availability"] = check.linkv->availability;
   }
   // The small parts through nlohmann; the large ones appended by hand.
-  std::string text = script_safe(dump(doc));
-  text.pop_back();  // the closing brace
-  text.reserve(text.size() + data.ops.size() * 64 + (diagram ? diagram->messages.size() * 32 : 0));
-  text += ',';
-  append_ops(text, data);
-  text += ',';
-  append_diagram(text, diagram);
-  text += '}';
+  Chunked sink(put);
+  sink.out() += script_safe(dump(doc));
+  sink.out().pop_back();  // the closing brace
+  sink.out() += ',';
+  append_ops(sink, data);
+  sink.out() += ',';
+  append_diagram(sink, diagram);
+  sink.out() += '}';
+}
+
+}  // namespace
+
+std::string report_json(const ReportMeta& meta, const ReportData& data, const RunCheck& check,
+                        const DiagramData* diagram) {
+  std::string text;
+  put_json([&](std::string_view piece) { text += piece; }, meta, data, check, diagram);
   return text;
 }
+
+namespace {
+
+// The page, piece by piece: into a string (render_html) or straight into
+// the file (write_report), which spares a copy of a megabyte or more.
+void emit_page(const Put& put, const ReportMeta& meta, const ReportData& data,
+               const RunCheck& check, const DiagramData* diagram) {
+  put("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>");
+  put(escape_html(meta.title));
+  put("</title>\n<style>\n");
+  put(assets::kReportCss);
+  put("</style>\n</head>\n<body data-errors=\"0\">\n");
+  // The text report is readable with scripts off; the script draws the rest.
+  put("<noscript><p>The plots need JavaScript; the text report is below.</p></noscript>\n");
+  put("<main id=\"app\"></main>\n");
+  put("<details id=\"text-report\"><summary>Text report</summary><pre>");
+  put(escape_html(meta.text_report));
+  put("</pre></details>\n<script type=\"application/json\" id=\"report-data\">");
+  put_json(put, meta, data, check, diagram);
+  put("</script>\n<script>\n");
+  put(assets::kReportJs);
+  put("</script>\n</body>\n</html>\n");
+}
+
+}  // namespace
 
 std::string render_html(const ReportMeta& meta, const ReportData& data, const RunCheck& check,
                         const DiagramData* diagram) {
   std::string html;
-  html += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
-  html += "<title>" + escape_html(meta.title) + "</title>\n<style>\n";
-  html += assets::kReportCss;
-  html += "</style>\n</head>\n<body data-errors=\"0\">\n";
-  // The text report is readable with scripts off; the script draws the rest.
-  html += "<noscript><p>The plots need JavaScript; the text report is below.</p></noscript>\n";
-  html += "<main id=\"app\"></main>\n";
-  html += "<details id=\"text-report\"><summary>Text report</summary><pre>" +
-          escape_html(meta.text_report) + "</pre></details>\n";
-  html += "<script type=\"application/json\" id=\"report-data\">";
-  html += report_json(meta, data, check, diagram);
-  html += "</script>\n<script>\n";
-  html += assets::kReportJs;
-  html += "</script>\n</body>\n</html>\n";
+  emit_page([&](std::string_view piece) { html += piece; }, meta, data, check, diagram);
   return html;
+}
+
+std::string write_report(const std::string& path, const ReportMeta& meta, const ReportData& data,
+                         const RunCheck& check, const DiagramData* diagram) {
+  std::ofstream file(path, std::ios::binary);
+  emit_page(
+      [&](std::string_view piece) {
+        file.write(piece.data(), static_cast<std::streamsize>(piece.size()));
+      },
+      meta, data, check, diagram);
+  return file ? "" : "cannot write " + path;
 }
 
 std::string write_html(const std::string& path, const std::string& html) {

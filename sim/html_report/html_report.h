@@ -41,6 +41,11 @@ std::string report_json(const ReportMeta& meta, const ReportData& data, const Ru
 std::string render_html(const ReportMeta& meta, const ReportData& data, const RunCheck& check,
                         const DiagramData* diagram);
 
+// The page written straight to `path` (what render_html returns, without
+// holding it whole); returns an error text, or empty on success.
+std::string write_report(const std::string& path, const ReportMeta& meta, const ReportData& data,
+                         const RunCheck& check, const DiagramData* diagram);
+
 // Writes `html` to `path`; returns an error text, or empty on success.
 std::string write_html(const std::string& path, const std::string& html);
 

@@ -3,6 +3,7 @@
 #include "sim/html_report/report_data.h"
 
 #include <algorithm>
+#include <charconv>
 #include <map>
 #include <set>
 #include <utility>
@@ -14,63 +15,101 @@ namespace {
 
 using checker::OpType;
 
-std::string cut(const std::string& text, size_t max) {
-  return text.size() <= max ? text : text.substr(0, max) + "...";
+// The op texts are appended to one arena (ReportData::texts), not held in
+// a string each: a run has tens of thousands.
+void append_int(std::string& out, int64_t value) {
+  char buffer[24];
+  out.append(buffer, std::to_chars(buffer, buffer + sizeof buffer, value).ptr);
 }
 
-std::string message_text(int64_t value) {
-  return value == checker::kNonIntegerValue ? "?" : std::to_string(value);
+void append_error(std::string& out, const std::string& error) {
+  constexpr size_t kErrorMax = 80;
+  out += " (";
+  out.append(error, 0, kErrorMax);
+  if (error.size() > kErrorMax) out += "...";
+  out += ')';
 }
 
-std::string kafka_text(const checker::Op& op) {
-  std::string text(checker::to_string(op.f));
+void append_text(std::string& out, const checker::Op& op) {
+  out += checker::to_string(op.f);
   switch (op.f) {
     case checker::OpF::kSend:
-      text += " " + op.key + "=" + message_text(op.value);
-      if (op.offset) text += " @" + std::to_string(*op.offset);
+      out += ' ';
+      out += op.key;
+      out += '=';
+      if (op.value == checker::kNonIntegerValue) {
+        out += '?';
+      } else {
+        append_int(out, op.value);
+      }
+      if (op.offset) {
+        out += " @";
+        append_int(out, *op.offset);
+      }
       break;
     case checker::OpF::kPoll:
       if (op.type == OpType::kOk) {
         size_t records = 0;
         for (const checker::PolledKey& key : op.polled) records += key.records.size();
-        text +=
-            " " + std::to_string(op.polled.size()) + " keys, " + std::to_string(records) + " msgs";
+        out += ' ';
+        append_int(out, static_cast<int64_t>(op.polled.size()));
+        out += " keys, ";
+        append_int(out, static_cast<int64_t>(records));
+        out += " msgs";
       }
       break;
-    case checker::OpF::kAssign: {
-      std::string keys;
-      for (size_t i = 0; i < op.keys.size() && i < 6; ++i) keys += (i ? " " : "") + op.keys[i];
-      if (op.keys.size() > 6) keys += " ...";
-      text += " [" + keys + "]";
-      if (op.seek_to_beginning) text += " from 0";
+    case checker::OpF::kAssign:
+      out += " [";
+      for (size_t i = 0; i < op.keys.size() && i < 6; ++i) {
+        if (i > 0) out += ' ';
+        out += op.keys[i];
+      }
+      if (op.keys.size() > 6) out += " ...";
+      out += ']';
+      if (op.seek_to_beginning) out += " from 0";
       break;
-    }
     case checker::OpF::kCrash:
     case checker::OpF::kNemesis:
       break;
   }
   // A crash's "error" is always "crash": nothing to add.
-  if (!op.error.empty() && op.f != checker::OpF::kCrash) text += " (" + cut(op.error, 80) + ")";
-  return text;
+  if (!op.error.empty() && op.f != checker::OpF::kCrash) append_error(out, op.error);
 }
 
-std::string linkv_text(const checker::LinKvOp& op) {
-  std::string text = std::string(checker::to_string(op.f)) + " " + op.key.to_json_text();
+void append_text(std::string& out, const checker::LinKvOp& op) {
+  out += checker::to_string(op.f);
+  out += ' ';
+  op.key.append_json(out);
   switch (op.f) {
     case checker::LinKvF::kRead:
-      if (op.value) text += " -> " + op.value->to_json_text();
+      if (op.value) {
+        out += " -> ";
+        op.value->append_json(out);
+      }
       break;
     case checker::LinKvF::kWrite:
-      if (op.value) text += " := " + op.value->to_json_text();
+      if (op.value) {
+        out += " := ";
+        op.value->append_json(out);
+      }
       break;
     case checker::LinKvF::kCas:
-      text += " " + op.from.to_json_text() + " -> " + op.to.to_json_text();
+      out += ' ';
+      op.from.append_json(out);
+      out += " -> ";
+      op.to.append_json(out);
       break;
     case checker::LinKvF::kNemesis:
       break;
   }
-  if (!op.error.empty()) text += " (" + cut(op.error, 80) + ")";
-  return text;
+  if (!op.error.empty()) append_error(out, op.error);
+}
+
+template <class HistoryOp>
+void set_text(ReportData& data, OpSpan& span, const HistoryOp& op) {
+  span.text_offset = data.texts.size();
+  append_text(data.texts, op);
+  span.text_size = data.texts.size() - span.text_offset;
 }
 
 Outcome outcome_of(OpType type) {
@@ -94,58 +133,86 @@ std::string fault_kind(const std::string& text, size_t prefix) {
   return text.substr(prefix + 1, end == std::string::npos ? std::string::npos : end - prefix - 1);
 }
 
-int f_id(ReportData& data, std::map<std::string, int>& ids, const std::string& f) {
-  auto [it, added] = ids.emplace(f, static_cast<int>(data.fs.size()));
-  if (added) data.fs.push_back(f);
-  return it->second;
-}
+Throughput bin_throughput(const ReportData& data, int64_t bins_max);
 
-void pair_entries(ReportData& data, const std::vector<Entry>& entries) {
-  std::map<std::string, int> f_ids;
+// Is this entry the nemesis's?
+bool is_nemesis(const checker::Op& op) { return op.f == checker::OpF::kNemesis; }
+bool is_nemesis(const checker::LinKvOp& op) { return op.f == checker::LinKvF::kNemesis; }
+
+// Pairs invocations with completions, process by process, in one pass. An
+// invocation's text is built only if it never completes (the completion's
+// text, which knows the offset, the value read or the error, replaces it).
+template <class History>
+void pair_entries(ReportData& data, const History& history, std::vector<NemesisEntry>& nemesis) {
+  std::map<std::string_view, int> f_ids;
   std::map<int64_t, int64_t> open;  // process -> span in flight
-  std::set<int64_t> processes;
-  data.span_of_index.assign(entries.size(), -1);
-  for (size_t i = 0; i < entries.size(); ++i) {
-    const Entry& e = entries[i];
+  data.span_of_index.assign(history.size(), -1);
+  data.ops.reserve(history.size() / 2 + 1);
+  data.texts.reserve(history.size() * 8);
+  const auto new_span = [&](const auto& op) {
+    OpSpan span;
+    span.process = op.process;
+    const std::string_view f = to_string(op.f);
+    auto [it, added] = f_ids.emplace(f, static_cast<int>(data.fs.size()));
+    if (added) data.fs.emplace_back(f);
+    span.f = it->second;
+    span.invoke_us = op.time_us;
+    data.ops.push_back(std::move(span));
+    return static_cast<int64_t>(data.ops.size() - 1);
+  };
+  for (size_t i = 0; i < history.size(); ++i) {
+    const auto& e = history[i];
     data.end_us = std::max(data.end_us, e.time_us);
-    if (e.process == checker::kNemesisProcess) continue;
-    processes.insert(e.process);
+    if (e.process == checker::kNemesisProcess || is_nemesis(e)) {
+      nemesis.push_back(NemesisEntry{e.time_us, e.nemesis});
+      continue;
+    }
     if (e.type == OpType::kInvoke) {
-      const auto id = static_cast<int64_t>(data.ops.size());
-      OpSpan span;
-      span.process = e.process;
-      span.f = f_id(data, f_ids, e.f);
-      span.invoke_us = e.time_us;
-      span.invoke_index = e.index;
-      span.text = e.text;
-      data.ops.push_back(std::move(span));
+      // An invocation left open by the one before it is never completed.
+      if (auto it = open.find(e.process); it != open.end()) {
+        OpSpan& left = data.ops[static_cast<size_t>(it->second)];
+        set_text(data, left, history[static_cast<size_t>(left.invoke_index)]);
+      }
+      const int64_t id = new_span(e);
+      data.ops[static_cast<size_t>(id)].invoke_index = e.index;
       open[e.process] = id;
       data.span_of_index[i] = id;
       continue;
     }
-    auto it = open.find(e.process);
     int64_t id = 0;
-    if (it == open.end()) {
-      // A completion without an invocation (a hand-written or cut history):
-      // an op of no duration, kept so that the checker's indexes still map.
-      id = static_cast<int64_t>(data.ops.size());
-      OpSpan span;
-      span.process = e.process;
-      span.f = f_id(data, f_ids, e.f);
-      span.invoke_us = e.time_us;
-      data.ops.push_back(std::move(span));
-    } else {
+    if (auto it = open.find(e.process); it != open.end()) {
       id = it->second;
       open.erase(it);
+    } else {
+      // A completion without an invocation (a hand-written or cut history):
+      // an op of no duration, kept so that the checker's indexes still map.
+      id = new_span(e);
     }
     OpSpan& span = data.ops[static_cast<size_t>(id)];
     span.outcome = outcome_of(e.type);
     span.complete_us = e.time_us;
     span.complete_index = e.index;
-    span.text = e.text;  // the completion knows more (offset, value read, error)
+    set_text(data, span, e);
     data.span_of_index[i] = id;
   }
+  for (const auto& [process, id] : open) {
+    OpSpan& span = data.ops[static_cast<size_t>(id)];
+    set_text(data, span, history[static_cast<size_t>(span.invoke_index)]);
+  }
+  std::set<int64_t> processes;
+  for (const OpSpan& span : data.ops) processes.insert(span.process);
   data.processes.assign(processes.begin(), processes.end());
+}
+
+template <class History>
+ReportData build(const History& history, const ReportOptions& options) {
+  ReportData data;
+  std::vector<NemesisEntry> nemesis;
+  pair_entries(data, history, nemesis);
+  data.throughput = bin_throughput(data, options.throughput_bins_max);
+  data.nemesis = nemesis_intervals(nemesis, data.end_us);
+  sample_latency(data, options);
+  return data;
 }
 
 Throughput bin_throughput(const ReportData& data, int64_t bins_max) {
@@ -235,25 +302,6 @@ KeyView key_view(const ReportData& data, const checker::History& history, const 
   return view;
 }
 
-// For each entry, whether it is an invocation that a later completion on
-// its process answers: its text is never shown (the completion's replaces
-// it), so it is not built.
-template <class History>
-std::vector<bool> answered_invocations(const History& history) {
-  std::vector<bool> answered(history.size(), false);
-  std::map<int64_t, size_t> open;
-  for (size_t i = 0; i < history.size(); ++i) {
-    if (history[i].process == checker::kNemesisProcess) continue;
-    if (history[i].type == OpType::kInvoke) {
-      open[history[i].process] = i;
-    } else if (auto it = open.find(history[i].process); it != open.end()) {
-      answered[it->second] = true;
-      open.erase(it);
-    }
-  }
-  return answered;
-}
-
 }  // namespace
 
 const char* to_string(Outcome outcome) {
@@ -270,32 +318,6 @@ const char* to_string(Outcome outcome) {
   return "?";
 }
 
-std::vector<Entry> entries_of(const checker::History& history) {
-  std::vector<Entry> out;
-  out.reserve(history.size());
-  const std::vector<bool> answered = answered_invocations(history);
-  for (size_t i = 0; i < history.size(); ++i) {
-    const checker::Op& op = history[i];
-    const bool silent = op.f == checker::OpF::kNemesis || answered[i];
-    out.push_back(Entry{op.index, op.time_us, op.process, op.type, std::string(to_string(op.f)),
-                        silent ? "" : kafka_text(op), op.nemesis});
-  }
-  return out;
-}
-
-std::vector<Entry> entries_of(const checker::LinKvHistory& history) {
-  std::vector<Entry> out;
-  out.reserve(history.size());
-  const std::vector<bool> answered = answered_invocations(history);
-  for (size_t i = 0; i < history.size(); ++i) {
-    const checker::LinKvOp& op = history[i];
-    const bool silent = op.f == checker::LinKvF::kNemesis || answered[i];
-    out.push_back(Entry{op.index, op.time_us, op.process, op.type, std::string(to_string(op.f)),
-                        silent ? "" : linkv_text(op), op.nemesis});
-  }
-  return out;
-}
-
 int64_t throughput_bin_us(int64_t end_us, int64_t bins_max) {
   bins_max = std::max<int64_t>(bins_max, 1);
   for (int64_t scale_us = 1'000;; scale_us *= 10) {
@@ -306,12 +328,12 @@ int64_t throughput_bin_us(int64_t end_us, int64_t bins_max) {
   }
 }
 
-std::vector<NemesisInterval> nemesis_intervals(const std::vector<Entry>& entries, int64_t end_us) {
+std::vector<NemesisInterval> nemesis_intervals(const std::vector<NemesisEntry>& entries,
+                                               int64_t end_us) {
   std::vector<NemesisInterval> done;
   std::vector<NemesisInterval> open;  // in start order
-  for (const Entry& e : entries) {
-    if (e.process != checker::kNemesisProcess) continue;
-    const std::string& text = e.nemesis;
+  for (const NemesisEntry& e : entries) {
+    const std::string& text = e.text;
     if (text.rfind("start", 0) == 0) {
       const std::string kind = fault_kind(text, 5);
       const bool already = std::any_of(open.begin(), open.end(),
@@ -337,13 +359,12 @@ std::vector<NemesisInterval> nemesis_intervals(const std::vector<Entry>& entries
   return done;
 }
 
-ReportData build_report_data(const std::vector<Entry>& entries, const ReportOptions& options) {
-  ReportData data;
-  pair_entries(data, entries);
-  data.throughput = bin_throughput(data, options.throughput_bins_max);
-  data.nemesis = nemesis_intervals(entries, data.end_us);
-  sample_latency(data, options);
-  return data;
+ReportData build_report_data(const checker::History& history, const ReportOptions& options) {
+  return build(history, options);
+}
+
+ReportData build_report_data(const checker::LinKvHistory& history, const ReportOptions& options) {
+  return build(history, options);
 }
 
 void sample_latency(ReportData& data, const ReportOptions& options) {
@@ -402,13 +423,17 @@ void sample_latency(ReportData& data, const ReportOptions& options) {
 
 void add_kafka_anomalies(ReportData& data, const checker::History& history,
                          const checker::CheckResult& check) {
-  // Sends by (key, value), for examples that name values but no ops.
+  // Sends by (key, value), for examples that name values but no ops; built
+  // only when one does.
   std::map<std::pair<std::string, int64_t>, std::vector<int64_t>> sends;
-  for (size_t i = 0; i < history.size(); ++i) {
-    const checker::Op& op = history[i];
-    if (op.f == checker::OpF::kSend && op.type != OpType::kInvoke && data.span_of_index[i] >= 0)
-      sends[{op.key, op.value}].push_back(data.span_of_index[i]);
-  }
+  const auto index_sends = [&] {
+    if (!sends.empty()) return;
+    for (size_t i = 0; i < history.size(); ++i) {
+      const checker::Op& op = history[i];
+      if (op.f == checker::OpF::kSend && op.type != OpType::kInvoke && data.span_of_index[i] >= 0)
+        sends[{op.key, op.value}].push_back(data.span_of_index[i]);
+    }
+  };
   std::vector<std::string> keys;
   for (const auto& [type, anomaly] : check.anomalies) {
     for (const std::string& example : anomaly.examples) {
@@ -429,6 +454,7 @@ void add_kafka_anomalies(ReportData& data, const checker::History& history,
         }
       }
       if (spans.empty() && json.is_object()) {
+        index_sends();
         for (const int64_t value : named_values(json)) {
           auto it = sends.find({link.key, value});
           if (it != sends.end()) spans.insert(it->second.begin(), it->second.end());

@@ -4,16 +4,19 @@
 // JSON; report.js draws it. Every list is in history order or sorted, never
 // in hash order, so the same history gives the same bytes.
 //
-// How it works: the history's entries (kafka or lin-kv) are reduced to
-// workload-neutral `Entry`s, paired per process into `OpSpan`s (invocation
-// + completion: one op of the timeline), then binned (throughput), sampled
-// (latency points, bounded by `latency_points_max`), and linked: each
-// anomaly example names history indexes, mapped to the spans they belong to.
+// How it works: the history's entries (kafka or lin-kv) are paired per
+// process into `OpSpan`s (invocation + completion: one op of the timeline,
+// with a short text built only from the entry shown), then binned
+// (throughput), sampled (latency points, bounded by `latency_points_max`),
+// and linked: each anomaly example names history indexes, mapped to the
+// spans they belong to. One pass over the history, no copy of it: the
+// report costs a few % of the run that made it.
 #pragma once
 
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "checker/history.h"
@@ -24,19 +27,11 @@
 
 namespace eddy::sim::html_report {
 
-// One history line, whatever the workload.
-struct Entry {
-  int64_t index = 0;
+// A nemesis line of a history: when, and what the nemesis did.
+struct NemesisEntry {
   int64_t time_us = 0;
-  int64_t process = 0;  // checker::kNemesisProcess for the nemesis
-  checker::OpType type = checker::OpType::kInvoke;
-  std::string f;
-  std::string text;  // what the op did, short ("send 9=3 -> offset 4")
-  std::string nemesis;
+  std::string text;
 };
-
-std::vector<Entry> entries_of(const checker::History& history);
-std::vector<Entry> entries_of(const checker::LinKvHistory& history);
 
 enum class Outcome : uint8_t { kOk, kFail, kInfo, kPending };  // kPending: never completed
 inline constexpr int kOutcomes = 4;
@@ -51,7 +46,9 @@ struct OpSpan {
   int64_t complete_us = -1;  // -1: never completed
   int64_t invoke_index = -1;
   int64_t complete_index = -1;
-  std::string text;
+  // What the op did, short ("send 9=3 @4"): ReportData::text(span).
+  size_t text_offset = 0;
+  size_t text_size = 0;
 };
 
 // A nemesis fault from its start to its stop (or the end of the history).
@@ -128,16 +125,25 @@ struct ReportData {
   // For each history index, the span it belongs to (-1: a nemesis line).
   // Not embedded: it maps the checker's indexes to spans.
   std::vector<int64_t> span_of_index;
+  std::string texts;  // every span's text, one after the other
+
+  std::string_view text(const OpSpan& span) const {
+    return std::string_view(texts).substr(span.text_offset, span.text_size);
+  }
 };
 
-// Pairs entries into spans and fills everything but anomalies and keys.
-ReportData build_report_data(const std::vector<Entry>& entries, const ReportOptions& options = {});
+// Pairs the history's entries into spans and fills everything but
+// anomalies and keys.
+ReportData build_report_data(const checker::History& history, const ReportOptions& options = {});
+ReportData build_report_data(const checker::LinKvHistory& history,
+                             const ReportOptions& options = {});
 
 // The nemesis intervals of a history: a "start..." line opens one (of the
 // kind named after "start-"), a "stop..." line closes the open ones of its
 // kind, or all of them for a bare "stop"; a start of a kind already open is
 // the same fault (Jepsen logs a fault's invocation and completion alike).
-std::vector<NemesisInterval> nemesis_intervals(const std::vector<Entry>& entries, int64_t end_us);
+std::vector<NemesisInterval> nemesis_intervals(const std::vector<NemesisEntry>& entries,
+                                               int64_t end_us);
 
 // The bin width: the smallest of 1-2-5 x 10^k ms that gives at most
 // `bins_max` bins over [0, end_us].

@@ -47,16 +47,6 @@ class KafkaStory {
   checker::History history_;
 };
 
-Entry nemesis_entry(int64_t t, const std::string& text) {
-  Entry e;
-  e.time_us = t;
-  e.process = checker::kNemesisProcess;
-  e.type = OpType::kInfo;
-  e.f = "nemesis";
-  e.nemesis = text;
-  return e;
-}
-
 TEST(ReportData, BinWidthIsTheSmallestOneTwoFiveStepWithinTheBinLimit) {
   EXPECT_EQ(throughput_bin_us(0, 200), 1'000);
   EXPECT_EQ(throughput_bin_us(199'000, 200), 1'000);  // 200 bins of 1 ms
@@ -75,14 +65,14 @@ TEST(ReportData, PairsInvocationsWithCompletionsAndBinsThemByCompletion) {
   s.send(3'000, 0, OpType::kInvoke, "1", 2);
   s.send(3'500, 0, OpType::kFail, "1", 2).error = "error 11";
   s.send(4'000, 2, OpType::kInvoke, "2", 1);  // never completes
-  const ReportData data = build_report_data(entries_of(s.history()));
+  const ReportData data = build_report_data(s.history());
 
   ASSERT_EQ(data.ops.size(), 4u);
   EXPECT_EQ(data.fs, (std::vector<std::string>{"send", "poll"}));
   EXPECT_EQ(data.processes, (std::vector<int64_t>{0, 1, 2}));
   EXPECT_EQ(data.ops[0].outcome, Outcome::kOk);
   EXPECT_EQ(data.ops[0].complete_us, 1'000);
-  EXPECT_EQ(data.ops[0].text, "send 1=1 @0");  // the completion's text: it knows the offset
+  EXPECT_EQ(data.text(data.ops[0]), "send 1=1 @0");  // the completion's text: it knows the offset
   EXPECT_EQ(data.ops[1].outcome, Outcome::kInfo);
   EXPECT_EQ(data.ops[2].outcome, Outcome::kFail);
   EXPECT_EQ(data.ops[3].outcome, Outcome::kPending);
@@ -106,14 +96,14 @@ TEST(ReportData, PairsInvocationsWithCompletionsAndBinsThemByCompletion) {
 }
 
 TEST(ReportData, NemesisIntervalsOpenAtStartsAndCloseAtStops) {
-  const std::vector<Entry> entries{
-      nemesis_entry(1'000, "start-partition majority [n0] | [n1 n2]"),
+  const std::vector<NemesisEntry> entries{
+      NemesisEntry{1'000, "start-partition majority [n0] | [n1 n2]"},
       // Jepsen logs a fault's invocation and completion alike: one interval.
-      nemesis_entry(1'100, "start-partition majority [n0] | [n1 n2]"),
-      nemesis_entry(3'000, "stop (heal all)"), nemesis_entry(4'000, "start-pause n1"),
-      nemesis_entry(4'500, "start-partition [:isolated]"),
-      nemesis_entry(5'000, "stop-partition nil"),       // closes its kind only
-      nemesis_entry(6'000, "stop-crash (restart n2)"),  // nothing of that kind is open
+      NemesisEntry{1'100, "start-partition majority [n0] | [n1 n2]"},
+      NemesisEntry{3'000, "stop (heal all)"}, NemesisEntry{4'000, "start-pause n1"},
+      NemesisEntry{4'500, "start-partition [:isolated]"},
+      NemesisEntry{5'000, "stop-partition nil"},       // closes its kind only
+      NemesisEntry{6'000, "stop-crash (restart n2)"},  // nothing of that kind is open
   };
   const std::vector<NemesisInterval> intervals = nemesis_intervals(entries, 9'000);
   ASSERT_EQ(intervals.size(), 3u);
@@ -140,7 +130,7 @@ TEST(ReportData, SamplingKeepsEveryFailureEachBinsSlowestAndAStrideOfTheRest) {
   ReportOptions options;
   options.latency_points_max = 20;
   options.throughput_bins_max = 2;  // two bins of 1 s over the 1 s run
-  const ReportData data = build_report_data(entries_of(s.history()), options);
+  const ReportData data = build_report_data(s.history(), options);
   EXPECT_EQ(data.sampling.completed, 100);
   // 4 fails kept; 96 ok ops over a budget of 16 -> every 6th.
   EXPECT_EQ(data.sampling.stride, 6);
@@ -235,7 +225,7 @@ TEST(ReportData, LinKvViolationsLinkTheOpAndTheOpsConcurrentWithIt) {
   EXPECT_EQ(data.anomalies[0].key, "0");
   EXPECT_NE(std::find(data.anomalies[0].ops.begin(), data.anomalies[0].ops.end(), 1),
             data.anomalies[0].ops.end());
-  EXPECT_EQ(data.ops[1].text, "read 0 -> 2");
+  EXPECT_EQ(data.text(data.ops[1]), "read 0 -> 2");
 }
 
 TEST(DiagramData, LanesAreClientsThenNodesThenServicesInNaturalOrder) {
