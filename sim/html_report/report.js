@@ -127,7 +127,11 @@
       const color = NEMESIS_COLORS[n.kind] || '#757575';
       const r = svgEl('rect', { x: x0, y: M.t, width: x1 - x0, height: H - M.t - M.b, fill: color }, g);
       svgEl('title', {}, r, n.label + ' (' + seconds(n.start_us) + ' - ' + seconds(n.end_us) + ')');
-      svgEl('text', { x: x0 + 2, y: M.t - 6 }, g, n.kind || n.label);
+      // The fault's shape when it fits ("partition majority [n0 n3] | ..."), else its kind.
+      const text = n.label.replace(/^start-/, '');
+      const fits = Math.max(Math.floor((x1 - x0) / 6), (n.kind || '').length);
+      svgEl('text', { x: x0 + 2, y: M.t - 6 }, g,
+        text.length <= fits ? text : text.slice(0, Math.max(fits - 1, 1)) + '\u2026');
     }
     svg.setAttribute('data-shaded', String(D.nemesis.length));
   }
@@ -194,6 +198,10 @@
     latLegend.push([D.fs[f] + ' ' + outcome + ' (' + latSeries.get(key).length + ')', color]);
   });
   latSvg.setAttribute('data-count', String(lat.ids.length));
+  if (minMs <= FLOOR_MS) {
+    el('p', { class: 'note' }, app, 'Latencies of 1 \u00b5s or less (0 where clients have no ' +
+      'network latency, as in the simulator) sit on the bottom line.');
+  }
   const latHighlight = svgEl('g', { class: 'highlight' }, latSvg);
   legend(app, latLegend);
 
@@ -246,8 +254,14 @@
   el('label', {}, tlControls, '  span (s) ');
   const tlSpan = el('select', { id: 'timeline-span' }, tlControls);
   for (const s of [0.1, 0.5, 1, 2, 5, 10, 30, 60, 300]) el('option', { value: s }, tlSpan, String(s));
-  const defaultSpan = opCount <= 3000 ? Math.max(endUs / 1e6, 0.1) : 2;
-  el('option', { value: defaultSpan, selected: '' }, tlSpan, 'all (' + fmt(defaultSpan, 1) + ')');
+  // The whole run when it is small; else 2 s, which stays readable.
+  const wholeS = Math.max(endUs / 1e6, 0.1);
+  if (opCount <= 3000) {
+    el('option', { value: wholeS, selected: '' }, tlSpan, 'all (' + fmt(wholeS, 1) + ')');
+  } else {
+    tlSpan.value = '2';
+    el('option', { value: wholeS }, tlSpan, 'all (' + fmt(wholeS, 1) + ')');
+  }
   const tlNote = el('span', { class: 'note', id: 'timeline-note' }, tlControls);
   const tlScroll = el('div', { class: 'scroll' }, app);
   const TL_RECTS_MAX = 5000;
@@ -345,7 +359,7 @@
     const m = dg.m, count = m.a.length;
     const note = el('p', { class: 'note' }, app, count + ' messages' + (dg.total > count
       ? ' (the first ' + count + ' of ' + dg.total + ' by send time)' : '') +
-      '; one lane per endpoint, time downwards, red dashed: never delivered.');
+      '; one lane per endpoint, time downwards (a row per distinct instant, not to scale), red dashed: never delivered.');
     dgScroll.before(note);
     const controls = el('div', { class: 'controls' }, app);
     dgScroll.before(controls);
@@ -365,19 +379,28 @@
       const n = Number(size.value);
       const first = Math.max(0, Math.min(Number(from.value) || 0, Math.max(count - 1, 0)));
       const last = Math.min(first + n, count);
-      let t0 = Infinity, t1 = -Infinity;
+      // Time runs downwards by rank, not in proportion: every distinct send
+      // or receive instant of the window gets its own row, so a burst is as
+      // legible as a lull and the order of events (Lamport's) is exact.
+      const instants = [];
       for (let i = first; i < last; ++i) {
-        t0 = Math.min(t0, m.s[i]);
-        t1 = Math.max(t1, m.r[i] < 0 ? m.s[i] : m.r[i]);
+        instants.push(m.s[i]);
+        if (m.r[i] >= 0) instants.push(m.r[i]);
       }
-      if (!(t1 > t0)) t1 = t0 + 1;
+      instants.sort((x, y) => x - y);
+      const rows = instants.filter((t, k) => k === 0 || t !== instants[k - 1]);
+      const ROW = 12;
       const laneW = Math.max(40, Math.min(120, 1040 / Math.max(dg.lanes.length, 1)));
-      const top = 30, height = Math.max(400, (last - first) * 14), left = 70;
+      const top = 30, height = Math.max(rows.length, 1) * ROW, left = 80;
       const width = left + laneW * dg.lanes.length;
       if (svg) svg.remove();
       svg = svgEl('svg', { id: 'diagram', width: width, height: top + height + 20 }, dgScroll);
       const laneX = (l) => left + l * laneW + laneW / 2;
-      const yD = (us) => top + ((us - t0) / (t1 - t0)) * height;
+      const yD = (us) => {
+        let lo = 0, hi = rows.length - 1;
+        while (lo < hi) { const mid = (lo + hi) >> 1; if (rows[mid] < us) lo = mid + 1; else hi = mid; }
+        return top + lo * ROW + ROW / 2;
+      };
       const defs = svgEl('defs', {}, svg);
       const marker = svgEl('marker', { id: 'arrow', viewBox: '0 0 10 10', refX: 10, refY: 5,
         markerWidth: 6, markerHeight: 6, orient: 'auto-start-reverse' }, defs);
@@ -387,10 +410,9 @@
         svgEl('text', { x: laneX(l), y: top - 10, 'text-anchor': 'middle' }, svg, name);
       });
       const g = svgEl('g', { class: 'axis' }, svg);
-      const step = niceStep((t1 - t0) / 1e6 / 10);
-      for (let s = Math.ceil(t0 / 1e6 / step) * step; s * 1e6 <= t1; s += step) {
-        svgEl('text', { x: 4, y: yD(s * 1e6) + 4 }, g, fmt(s, 3) + ' s');
-      }
+      rows.forEach((t, k) => {
+        if (k % 5 === 0) svgEl('text', { x: 4, y: top + k * ROW + ROW / 2 + 4 }, g, fmt(t / 1000, 3) + ' ms');
+      });
       let dropped = 0;
       const labels = last - first <= 500;
       for (let i = first; i < last; ++i) {
@@ -398,7 +420,7 @@
         const lost = m.r[i] < 0;
         const type = dg.types[m.t[i]];
         // A message never delivered stops halfway, at its send time, with an X.
-        const xe = lost ? (x0 + x1) / 2 : x1, ye = lost ? y0 + 6 : yD(m.r[i]);
+        const xe = lost ? (x0 + x1) / 2 : x1, ye = lost ? y0 + ROW / 2 : yD(m.r[i]);
         const line = svgEl('line', { x1: x0, y1: y0, x2: xe, y2: ye,
           class: 'msg' + (lost ? ' dropped' : ''), 'marker-end': lost ? '' : 'url(#arrow)' }, svg);
         svgEl('title', {}, line, dg.lanes[m.a[i]] + ' \u2192 ' + dg.lanes[m.b[i]] + ' ' + type +
