@@ -326,6 +326,10 @@ int run_test(TestArgs& args) {
       std::cerr << "eddy-sim: " << error << "\n";
       return kExitUnknown;
     }
+  } else {
+    // A report of an earlier run in the same folder would show another run.
+    std::error_code ignored;
+    std::filesystem::remove(std::filesystem::path(args.out) / "report.html", ignored);
   }
   const double html_wall = wall_seconds_since(start) - html_start;
   // The figure counts the run folder too: a run is not done until it is written.

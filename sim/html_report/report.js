@@ -95,7 +95,8 @@
   if (D.anomalies.length === 0) el('p', { class: 'note' }, app, 'None found.');
   D.anomalies.forEach((a, i) => {
     const li = el('li', {}, anomalyList);
-    const text = a.type + (a.key ? ' on key ' + a.key : '') + ': ' + a.ops.length + ' ops';
+    const text = a.type + (a.key ? ' on key ' + a.key : '') + ': ' + a.ops.length +
+      (a.ops.length === 1 ? ' op' : ' ops');
     el('a', { href: '#anomaly=' + i, class: 'anomaly-link', 'data-anomaly': String(i) }, li, text);
   });
   const detail = el('div', { id: 'detail' }, app);
@@ -146,8 +147,8 @@
   el('p', { class: 'note', id: 'latency-note' }, app, lat.plotted === lat.completed
     ? 'Every completed op: ' + lat.completed + ' points.'
     : lat.plotted + ' of ' + lat.completed + ' completed ops plotted: every fail and info op, ' +
-      'every op an anomaly names, each bin\'s slowest ok op per f, and every ' + lat.stride +
-      'th ok op of each f.');
+      'every op an anomaly names, each bin\'s slowest ok op per f, and one ok op in ' + lat.stride +
+      ' of each f.');
   const latSvg = svgEl('svg', { id: 'latency-plot', width: W, height: H, viewBox: '0 0 ' + W + ' ' + H }, app);
   const latencyMs = (id) => (ops.e[id] - ops.s[id]) / 1000;
   const FLOOR_MS = 0.001;  // a latency of 0 (clients have none) sits on the floor
@@ -491,7 +492,9 @@
     if (anomaly >= 0) {
       const a = D.anomalies[anomaly];
       el('h2', {}, box, 'Anomaly ' + anomaly + ': ' + a.type + (a.key ? ' on key ' + a.key : ''));
-      el('pre', {}, box, a.detail);
+      let text = a.detail;
+      try { text = JSON.stringify(JSON.parse(a.detail), null, 1); } catch (e) { /* plain text */ }
+      el('pre', {}, box, text);
       drawKey(a.key);
     }
     if (ids.length) {
