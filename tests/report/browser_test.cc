@@ -235,5 +235,20 @@ TEST(ReportFiles, TheRunFolderHasReportHtmlUnlessNoReportAndCheckRebuildsIt) {
   fs::remove_all(quiet);
 }
 
+TEST(ReportFiles, TheSameSeedAndFlagsGiveTheSameBytes) {
+  SimOptions o = partition_run();
+  o.time_limit_s = 2;
+  std::string pages[2];
+  for (std::string& page : pages) {
+    const fs::path dir = fresh_dir("same");
+    const SimResult result = Simulation(o).run();
+    ASSERT_EQ(write_run_folder(dir.string(), o, result, check_run(o, result)), "");
+    page = read_file(dir / "report.html");
+    fs::remove_all(dir);
+  }
+  EXPECT_FALSE(pages[0].empty());
+  EXPECT_TRUE(pages[0] == pages[1]) << "report.html differs between two runs of one seed";
+}
+
 }  // namespace
 }  // namespace eddy::sim
