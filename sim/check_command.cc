@@ -72,15 +72,13 @@ core::Result<Checked, std::string> check_history(const CheckArgs& args,
   return out;
 }
 
-// The replay command of the run that wrote the history, from results.json
-// beside it; "" for a history from elsewhere.
-std::string replay_beside(const fs::path& dir) {
+// results.json beside the history (the run that wrote it), or null for a
+// history from elsewhere: its replay command and net stats.
+nlohmann::json results_beside(const fs::path& dir) {
   std::ifstream in(dir / "results.json", std::ios::binary);
-  if (!in) return "";
-  const nlohmann::json results = nlohmann::json::parse(in, nullptr, false);
-  if (!results.is_object() || !results.contains("replay") || !results["replay"].is_string())
-    return "";
-  return results["replay"].get<std::string>();
+  if (!in) return nullptr;
+  nlohmann::json results = nlohmann::json::parse(in, nullptr, false);
+  return results.is_object() ? results : nlohmann::json(nullptr);
 }
 
 // report.html from the history alone, plus journal.jsonl and results.json
@@ -91,7 +89,10 @@ std::string write_check_report(const CheckArgs& args, const HistorySource& sourc
   html_report::ReportMeta meta;
   meta.workload = args.workload;
   meta.title = "eddy-sim check -w " + args.workload + " " + args.path;
-  meta.replay = replay_beside(dir);
+  const nlohmann::json results = results_beside(dir);
+  if (results.is_object() && results.contains("replay") && results["replay"].is_string())
+    meta.replay = results["replay"].get<std::string>();
+  if (results.is_object() && results.contains("net")) meta.net = results["net"];
   meta.text_report = checked.check.report;
   const html_report::ReportData data =
       args.workload == "lin-kv" ? html_report::report_data_of(checked.linkv, checked.check)

@@ -305,6 +305,7 @@ std::string write_run_html(const std::string& dir, const SimOptions& o, const Si
   meta.replay = replay_command(o);
   meta.text_report = format_run_report(o, result, check);
   meta.title = meta.text_report.substr(0, meta.text_report.find('\n'));
+  meta.net = run_results_json(o, result, check)["net"];
   const html_report::ReportData data =
       o.workload == "lin-kv" ? html_report::report_data_of(result.linkv_history, check)
                              : html_report::report_data_of(result.history, check);

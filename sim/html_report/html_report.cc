@@ -226,6 +226,7 @@ void put_json(const Put& put, const ReportMeta& meta, const ReportData& data, co
   doc["title"] = meta.title;
   doc["workload"] = meta.workload;
   doc["replay"] = meta.replay;
+  doc["net"] = meta.net;
   doc["verdict"] = std::string(checker::to_string(check.validity));
   doc["problem"] = check.workload_problem;
   doc["fs"] = data.fs;

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "checker/history.h"
 #include "checker/linkv_history.h"
 #include "sim/html_report/diagram_data.h"
@@ -25,6 +27,9 @@ struct ReportMeta {
   std::string workload;     // kafka or lin-kv
   std::string replay;       // the replay command; "" when not known
   std::string text_report;  // report.txt, or the checker's report
+  // Maelstrom's net stats as results.json's "net" holds them; null when
+  // not known (a history from elsewhere).
+  nlohmann::json net;
 };
 
 // The data of a checked history, anomalies linked.

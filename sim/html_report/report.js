@@ -89,6 +89,29 @@
       ' (ok completions / client invocations); latencies over every completion.');
   }
 
+  if (D.net && D.net.all) {
+    // Maelstrom's net stats (results.json's "net").
+    const table = el('table', { id: 'net-stats' }, app);
+    const hr = el('tr', {}, table);
+    for (const h of ['messages', 'sent', 'received', 'dropped', 'msgs-per-op']) {
+      el('th', { class: h === 'messages' ? 'l' : '' }, hr, h);
+    }
+    for (const k of ['all', 'clients', 'servers']) {
+      const c = D.net[k];
+      if (!c) continue;
+      const tr = el('tr', {}, table);
+      el('td', { class: 'l' }, tr, k);
+      for (const v of [c.sent, c.received, c.dropped]) el('td', {}, tr, String(v));
+      el('td', {}, tr, c.msgs_per_op === undefined ? '' : fmt(c.msgs_per_op, 3));
+    }
+    const extra = [];
+    for (const [k, label] of [['duplicated', 'duplicated'], ['to_closed_client', 'replies to closed clients'],
+      ['to_crashed_node', 'lost with crashed nodes']]) {
+      if (D.net[k]) extra.push(label + ' ' + D.net[k]);
+    }
+    if (extra.length) el('p', { class: 'note' }, app, extra.join('; '));
+  }
+
   // ---- anomalies ----
   el('h2', {}, app, 'Anomalies');
   const anomalyList = el('ol', { class: 'anomalies', id: 'anomalies', start: '0' }, app);

@@ -145,6 +145,7 @@ TEST(ReportBrowser, RunWithAPartitionShowsItsPlotsShadingTimelineAndDiagram) {
   EXPECT_EQ(attr(dom, "id=\"diagram\"", "data-lanes"),
             std::to_string(data["diagram"]["lanes"].size()));
   EXPECT_NE(dom.find("class=\"verdict valid\""), std::string::npos);
+  EXPECT_NE(dom.find("id=\"net-stats\""), std::string::npos) << "Maelstrom's net stats";
   fs::remove_all(dir);
 }
 
@@ -178,7 +179,7 @@ TEST(ReportBrowser, AnAnomalyLinkSelectsItsOpsInTheTimelineAndTheLatencyPlot) {
   const RunCheck check = run_check_of(checker::check_kafka(history));
   const html_report::ReportData data = html_report::report_data_of(history, check);
   ASSERT_FALSE(data.anomalies.empty());
-  const html_report::ReportMeta meta{"G1a", "kafka", "", check.report};
+  const html_report::ReportMeta meta{"G1a", "kafka", "", check.report, nullptr};
   ASSERT_EQ(html_report::write_html((dir / "report.html").string(),
                                     html_report::render_html(meta, data, check, nullptr)),
             "");
@@ -222,7 +223,7 @@ TEST(ReportFiles, TheRunFolderHasReportHtmlUnlessNoReportAndCheckRebuildsIt) {
   const nlohmann::json a = embedded_data(written);
   const nlohmann::json b = embedded_data(read_file(dir / "rebuilt.html"));
   for (const char* field : {"ops", "latency", "throughput", "nemesis", "anomalies", "diagram",
-                            "replay", "verdict", "stats"}) {
+                            "replay", "verdict", "stats", "net"}) {
     EXPECT_EQ(a[field], b[field]) << field;
   }
 

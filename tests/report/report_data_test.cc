@@ -278,7 +278,7 @@ TEST(HtmlReport, EmbeddedTextCannotCloseItsScriptAndTheSameInputGivesTheSameByte
   history[1].error = "</script><script>alert(1)</script>";
   const RunCheck check = run_check_of(checker::check_kafka(history));
   const ReportData data = report_data_of(history, check);
-  ReportMeta meta{"title <b>", "kafka", "eddy-sim test --seed 1", "text & </pre>"};
+  ReportMeta meta{"title <b>", "kafka", "eddy-sim test --seed 1", "text & </pre>", nullptr};
   const std::string html = render_html(meta, data, check, nullptr);
   EXPECT_EQ(html, render_html(meta, data, check, nullptr));
   EXPECT_EQ(html.find("alert(1)</script>"), std::string::npos);
