@@ -167,11 +167,11 @@
   // ---- latency over time (Maelstrom's latency-raw) ----
   el('h2', {}, app, 'Latency over time');
   const lat = D.latency;
-  el('p', { class: 'note', id: 'latency-note' }, app, lat.plotted === lat.completed
+  el('p', { class: 'note', id: 'latency-note' }, app, (lat.plotted === lat.completed
     ? 'Every completed op: ' + lat.completed + ' points.'
     : lat.plotted + ' of ' + lat.completed + ' completed ops plotted: every fail and info op, ' +
       'every op an anomaly names, each bin\'s slowest ok op per f, and one ok op in ' + lat.stride +
-      ' of each f.');
+      ' of each f.') + ' Click a point for its op.');
   const latSvg = svgEl('svg', { id: 'latency-plot', width: W, height: H, viewBox: '0 0 ' + W + ' ' + H }, app);
   const latencyMs = (id) => (ops.e[id] - ops.s[id]) / 1000;
   const FLOOR_MS = 0.001;  // a latency of 0 (clients have none) sits on the floor
@@ -227,6 +227,17 @@
       'network latency, as in the simulator) sit on the bottom line.');
   }
   const latHighlight = svgEl('g', { class: 'highlight' }, latSvg);
+  // A click selects the nearest plotted op (within 8 px), as an anomaly does.
+  latSvg.addEventListener('click', (event) => {
+    const box = latSvg.getBoundingClientRect();
+    const x = (event.clientX - box.left) * (W / box.width), y = (event.clientY - box.top) * (H / box.height);
+    let best = -1, bestD = 64;
+    for (const id of lat.ids) {
+      const dx = xOf(ops.e[id]) - x, dy = yLat(latencyMs(id)) - y, d = dx * dx + dy * dy;
+      if (d < bestD) { best = id; bestD = d; }
+    }
+    if (best >= 0) location.hash = 'op=' + best;
+  });
   legend(app, latLegend);
 
   // ---- throughput (Maelstrom's rate) ----

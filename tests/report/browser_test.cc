@@ -3,7 +3,8 @@
 // the DOM its script built; the tests check what a person would see: the
 // plots exist with the expected number of points and shaded intervals, the
 // timeline and the Lamport diagram are drawn, no script error was logged,
-// and an anomaly link (`#anomaly=0`) selects its ops everywhere. Without
+// a click on a point selects its op, and an anomaly link (`#anomaly=0`)
+// selects its ops everywhere. Without
 // Chromium (/usr/bin/chromium, or $EDDY_CHROMIUM) these tests are skipped;
 // scripts/setup.sh installs it and CI runs them. Also here: the run folder
 // and `eddy-sim check` write report.html, and --no-report does not.
@@ -132,7 +133,26 @@ TEST(ReportBrowser, RunWithAPartitionShowsItsPlotsShadingTimelineAndDiagram) {
   ASSERT_GT(points, 100u);
   ASSERT_GT(intervals, 0u) << "a partition run shades its partitions";
 
-  const std::string dom = dump_dom(dir / "report.html", "", dir);
+  // A person's click on the first point of the latency plot, played by a
+  // script appended to a copy of the page: it selects that point's op.
+  const std::string click = R"(<script>
+setTimeout(() => {
+  const svg = document.getElementById('latency-plot');
+  const m = /M([0-9.]+) ([0-9.]+)h0/.exec(svg.querySelector('path.points').getAttribute('d'));
+  const box = svg.getBoundingClientRect();
+  svg.dispatchEvent(new MouseEvent('click', {clientX: box.left + Number(m[1]),
+                                             clientY: box.top + Number(m[2]), bubbles: true}));
+}, 100);
+</script>)";
+  std::string clicked = html;
+  clicked.insert(clicked.rfind("</body>"), click);
+  std::ofstream(dir / "clicked.html", std::ios::binary) << clicked;
+
+  const std::string dom = dump_dom(dir / "clicked.html", "", dir);
+  const std::string selected = attr(dom, "id=\"selection\"", "data-ops");
+  EXPECT_TRUE(!selected.empty() && selected.find_first_not_of("0123456789") == std::string::npos)
+      << "one op selected by the click: " << selected;
+  EXPECT_EQ(attr(dom, "id=\"latency-plot\"", "data-highlighted"), "1");
   EXPECT_EQ(attr(dom, "<body", "data-ready"), "1") << "the script did not finish";
   EXPECT_EQ(attr(dom, "<body", "data-errors"), "0") << attr(dom, "<body", "data-error-text");
   EXPECT_EQ(attr(dom, "id=\"latency-plot\"", "data-count"), std::to_string(points));
