@@ -14,7 +14,6 @@
 #pragma once
 
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,7 +33,6 @@ struct NemesisEntry {
 };
 
 enum class Outcome : uint8_t { kOk, kFail, kInfo, kPending };  // kPending: never completed
-inline constexpr int kOutcomes = 4;
 const char* to_string(Outcome outcome);
 
 // A client op: an invocation and its completion (or none).
