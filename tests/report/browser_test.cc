@@ -65,7 +65,8 @@ std::string read_file(const fs::path& path) {
 // page itself (body data-errors); Chromium's stderr is kept for messages.
 std::string dump_dom(const fs::path& page, const std::string& hash, const fs::path& work) {
   const fs::path err = work / "chromium.err";
-  const std::string command = "'" + chromium_path() +
+  // timeout(1): a browser that hangs fails the test instead of the CI job.
+  const std::string command = "timeout 120 '" + chromium_path() +
                               "' --headless --no-sandbox --disable-gpu --no-first-run "
                               "--user-data-dir='" +
                               (work / "profile").string() +
