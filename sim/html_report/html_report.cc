@@ -197,30 +197,6 @@ void append_diagram(Chunked& sink, const DiagramData* d) {
 }
 
 void put_json(const Put& put, const ReportMeta& meta, const ReportData& data, const RunCheck& check,
-              const DiagramData* diagram);
-
-}  // namespace
-
-ReportData report_data_of(const checker::History& history, const RunCheck& check,
-                          const ReportOptions& options) {
-  ReportData data = build_report_data(history, options);
-  if (check.kafka) add_kafka_anomalies(data, history, *check.kafka);
-  // An anomaly's ops are always plotted.
-  if (!data.anomalies.empty()) sample_latency(data, options);
-  return data;
-}
-
-ReportData report_data_of(const checker::LinKvHistory& history, const RunCheck& check,
-                          const ReportOptions& options) {
-  ReportData data = build_report_data(history, options);
-  if (check.linkv) add_linkv_anomalies(data, *check.linkv);
-  if (!data.anomalies.empty()) sample_latency(data, options);
-  return data;
-}
-
-namespace {
-
-void put_json(const Put& put, const ReportMeta& meta, const ReportData& data, const RunCheck& check,
               const DiagramData* diagram) {
   json doc;
   doc["title"] = meta.title;
@@ -280,17 +256,6 @@ void put_json(const Put& put, const ReportMeta& meta, const ReportData& data, co
   sink.out() += '}';
 }
 
-}  // namespace
-
-std::string report_json(const ReportMeta& meta, const ReportData& data, const RunCheck& check,
-                        const DiagramData* diagram) {
-  std::string text;
-  put_json([&](std::string_view piece) { text += piece; }, meta, data, check, diagram);
-  return text;
-}
-
-namespace {
-
 // The page, piece by piece: into a string (render_html) or straight into
 // the file (write_report), which spares a copy of a megabyte or more.
 void emit_page(const Put& put, const ReportMeta& meta, const ReportData& data,
@@ -313,6 +278,30 @@ void emit_page(const Put& put, const ReportMeta& meta, const ReportData& data,
 }
 
 }  // namespace
+
+ReportData report_data_of(const checker::History& history, const RunCheck& check,
+                          const ReportOptions& options) {
+  ReportData data = build_report_data(history, options);
+  if (check.kafka) add_kafka_anomalies(data, history, *check.kafka);
+  // An anomaly's ops are always plotted.
+  if (!data.anomalies.empty()) sample_latency(data, options);
+  return data;
+}
+
+ReportData report_data_of(const checker::LinKvHistory& history, const RunCheck& check,
+                          const ReportOptions& options) {
+  ReportData data = build_report_data(history, options);
+  if (check.linkv) add_linkv_anomalies(data, *check.linkv);
+  if (!data.anomalies.empty()) sample_latency(data, options);
+  return data;
+}
+
+std::string report_json(const ReportMeta& meta, const ReportData& data, const RunCheck& check,
+                        const DiagramData* diagram) {
+  std::string text;
+  put_json([&](std::string_view piece) { text += piece; }, meta, data, check, diagram);
+  return text;
+}
 
 std::string render_html(const ReportMeta& meta, const ReportData& data, const RunCheck& check,
                         const DiagramData* diagram) {
