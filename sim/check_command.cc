@@ -84,7 +84,7 @@ nlohmann::json results_beside(const fs::path& dir) {
 // report.html from the history alone, plus journal.jsonl and results.json
 // when they are beside it. Returns an error text, or empty.
 std::string write_check_report(const CheckArgs& args, const HistorySource& source,
-                               const Checked& checked) {
+                               const Checked& checked, const std::string& path) {
   const fs::path dir = source.file.parent_path();
   html_report::ReportMeta meta;
   meta.workload = args.workload;
@@ -103,8 +103,6 @@ std::string write_check_report(const CheckArgs& args, const HistorySource& sourc
     if (!lines) return lines.error();
     diagram = html_report::build_diagram(lines.value());
   }
-  const std::string path =
-      args.report_path.empty() ? (dir / "report.html").string() : args.report_path;
   return html_report::write_report(path, meta, data, checked.check, diagram ? &*diagram : nullptr);
 }
 
@@ -132,8 +130,15 @@ int run_check_command(const CheckArgs& args) {
   std::cout << result.report;
   if (args.html_report) {
     const HistorySource source = find_history(args.path);
-    if (const std::string error = write_check_report(args, source, check.value()); !error.empty())
+    const std::string path = args.report_path.empty()
+                                 ? (source.file.parent_path() / "report.html").string()
+                                 : args.report_path;
+    if (const std::string error = write_check_report(args, source, check.value(), path);
+        !error.empty()) {
       std::cerr << "eddy-sim: report.html not written: " << error << "\n";
+    } else {
+      std::cerr << "[eddy-sim] report: " << path << "\n";
+    }
   }
   return exit_status(args.workload_only ? result.workload_validity : result.validity);
 }
