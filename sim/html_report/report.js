@@ -330,7 +330,11 @@
       svgEl('title', {}, r, n.label);
     }
     let drawn = 0, inWindow = 0, selected = 0;
-    for (let id = 0; id < opCount; ++id) {
+    // Selected ops last, so that no neighbour covers them.
+    const order = [];
+    for (let id = 0; id < opCount; ++id) if (!selection.ops.has(id)) order.push(id);
+    for (const id of [...selection.ops].sort((a, b) => a - b)) order.push(id);
+    for (const id of order) {
       const s = ops.s[id], e = ops.e[id] < 0 ? endUs : ops.e[id];
       if (e < t0 || s > t1) continue;
       ++inWindow;
@@ -342,6 +346,13 @@
         width: colW - 2, height: Math.max(yT(e) - y0, 2),
         class: 'op ' + OUTCOMES[ops.o[id]] + (isSelected ? ' selected' : ''), 'data-op': id }, tlSvg);
       svgEl('title', {}, r, opLabel(id) + ' ' + seconds(s) + ': ' + ops.t[id]);
+      // As Jepsen's timeline: the op's text in its box, where it fits.
+      const h = yT(e) - y0;
+      if (h >= 12 && colW >= 50) {
+        const label = svgEl('text', { x: left + processIndex.get(ops.p[id]) * colW + 3, y: y0 + 10,
+          'font-size': 9, 'pointer-events': 'none' }, tlSvg);
+        label.textContent = ops.t[id].slice(0, Math.floor(colW / 5));
+      }
       if (isSelected) ++selected;
     }
     tlSvg.setAttribute('data-count', String(drawn));
@@ -526,9 +537,7 @@
     if (anomaly >= 0) {
       const a = D.anomalies[anomaly];
       el('h2', {}, box, 'Anomaly ' + anomaly + ': ' + a.type + (a.key ? ' on key ' + a.key : ''));
-      let text = a.detail;
-      try { text = JSON.stringify(JSON.parse(a.detail), null, 1); } catch (e) { /* plain text */ }
-      el('pre', {}, box, text);
+      el('pre', { class: 'wrap' }, box, a.detail);
       drawKey(a.key);
     }
     if (ids.length) {
