@@ -4,9 +4,10 @@
 set -euo pipefail
 
 # parallel and python3-yaml: the fuzz campaign's spread tests (GNU parallel,
-# the Kubernetes manifest's shape).
+# the Kubernetes manifest's shape). chromium: the browser test of report.html
+# (tests/report/browser_test.cc renders it headless; skipped without it).
 packages=(cmake make g++ nlohmann-json3-dev librapidcheck-dev libgtest-dev libbenchmark-dev
-          libcli11-dev libsimdjson-dev parallel python3-yaml)
+          libcli11-dev libsimdjson-dev parallel python3-yaml chromium)
 
 missing=()
 for package in "${packages[@]}"; do

@@ -19,6 +19,11 @@ struct CheckArgs {
   // (recorded corpora, hand-written cases).
   bool workload_only = false;
   double time_budget_s = 0;  // lin-kv: wall-clock budget of the search (0: none)
+  // report.html (sim/html_report/), rebuilt from the history alone, with the
+  // Lamport diagram when journal.jsonl is beside it; written to report_path,
+  // or beside the history when that is empty.
+  bool html_report = true;
+  std::string report_path;
 };
 
 // eddy-sim's exit status for a verdict: 0 valid, 1 invalid, 2 unknown
@@ -28,8 +33,9 @@ inline constexpr int kExitInvalid = 1;
 inline constexpr int kExitUnknown = 2;
 int exit_status(checker::Validity validity);
 
-// Prints the checker's report; returns the exit status (0 valid, 1 invalid,
-// 2 unknown or unreadable).
+// Prints the checker's report and writes report.html (a failure to write it
+// is said on stderr and does not change the verdict); returns the exit status
+// (0 valid, 1 invalid, 2 unknown or unreadable).
 int run_check_command(const CheckArgs& args);
 
 }  // namespace eddy::sim

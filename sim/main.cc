@@ -187,6 +187,8 @@ void add_test_options(CLI::App& test, TestArgs& args) {
                   "run folder (default runs/<workload>-<strategy>-<N>n-seed<seed>)");
   test.add_flag("--journal", o.journal, "keep every message in journal.jsonl");
   test.add_flag("--node-logs", o.node_logs, "keep the nodes' logs in nodes/<id>.log");
+  test.add_flag("!--no-report", o.html_report,
+                "write no report.html (for benchmarks; the plots cost a few % of a run)");
   test.add_option("--check-every", o.invariant_check_every_steps,
                   "check node invariants every N steps (1: every step)")
       ->capture_default_str()
@@ -309,11 +311,27 @@ int run_test(TestArgs& args) {
   if (last_progress > 0) std::fprintf(stderr, "\n");
 
   const std::string report = sim::format_run_report(args.options, result, check);
-  if (const std::string error = sim::write_run_folder(args.out, args.options, result, check);
+  // report.html is written apart from the rest of the folder, to time it.
+  sim::SimOptions folder_options = args.options;
+  folder_options.html_report = false;
+  if (const std::string error = sim::write_run_folder(args.out, folder_options, result, check);
       !error.empty()) {
     std::cerr << "eddy-sim: " << error << "\n";
     return kExitUnknown;
   }
+  const double html_start = wall_seconds_since(start);
+  if (args.options.html_report) {
+    if (const std::string error = sim::write_run_html(args.out, args.options, result, check);
+        !error.empty()) {
+      std::cerr << "eddy-sim: " << error << "\n";
+      return kExitUnknown;
+    }
+  } else {
+    // A report of an earlier run in the same folder would show another run.
+    std::error_code ignored;
+    std::filesystem::remove(std::filesystem::path(args.out) / "report.html", ignored);
+  }
+  const double html_wall = wall_seconds_since(start) - html_start;
   // The figure counts the run folder too: a run is not done until it is written.
   const double folder_wall = wall_seconds_since(start) - total_wall;
   if (args.quiet) {
@@ -325,8 +343,10 @@ int run_test(TestArgs& args) {
   const double virtual_s = static_cast<double>(result.end_us) / 1e6;
   std::fprintf(stderr,
                "[eddy-sim] %.1f s of virtual time in %.3f s of wall time (simulation %.3f s, "
-               "checker %.3f s, run folder %.3f s): %.0fx real time; run folder %s\n",
+               "checker %.3f s, run folder %.3f s of which report.html %.3f s): %.0fx real time; "
+               "run folder %s\n",
                virtual_s, total_wall + folder_wall, sim_wall, total_wall - sim_wall, folder_wall,
+               html_wall,
                total_wall + folder_wall > 0 ? virtual_s / (total_wall + folder_wall) : 0.0,
                args.out.c_str());
   if (!args.options.bin.empty()) {
@@ -514,6 +534,9 @@ int main(int argc, char** argv) {
   check->add_flag("--workload-only", check_args.workload_only,
                   "exit status from the workload's checker alone (not the stats and "
                   "availability rules): for histories that are not whole Maelstrom runs");
+  check->add_option("--report", check_args.report_path,
+                    "write report.html here (default: beside the history)");
+  check->add_flag("!--no-report", check_args.html_report, "write no report.html");
   check
       ->add_option("--time-budget", check_args.time_budget_s,
                    "lin-kv: seconds the linearizability search may take before a key is "

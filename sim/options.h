@@ -104,6 +104,9 @@ struct SimOptions {
   int64_t invariant_check_every_steps = 1024;  // 1 = after every step
   bool journal = false;                        // keep every message for journal.jsonl
   bool node_logs = false;                      // keep nodes' log effects
+  // Write report.html into the run folder (--no-report turns it off, for
+  // benchmarks; the fuzz campaign writes no run folder at all).
+  bool html_report = true;
 };
 
 // The client timeout a run uses: the option if set, else the workload's:

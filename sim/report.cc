@@ -1,14 +1,18 @@
+// The files of a run folder and the text of its report: report.h says what
+// each holds; everything comes from the options and the result alone.
 #include "sim/report.h"
 
 #include <charconv>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "checker/history_io.h"
 #include "checker/linkv_history_io.h"
 #include "core/json_codec.h"
+#include "sim/html_report/html_report.h"
 
 namespace eddy::sim {
 namespace {
@@ -264,7 +268,8 @@ std::string write_run_folder(const std::string& dir, const SimOptions& o, const 
     }
     if (!history) return "cannot write history.jsonl in " + dir;
   }
-  if (auto e = write("report.txt", format_run_report(o, result, check)); !e.empty()) return e;
+  const std::string report = format_run_report(o, result, check);
+  if (auto e = write("report.txt", report); !e.empty()) return e;
   if (auto e = write("results.json", run_results_json(o, result, check).dump(2) + "\n");
       !e.empty()) {
     return e;
@@ -289,7 +294,25 @@ std::string write_run_folder(const std::string& dir, const SimOptions& o, const 
       if (auto e = write("nodes/n" + std::to_string(i) + ".log", text); !e.empty()) return e;
     }
   }
+  if (o.html_report) return write_run_html(dir, o, result, check);
   return "";
+}
+
+std::string write_run_html(const std::string& dir, const SimOptions& o, const SimResult& result,
+                           const RunCheck& check) {
+  html_report::ReportMeta meta;
+  meta.workload = o.workload;
+  meta.replay = replay_command(o);
+  meta.text_report = format_run_report(o, result, check);
+  meta.title = meta.text_report.substr(0, meta.text_report.find('\n'));
+  meta.net = run_results_json(o, result, check)["net"];
+  const html_report::ReportData data =
+      o.workload == "lin-kv" ? html_report::report_data_of(result.linkv_history, check)
+                             : html_report::report_data_of(result.history, check);
+  std::optional<html_report::DiagramData> diagram;
+  if (o.journal) diagram = html_report::build_diagram(html_report::journal_lines(result.journal));
+  return html_report::write_report((std::filesystem::path(dir) / "report.html").string(), meta,
+                                   data, check, diagram ? &*diagram : nullptr);
 }
 
 }  // namespace eddy::sim

@@ -24,10 +24,17 @@ nlohmann::json run_results_json(const SimOptions& options, const SimResult& resu
                                 const RunCheck& check);
 
 // Writes history.jsonl, report.txt, results.json, and journal.jsonl and
-// nodes/<id>.log when the run kept them, into `dir` (created if needed).
+// nodes/<id>.log when the run kept them, into `dir` (created if needed), and
+// report.html unless options.html_report is off.
 // Returns an error text, or empty on success.
 std::string write_run_folder(const std::string& dir, const SimOptions& options,
                              const SimResult& result, const RunCheck& check);
+
+// Writes `dir`/report.html (sim/html_report/html_report.h): the run's plots,
+// timeline, anomalies and, when it kept a journal, its Lamport diagram.
+// Returns an error text, or empty on success.
+std::string write_run_html(const std::string& dir, const SimOptions& options,
+                           const SimResult& result, const RunCheck& check);
 
 // Maelstrom's msgs-per-op: messages over client invocations of every f.
 double messages_per_op(int64_t messages, int64_t invocations);

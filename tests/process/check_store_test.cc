@@ -44,19 +44,22 @@ std::string read_file(const fs::path& path) {
 TEST(CheckStore, RealMaelstromStoresGetMaelstromsVerdict) {
   ASSERT_TRUE(fs::is_directory(kCorpus / "maelstrom-stores"))
       << "the corpus is expected beside the repository: " << kCorpus;
-  const auto [kafka_code, kafka_out] =
-      run_eddy_sim({"check", "-w", "kafka", kCorpus / "maelstrom-stores/kafka-1node"});
+  // --no-report: the corpus is shared, and read-only to tests.
+  const auto [kafka_code, kafka_out] = run_eddy_sim(
+      {"check", "-w", "kafka", "--no-report", kCorpus / "maelstrom-stores/kafka-1node"});
   EXPECT_EQ(kafka_code, 0) << kafka_out;
   EXPECT_NE(kafka_out.find("970 client invocations"), std::string::npos) << kafka_out;
-  const auto [linkv_code, linkv_out] = run_eddy_sim(
-      {"check", "-w", "lin-kv", kCorpus / "maelstrom-stores/lin-kv-3nodes-partitions"});
+  const auto [linkv_code, linkv_out] =
+      run_eddy_sim({"check", "-w", "lin-kv", "--no-report",
+                    kCorpus / "maelstrom-stores/lin-kv-3nodes-partitions"});
   EXPECT_EQ(linkv_code, 0) << linkv_out;
   // Maelstrom's results.edn: 478 ops, availability 0.70920503.
   EXPECT_NE(linkv_out.find("478 client invocations"), std::string::npos) << linkv_out;
   EXPECT_NE(linkv_out.find("availability: 0.709205"), std::string::npos) << linkv_out;
   // The wrong workload's checker refuses the history instead of guessing.
   const auto [wrong_code, wrong_out] =
-      run_eddy_sim({"check", "-w", "kafka", kCorpus / "maelstrom-stores/lin-kv-3nodes-partitions"});
+      run_eddy_sim({"check", "-w", "kafka", "--no-report",
+                    kCorpus / "maelstrom-stores/lin-kv-3nodes-partitions"});
   EXPECT_EQ(wrong_code, 2) << wrong_out;
 }
 

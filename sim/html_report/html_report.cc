@@ -1,0 +1,330 @@
+// Writes report.html (html_report.h): the data as JSON, the page skeleton,
+// and the script and style embedded from report.js / report.css.
+#include "sim/html_report/html_report.h"
+
+#include <charconv>
+#include <fstream>
+#include <functional>
+#include <string_view>
+#include <type_traits>
+
+#include <nlohmann/json.hpp>
+
+#include "sim/html_report/report_assets.h"
+
+namespace eddy::sim::html_report {
+namespace {
+
+using nlohmann::json;
+
+json stats_json(const std::map<std::string, checker::FStats>& by_f) {
+  json rows = json::array();
+  for (const auto& [f, s] : by_f) {
+    rows.push_back(json{{"f", f},
+                        {"invoke", s.invoke},
+                        {"ok", s.ok},
+                        {"fail", s.fail},
+                        {"info", s.info},
+                        {"p50_ms", s.latency_all.p50_ms},
+                        {"p95_ms", s.latency_all.p95_ms},
+                        {"p99_ms", s.latency_all.p99_ms},
+                        {"max_ms", s.latency_all.max_ms}});
+  }
+  return rows;
+}
+
+// Bytes that are not UTF-8 (a history may hold anything) become U+FFFD
+// instead of throwing.
+std::string dump(const json& value) {
+  return value.dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
+std::string escape_html(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  for (const char ch : text) {
+    switch (ch) {
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += ch;
+    }
+  }
+  return out;
+}
+
+// Inside <script>, "</script" or "<!--" would end or derail the element; a
+// '<' can only occur inside a JSON string, where \u003c means the same.
+std::string script_safe(const std::string& json_text) {
+  std::string out;
+  out.reserve(json_text.size());
+  for (const char ch : json_text) {
+    if (ch == '<') {
+      out += "\\u003c";
+    } else {
+      out += ch;
+    }
+  }
+  return out;
+}
+
+// The two large parts (ops and messages) are written by hand, as columns:
+// nlohmann's tree of 200,000 small values costs more than the run's checker.
+void append_string(std::string& out, std::string_view text) {
+  out += '"';
+  size_t run = 0;  // start of the characters not yet copied
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char ch = text[i];
+    const bool control = static_cast<unsigned char>(ch) < 0x20;
+    if (ch != '"' && ch != '\\' && ch != '<' && !control) continue;
+    out.append(text, run, i - run);
+    run = i + 1;
+    if (ch == '"') {
+      out += "\\\"";
+    } else if (ch == '\\') {
+      out += "\\\\";
+    } else if (ch == '<') {
+      out += "\\u003c";  // see script_safe
+    } else {
+      static constexpr char kHex[] = "0123456789abcdef";
+      out += "\\u00";
+      out += kHex[(ch >> 4) & 0xf];
+      out += kHex[ch & 0xf];
+    }
+  }
+  out.append(text, run, text.size() - run);
+  out += '"';
+}
+
+using Put = std::function<void(std::string_view)>;
+
+// Output in chunks of 64 KiB: the large columns never sit whole in memory
+// (fresh pages for a megabyte cost more than writing it).
+class Chunked {
+ public:
+  explicit Chunked(const Put& put) : put_(put) { buffer_.reserve(kChunkBytes + 4096); }
+  ~Chunked() { flush(); }
+  Chunked(const Chunked&) = delete;
+  Chunked& operator=(const Chunked&) = delete;
+
+  std::string& out() { return buffer_; }
+  void maybe_flush() {
+    if (buffer_.size() >= kChunkBytes) flush();
+  }
+  void flush() {
+    if (buffer_.empty()) return;
+    put_(buffer_);
+    buffer_.clear();
+  }
+
+ private:
+  static constexpr size_t kChunkBytes = size_t{1} << 16;
+  const Put& put_;
+  std::string buffer_;
+};
+
+template <class Item, class Get>
+void append_column(Chunked& sink, std::string_view name, const std::vector<Item>& items, Get get) {
+  std::string& out = sink.out();
+  out += '"';
+  out += name;
+  out += "\":[";
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out += ',';
+    if constexpr (std::is_same_v<decltype(get(items[i])), std::string_view>) {
+      append_string(out, get(items[i]));
+    } else {
+      char buffer[24];
+      const auto end = std::to_chars(buffer, buffer + sizeof buffer, get(items[i])).ptr;
+      out.append(buffer, end);
+    }
+    sink.maybe_flush();
+  }
+  out += ']';
+}
+
+void append_ops(Chunked& sink, const ReportData& data) {
+  using Op = OpSpan;
+  sink.out() += "\"ops\":{";
+  append_column(sink, "p", data.ops, [](const Op& op) { return op.process; });
+  sink.out() += ',';
+  append_column(sink, "f", data.ops, [](const Op& op) { return op.f; });
+  sink.out() += ',';
+  append_column(sink, "o", data.ops, [](const Op& op) { return static_cast<int>(op.outcome); });
+  sink.out() += ',';
+  append_column(sink, "s", data.ops, [](const Op& op) { return op.invoke_us; });
+  sink.out() += ',';
+  append_column(sink, "e", data.ops, [](const Op& op) { return op.complete_us; });
+  sink.out() += ',';
+  append_column(sink, "i", data.ops, [](const Op& op) {
+    return op.invoke_index >= 0 ? op.invoke_index : op.complete_index;
+  });
+  sink.out() += ',';
+  append_column(sink, "t", data.ops, [&](const Op& op) { return data.text(op); });
+  sink.out() += '}';
+}
+
+void append_diagram(Chunked& sink, const DiagramData* d) {
+  sink.out() += "\"diagram\":";
+  if (d == nullptr) {
+    sink.out() += "null";
+    return;
+  }
+  sink.out() += "{\"lanes\":" + script_safe(dump(json(d->lanes))) +
+                ",\"types\":" + script_safe(dump(json(d->types))) +
+                ",\"total\":" + std::to_string(d->total) + ",\"m\":{";
+  using M = DiagramMessage;
+  append_column(sink, "a", d->messages, [](const M& m) { return m.from; });
+  sink.out() += ',';
+  append_column(sink, "b", d->messages, [](const M& m) { return m.to; });
+  sink.out() += ',';
+  append_column(sink, "s", d->messages, [](const M& m) { return m.sent_us; });
+  sink.out() += ',';
+  append_column(sink, "r", d->messages, [](const M& m) { return m.received_us; });
+  sink.out() += ',';
+  append_column(sink, "t", d->messages, [](const M& m) { return m.type; });
+  sink.out() += "}}";
+}
+
+void put_json(const Put& put, const ReportMeta& meta, const ReportData& data, const RunCheck& check,
+              const DiagramData* diagram) {
+  json doc;
+  doc["title"] = meta.title;
+  doc["workload"] = meta.workload;
+  doc["replay"] = meta.replay;
+  doc["net"] = meta.net;
+  doc["verdict"] = std::string(checker::to_string(check.validity));
+  doc["problem"] = check.workload_problem;
+  doc["fs"] = data.fs;
+  doc["outcomes"] = {"ok", "fail", "info", "pending"};
+  doc["end_us"] = data.end_us;
+  doc["processes"] = data.processes;
+  doc["latency"] = {{"ids", data.latency_points},
+                    {"completed", data.sampling.completed},
+                    {"plotted", data.sampling.plotted},
+                    {"stride", data.sampling.stride}};
+  json series = json::array();
+  for (const ThroughputSeries& s : data.throughput.series) {
+    series.push_back({{"f", s.f}, {"o", static_cast<int>(s.outcome)}, {"counts", s.counts}});
+  }
+  doc["throughput"] = {{"bin_us", data.throughput.bin_us}, {"series", series}};
+  json nemesis = json::array();
+  for (const NemesisInterval& n : data.nemesis) {
+    nemesis.push_back(
+        {{"start_us", n.start_us}, {"end_us", n.end_us}, {"kind", n.kind}, {"label", n.label}});
+  }
+  doc["nemesis"] = nemesis;
+  json anomalies = json::array();
+  for (const AnomalyLink& a : data.anomalies) {
+    anomalies.push_back({{"type", a.type}, {"key", a.key}, {"detail", a.detail}, {"ops", a.ops}});
+  }
+  doc["anomalies"] = anomalies;
+  json keys = json::array();
+  for (const KeyView& k : data.keys) {
+    json rows = json::array();
+    for (const KeyOffsetRow& r : k.rows) {
+      rows.push_back({r.offset, r.values, r.senders, r.pollers, r.poll_count});
+    }
+    keys.push_back({{"key", k.key}, {"rows", rows}, {"unacknowledged", k.unacknowledged}});
+  }
+  doc["keys"] = keys;
+  if (check.kafka) {
+    doc["stats"] = stats_json(check.kafka->by_f);
+    doc["availability"] = check.kafka->availability;
+  } else if (check.linkv) {
+    doc["stats"] = stats_json(check.linkv->by_f);
+    doc["availability"] = check.linkv->availability;
+  }
+  // The small parts through nlohmann; the large ones appended by hand.
+  Chunked sink(put);
+  sink.out() += script_safe(dump(doc));
+  sink.out().pop_back();  // the closing brace
+  sink.out() += ',';
+  append_ops(sink, data);
+  sink.out() += ',';
+  append_diagram(sink, diagram);
+  sink.out() += '}';
+}
+
+// The page, piece by piece: into a string (render_html) or straight into
+// the file (write_report), which spares a copy of a megabyte or more.
+void emit_page(const Put& put, const ReportMeta& meta, const ReportData& data,
+               const RunCheck& check, const DiagramData* diagram) {
+  put("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>");
+  put(escape_html(meta.title));
+  put("</title>\n<style>\n");
+  put(assets::kReportCss);
+  put("</style>\n</head>\n<body data-errors=\"0\">\n");
+  // The text report is readable with scripts off; the script draws the rest.
+  put("<noscript><p>The plots need JavaScript; the text report is below.</p></noscript>\n");
+  put("<main id=\"app\"></main>\n");
+  put("<details id=\"text-report\"><summary>Text report</summary><pre>");
+  put(escape_html(meta.text_report));
+  put("</pre></details>\n<script type=\"application/json\" id=\"report-data\">");
+  put_json(put, meta, data, check, diagram);
+  put("</script>\n<script>\n");
+  put(assets::kReportJs);
+  put("</script>\n</body>\n</html>\n");
+}
+
+}  // namespace
+
+ReportData report_data_of(const checker::History& history, const RunCheck& check,
+                          const ReportOptions& options) {
+  ReportData data = build_report_data(history, options);
+  if (check.kafka) add_kafka_anomalies(data, history, *check.kafka);
+  // An anomaly's ops are always plotted.
+  if (!data.anomalies.empty()) sample_latency(data, options);
+  return data;
+}
+
+ReportData report_data_of(const checker::LinKvHistory& history, const RunCheck& check,
+                          const ReportOptions& options) {
+  ReportData data = build_report_data(history, options);
+  if (check.linkv) add_linkv_anomalies(data, *check.linkv);
+  if (!data.anomalies.empty()) sample_latency(data, options);
+  return data;
+}
+
+std::string report_json(const ReportMeta& meta, const ReportData& data, const RunCheck& check,
+                        const DiagramData* diagram) {
+  std::string text;
+  put_json([&](std::string_view piece) { text += piece; }, meta, data, check, diagram);
+  return text;
+}
+
+std::string render_html(const ReportMeta& meta, const ReportData& data, const RunCheck& check,
+                        const DiagramData* diagram) {
+  std::string html;
+  emit_page([&](std::string_view piece) { html += piece; }, meta, data, check, diagram);
+  return html;
+}
+
+std::string write_report(const std::string& path, const ReportMeta& meta, const ReportData& data,
+                         const RunCheck& check, const DiagramData* diagram) {
+  std::ofstream file(path, std::ios::binary);
+  emit_page(
+      [&](std::string_view piece) {
+        file.write(piece.data(), static_cast<std::streamsize>(piece.size()));
+      },
+      meta, data, check, diagram);
+  return file ? "" : "cannot write " + path;
+}
+
+std::string write_html(const std::string& path, const std::string& html) {
+  std::ofstream file(path, std::ios::binary);
+  file << html;
+  return file ? "" : "cannot write " + path;
+}
+
+}  // namespace eddy::sim::html_report
