@@ -26,6 +26,7 @@
 #include "sim/report.h"
 #include "sim/run_check.h"
 #include "sim/simulation.h"
+#include "tests/report/kafka_story.h"
 
 namespace eddy::sim {
 namespace {
@@ -172,25 +173,13 @@ setTimeout(() => {
 
 // A send that failed with a definite error, whose value a poll then read.
 checker::History g1a_history() {
-  checker::History h;
-  const auto add = [&](int64_t t, int64_t p, checker::OpType type, checker::OpF f) -> checker::Op& {
-    checker::Op op;
-    op.index = static_cast<int64_t>(h.size());
-    op.time_us = t;
-    op.process = p;
-    op.type = type;
-    op.f = f;
-    op.key = "k";
-    op.value = 1;
-    h.push_back(op);
-    return h.back();
-  };
-  add(0, 0, checker::OpType::kInvoke, checker::OpF::kSend);
-  add(1'000, 0, checker::OpType::kFail, checker::OpF::kSend).error = "error 11";
-  add(2'000, 1, checker::OpType::kInvoke, checker::OpF::kPoll);
-  add(3'000, 1, checker::OpType::kOk, checker::OpF::kPoll).polled = {
+  html_report::KafkaStory s;
+  s.send(0, 0, checker::OpType::kInvoke, "k", 1);
+  s.send(1'000, 0, checker::OpType::kFail, "k", 1).error = "error 11";
+  s.add(2'000, 1, checker::OpType::kInvoke, checker::OpF::kPoll);
+  s.add(3'000, 1, checker::OpType::kOk, checker::OpF::kPoll).polled = {
       checker::PolledKey{"k", {checker::PolledRecord{0, 1}}}};
-  return h;
+  return s.history();
 }
 
 TEST(ReportBrowser, AnAnomalyLinkSelectsItsOpsInTheTimelineAndTheLatencyPlot) {

@@ -12,40 +12,13 @@
 #include "sim/html_report/html_report.h"
 #include "sim/html_report/report_data.h"
 #include "sim/run_check.h"
+#include "tests/report/kafka_story.h"
 
 namespace eddy::sim::html_report {
 namespace {
 
 using checker::OpF;
 using checker::OpType;
-
-// A kafka history written as a story: each call appends the next entry.
-class KafkaStory {
- public:
-  checker::Op& add(int64_t time_us, int64_t process, OpType type, OpF f) {
-    checker::Op op;
-    op.index = static_cast<int64_t>(history_.size());
-    op.time_us = time_us;
-    op.process = process;
-    op.type = type;
-    op.f = f;
-    history_.push_back(op);
-    return history_.back();
-  }
-  checker::Op& send(int64_t t, int64_t p, OpType type, const std::string& key, int64_t value) {
-    checker::Op& op = add(t, p, type, OpF::kSend);
-    op.key = key;
-    op.value = value;
-    return op;
-  }
-  void nemesis(int64_t t, const std::string& text) {
-    add(t, checker::kNemesisProcess, OpType::kInfo, OpF::kNemesis).nemesis = text;
-  }
-  const checker::History& history() const { return history_; }
-
- private:
-  checker::History history_;
-};
 
 TEST(ReportData, BinWidthIsTheSmallestOneTwoFiveStepWithinTheBinLimit) {
   EXPECT_EQ(throughput_bin_us(0, 200), 1'000);
