@@ -13,6 +13,9 @@
 #include "core/json_writer.h"
 
 namespace eddy::checker {
+
+// Literals appended as string_views: lengths known at compile time.
+using namespace std::string_view_literals;
 namespace {
 
 using detail::fail;
@@ -26,7 +29,7 @@ constexpr std::array<std::string_view, 5> kFNames{"send", "poll", "assign", "cra
 
 void append_value(std::string& out, int64_t value) {
   if (value == kNonIntegerValue) {
-    out.append("null");
+    out.append("null"sv);
   } else {
     core::append_int(out, value);
   }
@@ -717,12 +720,12 @@ void append_op_line(const Op& op, std::string& out) {
                            to_string(op.type), to_string(op.f));
   switch (op.f) {
     case OpF::kSend:
-      out.append(",\"key\":");
+      out.append(",\"key\":"sv);
       core::append_string(out, op.key);
-      out.append(",\"value\":");
+      out.append(",\"value\":"sv);
       append_value(out, op.value);
       if (op.offset) {
-        out.append(",\"offset\":");
+        out.append(",\"offset\":"sv);
         core::append_int(out, *op.offset);
       }
       break;
@@ -730,15 +733,15 @@ void append_op_line(const Op& op, std::string& out) {
       if (op.type == OpType::kOk) append_polled(out, op.polled);
       break;
     case OpF::kAssign:
-      out.append(",\"keys\":[");
+      out.append(",\"keys\":["sv);
       for (size_t k = 0; k < op.keys.size(); ++k) {
         if (k > 0) out.push_back(',');
         core::append_string(out, op.keys[k]);
       }
       out.push_back(']');
-      if (op.seek_to_beginning) out.append(",\"seek_to_beginning\":true");
+      if (op.seek_to_beginning) out.append(",\"seek_to_beginning\":true"sv);
       if (op.committed) {
-        out.append(",\"committed\":{");
+        out.append(",\"committed\":{"sv);
         for (size_t k = 0; k < op.committed->size(); ++k) {
           if (k > 0) out.push_back(',');
           core::append_string(out, (*op.committed)[k].first);
@@ -751,23 +754,23 @@ void append_op_line(const Op& op, std::string& out) {
     case OpF::kCrash:
       break;
     case OpF::kNemesis:
-      out.append(",\"nemesis\":");
+      out.append(",\"nemesis\":"sv);
       core::append_string(out, op.nemesis);
       break;
   }
   if (!op.error.empty()) {
-    out.append(",\"error\":");
+    out.append(",\"error\":"sv);
     core::append_string(out, op.error);
   }
   if (!op.node.empty()) {
-    out.append(",\"node\":");
+    out.append(",\"node\":"sv);
     core::append_string(out, op.node);
   }
   if (!op.client.empty()) {
-    out.append(",\"client\":");
+    out.append(",\"client\":"sv);
     core::append_string(out, op.client);
   }
-  out.append("}\n");
+  out.append("}\n"sv);
 }
 
 core::Result<Op, std::string> parse_op_line(std::string_view line) {

@@ -57,19 +57,21 @@ inline int64_t process_of(const nlohmann::json& value, int64_t nemesis_process) 
 // closes the object.
 inline void append_line_head(std::string& out, int64_t index, int64_t time_us, int64_t process,
                              int64_t nemesis_process, std::string_view type, std::string_view f) {
-  out.append("{\"index\":");
+  // Literals as string_views: their lengths are known here, no strlen per call.
+  using namespace std::string_view_literals;
+  out.append("{\"index\":"sv);
   core::append_int(out, index);
-  out.append(",\"time_us\":");
+  out.append(",\"time_us\":"sv);
   core::append_int(out, time_us);
-  out.append(",\"process\":");
+  out.append(",\"process\":"sv);
   if (process == nemesis_process) {
-    out.append("\"nemesis\"");
+    out.append("\"nemesis\""sv);
   } else {
     core::append_int(out, process);
   }
-  out.append(",\"type\":\"");
+  out.append(",\"type\":\""sv);
   out.append(type);
-  out.append("\",\"f\":\"");
+  out.append("\",\"f\":\""sv);
   out.append(f);
   out.push_back('"');
 }

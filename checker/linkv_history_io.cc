@@ -9,6 +9,9 @@
 #include "core/json_writer.h"
 
 namespace eddy::checker {
+
+// Literals appended as string_views: lengths known at compile time.
+using namespace std::string_view_literals;
 namespace {
 
 using detail::fail;
@@ -27,9 +30,9 @@ std::string optional_string(const json& object, std::string_view name) {
 }
 
 void append_value(std::string& out, const char* name, const core::Value& value) {
-  out.append(",\"");
+  out.append(",\""sv);
   out.append(name);
-  out.append("\":");
+  out.append("\":"sv);
   value.append_json(out);
 }
 
@@ -45,26 +48,26 @@ void append_linkv_op_line(const LinKvOp& op, std::string& out) {
     append_value(out, "to", op.to);
   }
   if (!op.error.empty()) {
-    out.append(",\"error\":");
+    out.append(",\"error\":"sv);
     core::append_string(out, op.error);
   }
   if (op.error_code != 0) {
-    out.append(",\"error_code\":");
+    out.append(",\"error_code\":"sv);
     core::append_int(out, op.error_code);
   }
   if (!op.nemesis.empty()) {
-    out.append(",\"nemesis\":");
+    out.append(",\"nemesis\":"sv);
     core::append_string(out, op.nemesis);
   }
   if (!op.node.empty()) {
-    out.append(",\"node\":");
+    out.append(",\"node\":"sv);
     core::append_string(out, op.node);
   }
   if (!op.client.empty()) {
-    out.append(",\"client\":");
+    out.append(",\"client\":"sv);
     core::append_string(out, op.client);
   }
-  out.append("}\n");
+  out.append("}\n"sv);
 }
 
 core::Result<LinKvOp, std::string> parse_linkv_op_line(std::string_view line) {
