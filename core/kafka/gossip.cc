@@ -232,7 +232,15 @@ void GossipKafka::send_batch(Context& ctx, Link& link, int64_t from_seq) {
 
 void GossipKafka::check_invariants() const {
   log_.check_invariants();
-  for (const auto& [key, state] : keys_) {
+  // In key order, so that the first violation named is the same on any
+  // standard library.
+  std::vector<const std::pair<const std::string, KeyState>*> sorted;
+  sorted.reserve(keys_.size());
+  for (const auto& entry : keys_) sorted.push_back(&entry);
+  std::sort(sorted.begin(), sorted.end(),
+            [](const auto* a, const auto* b) { return a->first < b->first; });
+  for (const auto* entry : sorted) {
+    const auto& [key, state] = *entry;
     EDDY_INVARIANT(((state.next % node_count_) + node_count_) % node_count_ == self_,
                    "next offset of '" + key + "' is outside this node's class");
     EDDY_INVARIANT(!log_.contains(key, state.next),

@@ -29,10 +29,12 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "core/application.h"
 #include "core/kafka/log.h"
+#include "core/string_hash.h"
 
 namespace eddy::core::kafka {
 
@@ -105,7 +107,8 @@ class GossipKafka final : public Application {
   int self_ = 0;
   int node_count_ = 1;
   KafkaLog log_;
-  std::map<std::string, KeyState, std::less<>> keys_;
+  // Looked up on every send, poll and gossip item: hashed, not ordered.
+  std::unordered_map<std::string, KeyState, StringHash, std::equal_to<>> keys_;
   std::vector<Link> links_;
   std::map<std::string, size_t, std::less<>> link_of_;
 };

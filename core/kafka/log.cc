@@ -2,6 +2,7 @@
 // keeps the keys, the committed offsets and the append/insert rules.
 #include "core/kafka/log.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "core/invariant.h"
@@ -70,6 +71,7 @@ std::vector<std::string> KafkaLog::keys() const {
   std::vector<std::string> keys;
   keys.reserve(logs_.size());
   for (const auto& [key, log] : logs_) keys.push_back(key);
+  std::sort(keys.begin(), keys.end());
   return keys;
 }
 
@@ -86,7 +88,8 @@ size_t KafkaLog::record_bytes() const {
 }
 
 void KafkaLog::check_invariants() const {
-  for (const auto& [key, log] : logs_) log.records.check_invariants(key);
+  // In key order, so that the first violation named is the same anywhere.
+  for (const std::string& key : keys()) logs_.find(key)->second.records.check_invariants(key);
 }
 
 }  // namespace eddy::core::kafka

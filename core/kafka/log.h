@@ -9,14 +9,15 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "core/kafka/record_store.h"
 #include "core/message.h"
+#include "core/string_hash.h"
 #include "core/value.h"
 
 namespace eddy::core::kafka {
@@ -68,7 +69,8 @@ class KafkaLog {
   KeyLog& log_for(std::string_view key);
   const KeyLog* find(std::string_view key) const;
 
-  std::map<std::string, KeyLog, std::less<>> logs_;
+  // Looked up on every send and poll: hashed; keys() sorts where order matters.
+  std::unordered_map<std::string, KeyLog, StringHash, std::equal_to<>> logs_;
 };
 
 }  // namespace eddy::core::kafka

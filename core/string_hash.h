@@ -1,0 +1,22 @@
+// StringHash: a transparent hash for unordered containers keyed by
+// std::string, so that find(std::string_view) looks a key up without
+// building a std::string (C++20 heterogeneous lookup; pair it with
+// std::equal_to<>). std::hash of a string_view is a fixed function of the
+// bytes, so the same keys inserted in the same order iterate the same way
+// on every run; where iteration order reaches output, sort anyway.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+#include <string_view>
+
+namespace eddy::core {
+
+struct StringHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view text) const noexcept {
+    return std::hash<std::string_view>{}(text);
+  }
+};
+
+}  // namespace eddy::core
