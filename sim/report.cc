@@ -248,8 +248,23 @@ nlohmann::json run_results_json(const SimOptions& o, const SimResult& result,
   return json;
 }
 
+std::string write_history_file(const std::string& dir, const SimOptions& o,
+                               const SimResult& result) {
+  namespace fs = std::filesystem;
+  std::error_code error;
+  fs::create_directories(dir, error);
+  if (error) return "cannot create " + dir + ": " + error.message();
+  std::ofstream history(fs::path(dir) / "history.jsonl", std::ios::binary);
+  if (o.workload == "lin-kv") {
+    checker::write_linkv_history(result.linkv_history, history);
+  } else {
+    checker::write_history(result.history, history);
+  }
+  return history ? "" : "cannot write history.jsonl in " + dir;
+}
+
 std::string write_run_folder(const std::string& dir, const SimOptions& o, const SimResult& result,
-                             const RunCheck& check) {
+                             const RunCheck& check, bool history_written) {
   namespace fs = std::filesystem;
   std::error_code error;
   fs::create_directories(dir, error);
@@ -259,14 +274,8 @@ std::string write_run_folder(const std::string& dir, const SimOptions& o, const 
     file << text;
     return file ? "" : "cannot write " + (fs::path(dir) / name).string();
   };
-  {
-    std::ofstream history(fs::path(dir) / "history.jsonl", std::ios::binary);
-    if (o.workload == "lin-kv") {
-      checker::write_linkv_history(result.linkv_history, history);
-    } else {
-      checker::write_history(result.history, history);
-    }
-    if (!history) return "cannot write history.jsonl in " + dir;
+  if (!history_written) {
+    if (auto e = write_history_file(dir, o, result); !e.empty()) return e;
   }
   const std::string report = format_run_report(o, result, check);
   if (auto e = write("report.txt", report); !e.empty()) return e;

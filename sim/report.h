@@ -25,10 +25,19 @@ nlohmann::json run_results_json(const SimOptions& options, const SimResult& resu
 
 // Writes history.jsonl, report.txt, results.json, and journal.jsonl and
 // nodes/<id>.log when the run kept them, into `dir` (created if needed), and
-// report.html unless options.html_report is off.
+// report.html unless options.html_report is off. With `history_written`, the
+// caller has already written history.jsonl (write_history_file, alongside
+// the checker) and it is left alone.
 // Returns an error text, or empty on success.
 std::string write_run_folder(const std::string& dir, const SimOptions& options,
-                             const SimResult& result, const RunCheck& check);
+                             const SimResult& result, const RunCheck& check,
+                             bool history_written = false);
+
+// Writes `dir`/history.jsonl (creating `dir`). It reads the result only, so
+// it may run on another thread while the checker reads the same history.
+// Returns an error text, or empty on success.
+std::string write_history_file(const std::string& dir, const SimOptions& options,
+                               const SimResult& result);
 
 // Writes `dir`/report.html (sim/html_report/html_report.h): the run's plots,
 // timeline, anomalies and, when it kept a journal, its Lamport diagram.
