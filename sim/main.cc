@@ -309,8 +309,9 @@ int run_test(TestArgs& args) {
   // history.jsonl is written on a second thread while the checker runs: both
   // only read the result, and on seed 001's command each is a sixth of the
   // process's time.
+  // A jthread, so that the writer is joined even if the checker throws.
   std::string history_error;
-  std::thread history_writer(
+  std::jthread history_writer(
       [&] { history_error = sim::write_history_file(args.out, args.options, result); });
   const sim::RunCheck check = sim::check_run(args.options, result);
   history_writer.join();
