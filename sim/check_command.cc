@@ -121,7 +121,8 @@ int exit_status(checker::Validity validity) {
 }
 
 int run_check_command(const CheckArgs& args) {
-  const auto check = check_history(args, find_history(args.path));
+  const HistorySource source = find_history(args.path);
+  const auto check = check_history(args, source);
   if (!check) {
     std::cerr << "eddy-sim: " << check.error() << "\n";
     return kExitUnknown;
@@ -129,7 +130,6 @@ int run_check_command(const CheckArgs& args) {
   const RunCheck& result = check.value().check;
   std::cout << result.report;
   if (args.html_report) {
-    const HistorySource source = find_history(args.path);
     const std::string path = args.report_path.empty()
                                  ? (source.file.parent_path() / "report.html").string()
                                  : args.report_path;

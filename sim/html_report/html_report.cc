@@ -2,7 +2,6 @@
 // and the script and style embedded from report.js / report.css.
 #include "sim/html_report/html_report.h"
 
-#include <charconv>
 #include <fstream>
 #include <functional>
 #include <string_view>
@@ -10,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/json_writer.h"
 #include "sim/html_report/report_assets.h"
 
 namespace eddy::sim::html_report {
@@ -144,9 +144,7 @@ void append_column(Chunked& sink, std::string_view name, const std::vector<Item>
     if constexpr (std::is_same_v<decltype(get(items[i])), std::string_view>) {
       append_string(out, get(items[i]));
     } else {
-      char buffer[24];
-      const auto end = std::to_chars(buffer, buffer + sizeof buffer, get(items[i])).ptr;
-      out.append(buffer, end);
+      core::append_int(out, get(items[i]));
     }
     sink.maybe_flush();
   }
@@ -318,12 +316,6 @@ std::string write_report(const std::string& path, const ReportMeta& meta, const 
         file.write(piece.data(), static_cast<std::streamsize>(piece.size()));
       },
       meta, data, check, diagram);
-  return file ? "" : "cannot write " + path;
-}
-
-std::string write_html(const std::string& path, const std::string& html) {
-  std::ofstream file(path, std::ios::binary);
-  file << html;
   return file ? "" : "cannot write " + path;
 }
 

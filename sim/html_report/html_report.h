@@ -51,7 +51,4 @@ std::string render_html(const ReportMeta& meta, const ReportData& data, const Ru
 std::string write_report(const std::string& path, const ReportMeta& meta, const ReportData& data,
                          const RunCheck& check, const DiagramData* diagram);
 
-// Writes `html` to `path`; returns an error text, or empty on success.
-std::string write_html(const std::string& path, const std::string& html);
-
 }  // namespace eddy::sim::html_report

@@ -3,12 +3,13 @@
 #include "sim/html_report/report_data.h"
 
 #include <algorithm>
-#include <charconv>
 #include <map>
 #include <set>
 #include <utility>
 
 #include <nlohmann/json.hpp>
+
+#include "core/json_writer.h"
 
 namespace eddy::sim::html_report {
 namespace {
@@ -17,10 +18,7 @@ using checker::OpType;
 
 // The op texts are appended to one arena (ReportData::texts), not held in
 // a string each: a run has tens of thousands.
-void append_int(std::string& out, int64_t value) {
-  char buffer[24];
-  out.append(buffer, std::to_chars(buffer, buffer + sizeof buffer, value).ptr);
-}
+using core::append_int;
 
 void append_error(std::string& out, const std::string& error) {
   constexpr size_t kErrorMax = 80;
@@ -145,7 +143,8 @@ bool is_nemesis(const checker::LinKvOp& op) { return op.f == checker::LinKvF::kN
 template <class History>
 void pair_entries(ReportData& data, const History& history, std::vector<NemesisEntry>& nemesis) {
   std::map<std::string_view, int> f_ids;
-  std::map<int64_t, int64_t> open;  // process -> span in flight
+  // process -> (span in flight, its invocation's position in the history)
+  std::map<int64_t, std::pair<int64_t, size_t>> open;
   data.span_of_index.assign(history.size(), -1);
   data.ops.reserve(history.size() / 2 + 1);
   data.texts.reserve(history.size() * 8);
@@ -170,18 +169,18 @@ void pair_entries(ReportData& data, const History& history, std::vector<NemesisE
     if (e.type == OpType::kInvoke) {
       // An invocation left open by the one before it is never completed.
       if (auto it = open.find(e.process); it != open.end()) {
-        OpSpan& left = data.ops[static_cast<size_t>(it->second)];
-        set_text(data, left, history[static_cast<size_t>(left.invoke_index)]);
+        const auto [left, position] = it->second;
+        set_text(data, data.ops[static_cast<size_t>(left)], history[position]);
       }
       const int64_t id = new_span(e);
       data.ops[static_cast<size_t>(id)].invoke_index = e.index;
-      open[e.process] = id;
+      open[e.process] = {id, i};
       data.span_of_index[i] = id;
       continue;
     }
     int64_t id = 0;
     if (auto it = open.find(e.process); it != open.end()) {
-      id = it->second;
+      id = it->second.first;
       open.erase(it);
     } else {
       // A completion without an invocation (a hand-written or cut history):
@@ -195,9 +194,9 @@ void pair_entries(ReportData& data, const History& history, std::vector<NemesisE
     set_text(data, span, e);
     data.span_of_index[i] = id;
   }
-  for (const auto& [process, id] : open) {
-    OpSpan& span = data.ops[static_cast<size_t>(id)];
-    set_text(data, span, history[static_cast<size_t>(span.invoke_index)]);
+  for (const auto& [process, in_flight] : open) {
+    const auto [id, position] = in_flight;
+    set_text(data, data.ops[static_cast<size_t>(id)], history[position]);
   }
   std::set<int64_t> processes;
   for (const OpSpan& span : data.ops) processes.insert(span.process);
@@ -231,6 +230,13 @@ Throughput bin_throughput(const ReportData& data, int64_t bins_max) {
         ThroughputSeries{key.first, static_cast<Outcome>(key.second), std::move(counts)});
   }
   return out;
+}
+
+// The span of the history entry a checker names by its index, or -1 for an
+// index outside the history or a nemesis line.
+int64_t span_at(const ReportData& data, int64_t index) {
+  if (index < 0 || static_cast<size_t>(index) >= data.span_of_index.size()) return -1;
+  return data.span_of_index[static_cast<size_t>(index)];
 }
 
 // Every op object in an example: a JSON object with "index" and "process".
@@ -448,10 +454,7 @@ void add_kafka_anomalies(ReportData& data, const checker::History& history,
       collect_op_indexes(json, indexes);
       std::set<int64_t> spans;
       for (const int64_t index : indexes) {
-        if (index >= 0 && static_cast<size_t>(index) < data.span_of_index.size() &&
-            data.span_of_index[static_cast<size_t>(index)] >= 0) {
-          spans.insert(data.span_of_index[static_cast<size_t>(index)]);
-        }
+        if (const int64_t span = span_at(data, index); span >= 0) spans.insert(span);
       }
       if (spans.empty() && json.is_object()) {
         index_sends();
@@ -481,10 +484,7 @@ void add_linkv_anomalies(ReportData& data, const checker::LinKvCheckResult& chec
     indexes.push_back(v.op_index);
     indexes.push_back(v.completion_index);
     for (const int64_t index : indexes) {
-      if (index >= 0 && static_cast<size_t>(index) < data.span_of_index.size() &&
-          data.span_of_index[static_cast<size_t>(index)] >= 0) {
-        spans.insert(data.span_of_index[static_cast<size_t>(index)]);
-      }
+      if (const int64_t span = span_at(data, index); span >= 0) spans.insert(span);
     }
     AnomalyLink link;
     link.type = "nonlinearizable";

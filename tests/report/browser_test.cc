@@ -190,8 +190,7 @@ TEST(ReportBrowser, AnAnomalyLinkSelectsItsOpsInTheTimelineAndTheLatencyPlot) {
   const html_report::ReportData data = html_report::report_data_of(history, check);
   ASSERT_FALSE(data.anomalies.empty());
   const html_report::ReportMeta meta{"G1a", "kafka", "", check.report, nullptr};
-  ASSERT_EQ(html_report::write_html((dir / "report.html").string(),
-                                    html_report::render_html(meta, data, check, nullptr)),
+  ASSERT_EQ(html_report::write_report((dir / "report.html").string(), meta, data, check, nullptr),
             "");
   std::string ops;
   for (const int64_t id : data.anomalies[0].ops)
