@@ -213,14 +213,12 @@ void Simulation::Impl::handle(SimEvent& event) {
 
 bool Simulation::Impl::check_raft(RaftInvariants::Depth depth) {
   // Runs after every event: the views' storage is reused, nothing copied.
-  // First a glance for any Raft or persisted state at all (two calls a node),
-  // so a run of another strategy builds no views. It can only pass over what
-  // the views below would also find nothing in: a view's Raft is a node's
-  // Raft or none.
-  const bool maybe_raft = std::any_of(nodes.begin(), nodes.end(), [](const auto& node) {
-    const core::Persisted* disk = node->durable();
-    return node->raft() != nullptr || (disk != nullptr && !disk->empty());
-  });
+  // First a glance at each host's sticky flag (Host::raft_state_seen), so a
+  // run of another strategy builds no views. It can only pass over what the
+  // views below would also find nothing in: a host sets the flag whenever
+  // its Raft or its disk could show anything.
+  const bool maybe_raft = std::any_of(nodes.begin(), nodes.end(),
+                                      [](const auto& node) { return node->raft_state_seen(); });
   if (!maybe_raft) return true;
   std::vector<RaftInvariants::NodeView>& views = raft_views;
   views.clear();

@@ -41,7 +41,9 @@ KafkaOp KafkaGenerator::next() {
     assign.f = checker::OpF::kAssign;
     assign.keys.push_back(pending_->key);
     if (rng_.below(3) == 0) {
-      for (const auto& [key, offset] : sent_) assign.keys.push_back(key);
+      for (const auto& [key, unseen] : unseen_) {
+        if (unseen.sent) assign.keys.push_back(key);
+      }
       std::sort(assign.keys.begin(), assign.keys.end());
       assign.keys.erase(std::unique(assign.keys.begin(), assign.keys.end()), assign.keys.end());
     }
@@ -52,25 +54,25 @@ KafkaOp KafkaGenerator::next() {
   return op;
 }
 
+std::map<std::string, int64_t> KafkaGenerator::max_offsets() const {
+  return {max_offsets_.begin(), max_offsets_.end()};
+}
+
 void KafkaGenerator::note_max(const std::string& key, int64_t offset) {
   auto [it, inserted] = max_offsets_.try_emplace(key, offset);
   if (!inserted) it->second = std::max(it->second, offset);
 }
 
-void KafkaGenerator::retire_if_polled(const std::string& key) {
-  const auto sent = sent_.find(key);
-  const auto polled = polled_.find(key);
-  if (sent != sent_.end() && polled != polled_.end() && polled->second >= sent->second) {
-    sent_.erase(sent);
-    polled_.erase(polled);
-  }
+void KafkaGenerator::retire_if_polled(ByKey<Unseen>::iterator it) {
+  const Unseen& unseen = it->second;
+  if (unseen.sent && unseen.polled && *unseen.polled >= *unseen.sent) unseen_.erase(it);
 }
 
 void KafkaGenerator::on_ok_send(const std::string& key, int64_t offset) {
   note_max(key, offset);
-  auto [it, inserted] = sent_.try_emplace(key, offset);
-  if (!inserted) it->second = std::max(it->second, offset);
-  retire_if_polled(key);
+  const auto it = unseen_.try_emplace(key).first;
+  it->second.sent = std::max(it->second.sent.value_or(offset), offset);
+  retire_if_polled(it);
 }
 
 void KafkaGenerator::on_ok_poll(const std::vector<checker::PolledKey>& polled) {
@@ -80,9 +82,9 @@ void KafkaGenerator::on_ok_poll(const std::vector<checker::PolledKey>& polled) {
     for (const checker::PolledRecord& record : key.records)
       highest = std::max(highest, record.offset);
     note_max(key.key, highest);
-    auto [it, inserted] = polled_.try_emplace(key.key, highest);
-    if (!inserted) it->second = std::max(it->second, highest);
-    retire_if_polled(key.key);
+    const auto it = unseen_.try_emplace(key.key).first;
+    it->second.polled = std::max(it->second.polled.value_or(highest), highest);
+    retire_if_polled(it);
   }
 }
 

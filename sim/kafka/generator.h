@@ -15,10 +15,12 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "checker/history.h"
 #include "core/random.h"
+#include "core/string_hash.h"
 #include "sim/options.h"
 
 namespace eddy::sim::kafka {
@@ -42,23 +44,34 @@ class KafkaGenerator {
   void on_ok_poll(const std::vector<checker::PolledKey>& polled);
 
   // Highest offset any ok op saw per key: what the final polls must reach.
-  const std::map<std::string, int64_t>& max_offsets() const { return max_offsets_; }
+  // Sorted by key; built on each call (once a run, for the final phase).
+  std::map<std::string, int64_t> max_offsets() const;
 
  private:
   KafkaOp draw();
+  // poll-unseen: per key with acknowledged offsets not yet all polled, the
+  // highest offset sent and the highest polled (either may be unknown yet).
+  struct Unseen {
+    std::optional<int64_t> sent;
+    std::optional<int64_t> polled;
+  };
+  template <class V>
+  using ByKey = std::unordered_map<std::string, V, core::StringHash, std::equal_to<>>;
+
   void note_max(const std::string& key, int64_t offset);
-  void retire_if_polled(const std::string& key);
+  // Forgets `it`'s key once every offset sent has been polled.
+  void retire_if_polled(ByKey<Unseen>::iterator it);
 
   int max_writes_per_key_;
   double assign_p_;
   core::Rng rng_;
-  std::vector<int64_t> slots_;             // the active keys
-  std::map<int64_t, int64_t> next_value_;  // per key, from 1
-  std::optional<KafkaOp> pending_;         // an op displaced by an assign
-  std::map<std::string, int64_t> max_offsets_;
-  // poll-unseen: keys with acknowledged offsets not yet all polled.
-  std::map<std::string, int64_t> sent_;
-  std::map<std::string, int64_t> polled_;
+  // Hashed, not ordered: these are looked up once or twice per op, and no
+  // output iterates them unsorted (max_offsets() and next()'s assign sort).
+  std::vector<int64_t> slots_;                       // the active keys
+  std::unordered_map<int64_t, int64_t> next_value_;  // per key, from 1
+  std::optional<KafkaOp> pending_;                   // an op displaced by an assign
+  ByKey<int64_t> max_offsets_;
+  ByKey<Unseen> unseen_;
 };
 
 }  // namespace eddy::sim::kafka

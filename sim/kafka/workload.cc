@@ -77,10 +77,11 @@ void KafkaWorkload::maybe_end_main() {
 void KafkaWorkload::begin_final() {
   phase_ = Phase::kFinal;
   final_deadline_us_ = world_.now_us + seconds_to_us(world_.options.final_time_limit_s);
+  const std::map<std::string, int64_t> max_offsets = generator_.max_offsets();
   std::vector<std::string> keys;
-  for (const auto& [key, offset] : generator_.max_offsets()) keys.push_back(key);
+  for (const auto& [key, offset] : max_offsets) keys.push_back(key);
   for (Worker& worker : workers_) {
-    worker.targets = generator_.max_offsets();
+    worker.targets = max_offsets;
     // Each thread first crashes its client, then assigns every key from 0.
     KafkaOp crash;
     crash.f = checker::OpF::kCrash;
@@ -272,7 +273,9 @@ void KafkaWorkload::call(Worker& worker, Step step, core::Body body) {
 }
 
 void KafkaWorkload::complete(Worker& worker, checker::OpType type, std::string error) {
-  checker::Op completion = worker.op;
+  // The op in flight is done with once recorded: moved, not copied.
+  checker::Op completion = std::move(worker.op);
+  const checker::OpF f = completion.f;
   completion.type = type;
   completion.error = std::move(error);
   if (type != checker::OpType::kOk) {
@@ -294,7 +297,7 @@ void KafkaWorkload::complete(Worker& worker, checker::OpType type, std::string e
   if (phase_ == Phase::kMain) {
     dispatch();
   } else if (phase_ == Phase::kFinal) {
-    if (!worker.final_done && worker.op.f == checker::OpF::kPoll) {
+    if (!worker.final_done && f == checker::OpF::kPoll) {
       const TimeUs gap = static_cast<TimeUs>(rng_.below(kFinalPollGapUs));
       world_.at(std::max(world_.now_us, worker.last_emit_us + gap), WorkerEvent{worker.index});
     }

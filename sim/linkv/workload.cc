@@ -156,7 +156,8 @@ void LinKvWorkload::start_op(Worker& worker, const LinKvRequest& request) {
 
 void LinKvWorkload::complete(Worker& worker, checker::OpType type, std::string error,
                              int32_t error_code) {
-  checker::LinKvOp completion = worker.op;
+  // The op in flight is done with once recorded: moved, not copied.
+  checker::LinKvOp completion = std::move(worker.op);
   completion.type = type;
   completion.error = std::move(error);
   completion.error_code = error_code;
