@@ -32,12 +32,14 @@ void Node::on_message(Message& message) {
   if (message.is_reply()) {
     const int64_t id = *message.in_reply_to;
     // A reply to one of our calls; an error body keeps its code for the caller.
+    // The reply is moved to its caller, so its sender is kept for the log.
+    std::string src = message.src;
     RpcResult result = std::holds_alternative<ErrorBody>(message.body)
                            ? RpcResult(Err{std::get<ErrorBody>(std::move(message.body))})
-                           : RpcResult(Message{message});
+                           : RpcResult(std::move(message));
     if (!context_.complete_call(id, std::move(result))) {
       context_.log(LogLevel::kDebug, "dropped a reply to unknown or expired call " +
-                                         std::to_string(id) + " from " + message.src);
+                                         std::to_string(id) + " from " + src);
     }
     return;
   }

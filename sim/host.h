@@ -27,7 +27,7 @@ class Host {
   virtual EndpointId endpoint() const = 0;
 
   // A message the network delivers to the node.
-  virtual void receive(core::Message message) = 0;
+  virtual void receive(core::Message&& message) = 0;
 
   // The crash nemesis: kills the node's process (`tear`: the crash may land
   // in its last write, where the host can tell; true if one was lost), and

@@ -28,9 +28,9 @@ void Network::close_endpoint(EndpointId endpoint) {
   }
 }
 
-uint32_t Network::admit(core::Message message, EndpointId src) {
+uint32_t Network::admit(core::Message&& message, EndpointId src) {
   if (free_slots_.empty()) {
-    pool_.push_back(InFlight{std::move(message), src});
+    pool_.emplace_back(std::move(message), src);
     return static_cast<uint32_t>(pool_.size() - 1);
   }
   const uint32_t slot = free_slots_.back();
@@ -38,11 +38,6 @@ uint32_t Network::admit(core::Message message, EndpointId src) {
   pool_[slot].message = std::move(message);
   pool_[slot].src = src;
   return slot;
-}
-
-core::Message Network::release(uint32_t slot) {
-  free_slots_.push_back(slot);
-  return std::move(pool_[slot].message);
 }
 
 std::optional<EndpointId> Network::find(const std::string& name) const {
@@ -88,7 +83,7 @@ void Network::journal_receive(int64_t id, TimeUs now_us) {
   if (entry.received_us < 0) entry.received_us = now_us;
 }
 
-void Network::send(TimeUs now_us, core::Message message) {
+void Network::send(TimeUs now_us, core::Message&& message) {
   const auto src = find(message.src);
   const auto dest = find(message.dest);
   // Maelstrom validates both ends (net.clj validate-msg); a node that names an
@@ -130,7 +125,7 @@ void Network::send(TimeUs now_us, core::Message message) {
   };
   if (duplicate) {
     ++stats_.duplicated;
-    enqueue(now_us, *dest, deadline(), id, admit(message, *src));
+    enqueue(now_us, *dest, deadline(), id, admit(core::Message(message), *src));
   }
   enqueue(now_us, *dest, deadline(), id, admit(std::move(message), *src));
 }
@@ -209,7 +204,9 @@ std::optional<core::Message> Network::on_deliver(TimeUs now_us, DeliverEvent& ev
   ++stats_.all.received;
   ++counts_for(client_traffic).received;
   journal_receive(event.message_id, now_us);
-  return release(event.slot);
+  // Moved straight from the pool into the result; the slot is free again.
+  free_slots_.push_back(event.slot);
+  return std::optional<core::Message>(std::in_place, std::move(pool_[event.slot].message));
 }
 
 void Network::drop(EndpointId dest, EndpointId src) { endpoints_[dest].grudges.insert(src); }

@@ -70,7 +70,7 @@ class Network {
   EndpointKind kind(EndpointId endpoint) const { return endpoints_[endpoint].kind; }
 
   // Sends `message` (src and dest are endpoint names) at `now_us`.
-  void send(TimeUs now_us, core::Message message);
+  void send(TimeUs now_us, core::Message&& message);
 
   // Agenda callbacks, called by the simulation's loop.
   void on_dequeue(TimeUs now_us, EndpointId endpoint);
@@ -135,8 +135,7 @@ class Network {
   void enqueue(TimeUs now_us, EndpointId dest, TimeUs deadline_us, int64_t id, uint32_t slot);
   // The pool of messages in flight: slots are reused, so it grows only to
   // the most messages ever in flight at once.
-  uint32_t admit(core::Message message, EndpointId src);
-  core::Message release(uint32_t slot);
+  uint32_t admit(core::Message&& message, EndpointId src);
   void discard(uint32_t slot) { free_slots_.push_back(slot); }
   bool from_client(uint32_t slot) const {
     return endpoints_[pool_[slot].src].kind == EndpointKind::kClient;

@@ -43,7 +43,10 @@ std::unique_ptr<core::Node> NodeHost::make_node(uint64_t seed) {
                                       factory_(index_));
 }
 
-void NodeHost::receive(core::Message message) { step(core::Received{std::move(message)}); }
+void NodeHost::receive(core::Message&& message) {
+  // Built in place: a message is moved once here and once into Node::step.
+  step(core::Event(std::in_place_type<core::Received>, std::move(message)));
+}
 
 void NodeHost::on_timer(const NodeTimerEvent& event) {
   const auto it = timers_.find(event.timer);
@@ -74,7 +77,7 @@ void NodeHost::on_disk(const NodeDiskEvent& event) {
   }
 }
 
-void NodeHost::step(core::Event event) {
+void NodeHost::step(core::Event&& event) {
   EDDY_INVARIANT(node_ != nullptr, "node " + name_ + " stepped while it is down");
   effects_.clear();
   node_->step(node_now_ms(), std::move(event), effects_);

@@ -60,7 +60,7 @@ class NodeHost final : public Host {
   const std::string& name() const override { return name_; }
   EndpointId endpoint() const override { return endpoint_; }
 
-  void receive(core::Message message) override;
+  void receive(core::Message&& message) override;
   // A NodeTimerEvent came due; ignored if the timer has moved since, or if
   // the incarnation that set it has crashed.
   void on_timer(const NodeTimerEvent& event) override;
@@ -106,7 +106,7 @@ class NodeHost final : public Host {
  private:
   std::unique_ptr<core::Node> make_node(uint64_t seed);
   int64_t node_now_ms() const { return world_.now_ms() + clock_ahead_ms_; }
-  void step(core::Event event);
+  void step(core::Event&& event);
   // Executes one effect. Returns false for a write that is now in progress
   // (a slow disk), which the caller keeps at the head of held_.
   bool run_effect(core::Effect& effect);

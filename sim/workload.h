@@ -37,7 +37,7 @@ class Workload {
 
   // Sends init to every node; the main phase starts when all have answered.
   virtual void start() = 0;
-  virtual void on_client_message(EndpointId client, core::Message message) = 0;
+  virtual void on_client_message(EndpointId client, core::Message&& message) = 0;
   virtual void on_worker_event(const WorkerEvent& event) = 0;
   virtual void on_client_timeout(const ClientTimeoutEvent& event) = 0;
   virtual void on_nemesis_event() = 0;

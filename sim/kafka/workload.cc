@@ -320,7 +320,7 @@ void KafkaWorkload::on_client_timeout(const ClientTimeoutEvent& event) {
                " ms");
 }
 
-void KafkaWorkload::on_client_message(EndpointId client, core::Message message) {
+void KafkaWorkload::on_client_message(EndpointId client, core::Message&& message) {
   if (phase_ == Phase::kInit) {
     switch (init_.on_client_message(client, message)) {
       case InitHandshake::Outcome::kPending:

@@ -187,7 +187,7 @@ void LinKvWorkload::on_client_timeout(const ClientTimeoutEvent& event) {
   complete(worker, read ? checker::OpType::kFail : checker::OpType::kInfo, "net-timeout");
 }
 
-void LinKvWorkload::on_client_message(EndpointId client, core::Message message) {
+void LinKvWorkload::on_client_message(EndpointId client, core::Message&& message) {
   if (phase_ == Phase::kInit) {
     switch (init_.on_client_message(client, message)) {
       case InitHandshake::Outcome::kPending:

@@ -36,7 +36,7 @@ class LinKvWorkload final : public Workload {
   LinKvWorkload(World& world, core::Rng rng, std::vector<std::string> node_names, Nemesis& nemesis);
 
   void start() override;
-  void on_client_message(EndpointId client, core::Message message) override;
+  void on_client_message(EndpointId client, core::Message&& message) override;
   void on_worker_event(const WorkerEvent& event) override;
   void on_client_timeout(const ClientTimeoutEvent& event) override;
   void on_nemesis_event() override;

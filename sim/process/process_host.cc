@@ -64,7 +64,7 @@ void ProcessHost::problem(std::string text) {
   }
 }
 
-void ProcessHost::receive(core::Message message) {
+void ProcessHost::receive(core::Message&& message) {
   if (child_ == nullptr) return;
   if (!is_node(message.src) && !is_service(message.src) && message.msg_id && !message.in_reply_to) {
     // A client's request: its reply is expected, once.

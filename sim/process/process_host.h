@@ -59,7 +59,7 @@ class ProcessHost final : public Host {
 
   const std::string& name() const override { return name_; }
   EndpointId endpoint() const override { return endpoint_; }
-  void receive(core::Message message) override;
+  void receive(core::Message&& message) override;
   bool crash(bool tear) override;
   void restart(const std::vector<std::string>& node_ids) override;
   bool up() const override { return child_ != nullptr; }
