@@ -1,5 +1,6 @@
 #include "sim/network.h"
 
+#include <cassert>
 #include <cmath>
 #include <utility>
 
@@ -84,15 +85,28 @@ void Network::journal_receive(int64_t id, TimeUs now_us) {
 }
 
 void Network::send(TimeUs now_us, core::Message&& message) {
-  const auto src = find(message.src);
-  const auto dest = find(message.dest);
   // Maelstrom validates both ends (net.clj validate-msg); a node that names an
   // unknown endpoint has a bug, and the message goes nowhere.
-  if (!src || !dest) {
+  const auto src = find(message.src);
+  if (!src) {
     ++stats_.all.dropped;
     return;
   }
-  const bool client_traffic = endpoints_[*src].kind == EndpointKind::kClient ||
+  send(now_us, std::move(message), *src, find(message.dest));
+}
+
+void Network::send(TimeUs now_us, core::Message&& message, EndpointId src,
+                   std::optional<EndpointId> dest) {
+  assert(find(message.src) == src && "the sender's endpoint is the one its message names");
+  assert((!dest || find(message.dest) == dest) && "the destination is the one the message names");
+  if (!dest) dest = find(message.dest);
+  // Maelstrom validates both ends (net.clj validate-msg); a node that names an
+  // unknown endpoint has a bug, and the message goes nowhere.
+  if (!dest) {
+    ++stats_.all.dropped;
+    return;
+  }
+  const bool client_traffic = endpoints_[src].kind == EndpointKind::kClient ||
                               endpoints_[*dest].kind == EndpointKind::kClient;
   const int64_t id = next_message_id_++;
   ++stats_.all.sent;
@@ -110,7 +124,7 @@ void Network::send(TimeUs now_us, core::Message&& message) {
     return;
   }
   if (client_traffic) {
-    enqueue(now_us, *dest, now_us, id, admit(std::move(message), *src));
+    enqueue(now_us, *dest, now_us, id, admit(std::move(message), src));
     return;
   }
   if (options_.loss_p > 0 && rng_.chance(options_.loss_p)) {
@@ -125,9 +139,9 @@ void Network::send(TimeUs now_us, core::Message&& message) {
   };
   if (duplicate) {
     ++stats_.duplicated;
-    enqueue(now_us, *dest, deadline(), id, admit(core::Message(message), *src));
+    enqueue(now_us, *dest, deadline(), id, admit(core::Message(message), src));
   }
-  enqueue(now_us, *dest, deadline(), id, admit(std::move(message), *src));
+  enqueue(now_us, *dest, deadline(), id, admit(std::move(message), src));
 }
 
 void Network::enqueue(TimeUs now_us, EndpointId dest, TimeUs deadline_us, int64_t id,

@@ -103,7 +103,11 @@ bool NodeHost::run_effect(core::Effect& effect) {
               return true;
             }
             sent_since_last_write_ = true;
-            world_.network.send(world_.now_us, std::move(send.message));
+            if (send.message.src == name_) {
+              world_.network.send(world_.now_us, std::move(send.message), endpoint_);
+            } else {
+              world_.network.send(world_.now_us, std::move(send.message));  // a confused node
+            }
             return true;
           },
           [&](core::SetTimerEffect& timer) {

@@ -187,8 +187,10 @@ void Simulation::Impl::deliver(DeliverEvent& event) {
       Service& service = *services.at(event.endpoint);
       std::optional<core::Body> reply = service.handle(*message, service_rng);
       if (!reply) return;  // maelstrom service.clj: an unknown type gets no reply
-      world.network.send(world.now_us, core::Message{message->dest, message->src, std::nullopt,
-                                                     message->msg_id, std::move(*reply)});
+      world.network.send(world.now_us,
+                         core::Message{message->dest, message->src, std::nullopt, message->msg_id,
+                                       std::move(*reply)},
+                         event.endpoint);
       return;
     }
     case EndpointKind::kClient:

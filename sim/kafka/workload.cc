@@ -46,6 +46,7 @@ void KafkaWorkload::begin_main() {
     Worker worker;
     worker.index = t;
     worker.node = node_names_[static_cast<size_t>(t) % node_names_.size()];
+    worker.node_endpoint = world_.network.find(worker.node);
     worker.process = t;
     workers_.push_back(std::move(worker));
     open_client(workers_.back());
@@ -266,8 +267,10 @@ void KafkaWorkload::call(Worker& worker, Step step, core::Body body) {
   worker.step = step;
   worker.awaiting = worker.next_msg_id++;
   worker.call_serial = next_call_serial_++;
-  world_.network.send(world_.now_us, core::Message{worker.client, worker.node, worker.awaiting,
-                                                   std::nullopt, std::move(body)});
+  world_.network.send(
+      world_.now_us,
+      core::Message{worker.client, worker.node, worker.awaiting, std::nullopt, std::move(body)},
+      worker.endpoint, worker.node_endpoint);
   world_.after_fixed_delay(client_timeout_ms(world_.options) * 1000,
                            ClientTimeoutEvent{worker.index, worker.call_serial});
 }

@@ -66,6 +66,7 @@ class KafkaWorkload final : public Workload {
   struct Worker {
     int index = 0;
     std::string node;
+    std::optional<EndpointId> node_endpoint;  // the node's, looked up once
     int64_t process = 0;
     std::string client;
     EndpointId endpoint = 0;

@@ -51,6 +51,7 @@ void LinKvWorkload::begin_main() {
     Worker worker;
     worker.index = t;
     worker.node = node_names_[static_cast<size_t>(t) % node_names_.size()];
+    worker.node_endpoint = world_.network.find(worker.node);
     worker.process = t;
     worker.client = "c" + std::to_string(next_client_id_++);
     worker.endpoint = world_.network.add_endpoint(worker.client, EndpointKind::kClient);
@@ -148,8 +149,10 @@ void LinKvWorkload::start_op(Worker& worker, const LinKvRequest& request) {
   worker.busy = true;
   worker.awaiting = worker.next_msg_id++;
   worker.call_serial = next_call_serial_++;
-  world_.network.send(world_.now_us, core::Message{worker.client, worker.node, worker.awaiting,
-                                                   std::nullopt, request_body(request)});
+  world_.network.send(world_.now_us,
+                      core::Message{worker.client, worker.node, worker.awaiting, std::nullopt,
+                                    request_body(request)},
+                      worker.endpoint, worker.node_endpoint);
   world_.after_fixed_delay(timeout_ms_ * 1000,
                            ClientTimeoutEvent{worker.index, worker.call_serial});
 }

@@ -18,6 +18,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -54,6 +55,7 @@ class LinKvWorkload final : public Workload {
   struct Worker {
     int index = 0;
     std::string node;
+    std::optional<EndpointId> node_endpoint;  // the node's, looked up once
     int64_t process = 0;
     std::string client;
     EndpointId endpoint = 0;
