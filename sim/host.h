@@ -47,12 +47,6 @@ class Host {
   // True while a crash could still tear its last write (NodeHost's).
   virtual bool last_write_may_tear() const { return false; }
   virtual void check_invariants() const {}
-  // True once the node has shown a Raft or put anything on its disk, and
-  // from then on: the simulation's per-event Raft checks glance at this flag
-  // (a load per node) before building any views, so a run of another
-  // strategy pays nothing for them. Sticky, so it never hides state that is
-  // there; the checks themselves look at what is there now.
-  bool raft_state_seen() const { return raft_state_seen_; }
 
   // Agenda events of in-process nodes (a process schedules none).
   virtual void on_timer(const NodeTimerEvent& /*event*/) {}
@@ -63,11 +57,6 @@ class Host {
   // The node's log lines (its LogEffects; a process's stderr, by line), kept
   // when SimOptions::node_logs is set.
   virtual std::vector<std::string> log_lines() const = 0;
-
- protected:
-  // Hosts whose raft() or durable() can show anything set this after every
-  // change that can show it (NodeHost: each step and each completed write).
-  bool raft_state_seen_ = false;
 };
 
 }  // namespace eddy::sim

@@ -88,7 +88,7 @@ void NodeHost::step(core::Event&& event) {
     // Behind a write in progress, everything waits its turn.
     if (!held_.empty() || !run_effect(effect)) held_.push_back(std::move(effect));
   }
-  raft_state_seen_ = raft_state_seen_ || raft() != nullptr;
+  world_.raft_state_seen = world_.raft_state_seen || raft() != nullptr;
 }
 
 bool NodeHost::run_effect(core::Effect& effect) {
@@ -141,7 +141,7 @@ void NodeHost::complete_write(const core::PersistEffect& persist) {
   if (world_.options.torn_writes) disk_before_last_write_ = disk_;
   sent_since_last_write_ = false;
   const bool follows = disk_.apply(persist);
-  raft_state_seen_ = raft_state_seen_ || !disk_.empty();
+  world_.raft_state_seen = world_.raft_state_seen || !disk_.empty();
   EDDY_INVARIANT(follows, "node " + name_ +
                               " persisted an effect that does not follow from what it had "
                               "persisted");

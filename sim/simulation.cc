@@ -215,13 +215,11 @@ void Simulation::Impl::handle(SimEvent& event) {
 
 bool Simulation::Impl::check_raft(RaftInvariants::Depth depth) {
   // Runs after every event: the views' storage is reused, nothing copied.
-  // First a glance at each host's sticky flag (Host::raft_state_seen), so a
+  // First a glance at the world's sticky flag (World::raft_state_seen), so a
   // run of another strategy builds no views. It can only pass over what the
-  // views below would also find nothing in: a host sets the flag whenever
+  // views below would also find nothing in: a node sets the flag whenever
   // its Raft or its disk could show anything.
-  const bool maybe_raft = std::any_of(nodes.begin(), nodes.end(),
-                                      [](const auto& node) { return node->raft_state_seen(); });
-  if (!maybe_raft) return true;
+  if (!world.raft_state_seen) return true;
   std::vector<RaftInvariants::NodeView>& views = raft_views;
   views.clear();
   bool any = false;
@@ -246,9 +244,11 @@ bool Simulation::Impl::run_event(SimResult& result) {
   world.now_us = std::max(world.now_us, due_us);
   handle(event);
   if (nemesis->awaiting_leader()) nemesis->observe();
+  ++result.events;
+  if (!world.raft_state_seen) return true;  // check_raft's glance, before any call
   const int64_t every = std::max<int64_t>(1, options.invariant_check_every_steps);
   const auto depth =
-      ++result.events % every == 0 ? RaftInvariants::Depth::kFull : RaftInvariants::Depth::kWatch;
+      result.events % every == 0 ? RaftInvariants::Depth::kFull : RaftInvariants::Depth::kWatch;
   if (check_raft(depth)) return true;
   invariant_violation = raft_invariants.violation();
   return false;

@@ -18,6 +18,12 @@ struct World {
   Agenda agenda;
   Network network;
   TimeUs now_us = 0;
+  // True once some node has shown a Raft or put anything on its disk, and
+  // from then on (NodeHost sets it after each step and each completed
+  // write). The per-event Raft checks read it first, so a run of another
+  // strategy pays one load an event for them. Sticky, so it never hides
+  // state that is there; the checks look at what is there now.
+  bool raft_state_seen = false;
 
   int64_t now_ms() const { return now_us / 1000; }
   void at(TimeUs due_us, SimEvent event) { agenda.push(due_us, event); }

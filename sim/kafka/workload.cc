@@ -203,10 +203,10 @@ void KafkaWorkload::open_client(Worker& worker) {
   worker.offsets.clear();
 }
 
-void KafkaWorkload::record(checker::Op op) {
+const checker::Op& KafkaWorkload::record(checker::Op&& op) {
   op.index = static_cast<int64_t>(history_.size());
   op.time_us = world_.now_us;
-  history_.push_back(std::move(op));
+  return history_.emplace_back(std::move(op));
 }
 
 void KafkaWorkload::start_op(Worker& worker, const KafkaOp& op) {
@@ -220,8 +220,7 @@ void KafkaWorkload::start_op(Worker& worker, const KafkaOp& op) {
   invocation.seek_to_beginning = op.seek_to_beginning;
   invocation.node = worker.node;
   invocation.client = worker.client;
-  record(invocation);
-  worker.op = std::move(invocation);
+  worker.op = record(std::move(invocation));  // one copy: the history's and the worker's
   worker.last_emit_us = world_.now_us;
 
   switch (op.f) {

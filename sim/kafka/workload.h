@@ -101,7 +101,9 @@ class KafkaWorkload final : public Workload {
   // Records, for a poll about to complete ok in the final phase, the keys it
   // read to the end of (final_read_to_end).
   void note_final_read(const Worker& worker);
-  void record(checker::Op op);
+  // Appends `op` to the history, stamped with its index and the time; returns
+  // it as recorded.
+  const checker::Op& record(checker::Op&& op);
   void open_client(Worker& worker);
 
   World& world_;

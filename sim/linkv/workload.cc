@@ -125,10 +125,10 @@ void LinKvWorkload::on_worker_event(const WorkerEvent& event) {
 
 // --- ops --------------------------------------------------------------------------
 
-void LinKvWorkload::record(checker::LinKvOp op) {
+const checker::LinKvOp& LinKvWorkload::record(checker::LinKvOp&& op) {
   op.index = static_cast<int64_t>(history_.size());
   op.time_us = world_.now_us;
-  history_.push_back(std::move(op));
+  return history_.emplace_back(std::move(op));
 }
 
 void LinKvWorkload::start_op(Worker& worker, const LinKvRequest& request) {
@@ -144,8 +144,7 @@ void LinKvWorkload::start_op(Worker& worker, const LinKvRequest& request) {
   }
   invocation.node = worker.node;
   invocation.client = worker.client;
-  record(invocation);
-  worker.op = std::move(invocation);
+  worker.op = record(std::move(invocation));  // one copy: the history's and the worker's
   worker.busy = true;
   worker.awaiting = worker.next_msg_id++;
   worker.call_serial = next_call_serial_++;

@@ -72,7 +72,9 @@ class LinKvWorkload final : public Workload {
   void start_op(Worker& worker, const LinKvRequest& request);
   void complete(Worker& worker, checker::OpType type, std::string error, int32_t error_code = 0);
   void on_reply(Worker& worker, core::Message& reply);
-  void record(checker::LinKvOp op);
+  // Appends `op` to the history, stamped with its index and the time; returns
+  // it as recorded.
+  const checker::LinKvOp& record(checker::LinKvOp&& op);
 
   World& world_;
   core::Rng rng_;
