@@ -7,13 +7,19 @@
 // push or pop moves a few 56-byte entries and allocates nothing once the
 // heap has reached the run's largest agenda.
 //
-// Beside the heap runs a FIFO lane for events scheduled a fixed delay ahead
-// (a client's call timing out, push_in_order): their due times never go
-// down, so a queue keeps them sorted. Most never matter (the call was
-// answered) but each waits its full delay; at 1000 calls/s and a 5 s timeout
-// that was 5,000 stale entries deepening every sift of the heap. pop() takes
-// whichever head is earlier by (due time, sequence number), the same order a
-// single heap gives, so moving events to the lane changes no run.
+// Beside the heap run two FIFO lanes, each kept sorted by (due time,
+// sequence number) simply by accepting only events due no earlier than its
+// back (sequence numbers only grow):
+//  - the delay lane, for events scheduled a fixed delay ahead (a client's
+//    call timing out, push_in_order). Most never matter (the call was
+//    answered) but each waits its full delay; at 1000 calls/s and a 5 s
+//    timeout that was 5,000 stale entries deepening every sift of the heap.
+//  - the now lane, for events due at the current time (the time of the
+//    last event popped) or before: a message handed over at once, a
+//    process's loop taking its next message. Most events are such, and a
+//    FIFO takes them without sifting the heap.
+// pop() takes whichever head is earliest by (due time, sequence number), the
+// same order a single heap gives, so where an event waits changes no run.
 #pragma once
 
 #include <algorithm>
@@ -40,47 +46,45 @@ class EventQueue {
   // Schedules `payload` at `due_us`; returns its sequence number.
   uint64_t push(TimeUs due_us, Payload payload) {
     const uint64_t seq = next_seq_++;
+    if (due_us <= clock_us_ && now_lane_.accepts(due_us)) {
+      now_lane_.push(Entry{due_us, seq, payload});
+      return seq;
+    }
     heap_.push_back(Entry{due_us, seq, payload});
     std::push_heap(heap_.begin(), heap_.end(), Later{});
     return seq;
   }
 
   // As push, for an event whose due time is no earlier than that of any event
-  // still in the lane: a fixed delay from a clock that never goes back. One
-  // that is earlier (a delay that changed) goes to the heap: still in order.
+  // still in the delay lane: a fixed delay from a clock that never goes back.
+  // One that is earlier (a delay that changed) goes by push: still in order.
   uint64_t push_in_order(TimeUs due_us, Payload payload) {
-    if (lane_head_ < lane_.size() && due_us < lane_.back().due_us) return push(due_us, payload);
+    if (!delay_lane_.accepts(due_us)) return push(due_us, payload);
     const uint64_t seq = next_seq_++;
-    lane_.push_back(Entry{due_us, seq, payload});
+    delay_lane_.push(Entry{due_us, seq, payload});
     return seq;
   }
 
-  bool empty() const { return heap_.empty() && lane_head_ == lane_.size(); }
-  size_t size() const { return heap_.size() + (lane_.size() - lane_head_); }
+  bool empty() const { return heap_.empty() && delay_lane_.empty() && now_lane_.empty(); }
+  size_t size() const { return heap_.size() + delay_lane_.size() + now_lane_.size(); }
   std::optional<TimeUs> next_due_us() const {
     if (empty()) return std::nullopt;
-    return next_is_lane() ? lane_[lane_head_].due_us : heap_.front().due_us;
+    const Lane* lane = earliest_lane();
+    return lane != nullptr ? lane->front().due_us : heap_.front().due_us;
   }
 
   // Removes and returns the earliest event. Pre: !empty().
   std::pair<TimeUs, Payload> pop() {
-    if (next_is_lane()) {
-      const Entry head = lane_[lane_head_++];
-      // Reclaim the consumed prefix once it is most of the lane (amortised
-      // O(1); the lane's storage stays at its peak and is reused).
-      if (lane_head_ == lane_.size()) {
-        lane_.clear();
-        lane_head_ = 0;
-      } else if (lane_head_ >= 1024 && lane_head_ * 2 >= lane_.size()) {
-        lane_.erase(lane_.begin(), lane_.begin() + static_cast<std::ptrdiff_t>(lane_head_));
-        lane_head_ = 0;
-      }
-      return {head.due_us, head.payload};
+    Entry next;
+    if (Lane* lane = earliest_lane(); lane != nullptr) {
+      next = lane->pop();
+    } else {
+      std::pop_heap(heap_.begin(), heap_.end(), Later{});
+      next = heap_.back();
+      heap_.pop_back();
     }
-    std::pop_heap(heap_.begin(), heap_.end(), Later{});
-    const Entry top = heap_.back();
-    heap_.pop_back();
-    return {top.due_us, top.payload};
+    clock_us_ = std::max(clock_us_, next.due_us);
+    return {next.due_us, next.payload};
   }
 
  private:
@@ -96,15 +100,54 @@ class EventQueue {
     }
   };
 
-  // Whether the lane's head comes before the heap's top. Pre: !empty().
-  bool next_is_lane() const {
-    if (lane_head_ == lane_.size()) return false;
-    return heap_.empty() || Later{}(heap_.front(), lane_[lane_head_]);
+  // A FIFO of entries sorted by (due, seq): [head_, end) waits.
+  class Lane {
+   public:
+    bool empty() const { return head_ == entries_.size(); }
+    size_t size() const { return entries_.size() - head_; }
+    const Entry& front() const { return entries_[head_]; }
+    // Whether an entry due at `due_us` (with a sequence number above all
+    // here) keeps the lane sorted.
+    bool accepts(TimeUs due_us) const { return empty() || entries_.back().due_us <= due_us; }
+    void push(const Entry& entry) { entries_.push_back(entry); }
+    Entry pop() {
+      const Entry head = entries_[head_++];
+      // Reclaim the consumed prefix once it is most of the lane (amortised
+      // O(1); the lane's storage stays at its peak and is reused).
+      if (head_ == entries_.size()) {
+        entries_.clear();
+        head_ = 0;
+      } else if (head_ >= 1024 && head_ * 2 >= entries_.size()) {
+        entries_.erase(entries_.begin(), entries_.begin() + static_cast<std::ptrdiff_t>(head_));
+        head_ = 0;
+      }
+      return head;
+    }
+
+   private:
+    std::vector<Entry> entries_;
+    size_t head_ = 0;
+  };
+
+  // The lane whose head comes before the heap's top and the other lane's, or
+  // null when the heap's top is earliest. Pre: !empty().
+  const Lane* earliest_lane() const {
+    const Entry* best = heap_.empty() ? nullptr : &heap_.front();
+    const Lane* from = nullptr;
+    for (const Lane* lane : {&delay_lane_, &now_lane_}) {
+      if (!lane->empty() && (best == nullptr || Later{}(*best, lane->front()))) {
+        best = &lane->front();
+        from = lane;
+      }
+    }
+    return from;
   }
+  Lane* earliest_lane() { return const_cast<Lane*>(std::as_const(*this).earliest_lane()); }
 
   std::vector<Entry> heap_;
-  std::vector<Entry> lane_;  // sorted by (due, seq); [lane_head_, end) waits
-  size_t lane_head_ = 0;
+  Lane delay_lane_;
+  Lane now_lane_;
+  TimeUs clock_us_ = 0;  // the latest due time popped: "now" for the now lane
   uint64_t next_seq_ = 0;
 };
 
