@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cassert>
 #include <cstring>
 #include <limits>
 #include <optional>
@@ -14,8 +15,6 @@
 
 namespace eddy::checker {
 
-// Literals appended as string_views: lengths known at compile time.
-using namespace std::string_view_literals;
 namespace {
 
 using detail::fail;
@@ -26,14 +25,6 @@ using nlohmann::json;
 
 constexpr std::array<std::string_view, 4> kTypeNames{"invoke", "ok", "fail", "info"};
 constexpr std::array<std::string_view, 5> kFNames{"send", "poll", "assign", "crash", "nemesis"};
-
-void append_value(std::string& out, int64_t value) {
-  if (value == kNonIntegerValue) {
-    out.append("null"sv);
-  } else {
-    core::append_int(out, value);
-  }
-}
 
 int64_t value_of(const json& value, std::string_view what) {
   if (value.is_null()) return kNonIntegerValue;
@@ -673,21 +664,71 @@ std::optional<OpF> op_f_from(std::string_view text) {
 
 namespace {
 
-// ,"msgs":{"k1":[[0,5],[1,null]]}: the bulk of a kafka history, written raw
-// into one resize of `out` (core/json_writer.h).
-void append_polled(std::string& out, const std::vector<PolledKey>& polled) {
-  static constexpr std::string_view kOpen = ",\"msgs\":{";
-  // Per record ",[" offset "," value "]"; per key "," key ":[]".
-  size_t bytes_max = kOpen.size() + 1;
-  for (const PolledKey& key : polled) {
-    bytes_max +=
-        core::string_bytes_max(key.key) + 4 + key.records.size() * (4 + 2 * core::kIntBytesMax);
+using detail::put;
+
+// The op's own fields' pieces (json_fields.h has the head's).
+constexpr std::string_view kKey = ",\"key\":";
+constexpr std::string_view kValue = ",\"value\":";
+constexpr std::string_view kOffset = ",\"offset\":";
+constexpr std::string_view kMsgs = ",\"msgs\":{";
+constexpr std::string_view kKeys = ",\"keys\":[";
+constexpr std::string_view kSeekToBeginning = ",\"seek_to_beginning\":true";
+constexpr std::string_view kCommitted = ",\"committed\":{";
+constexpr std::string_view kNemesis = ",\"nemesis\":";
+constexpr std::string_view kError = ",\"error\":";
+constexpr std::string_view kNode = ",\"node\":";
+constexpr std::string_view kClient = ",\"client\":";
+constexpr std::string_view kNull = "null";
+static_assert(kNull.size() <= core::kIntBytesMax);
+
+char* write_value(char* at, int64_t value) {
+  return value == kNonIntegerValue ? put(at, kNull) : core::write_int(at, value);
+}
+
+// At most this many bytes for what write_op_line writes: each piece's bound,
+// in write_op_line's order.
+size_t op_line_bytes_max(const Op& op) {
+  size_t bytes = detail::line_head_bytes_max(to_string(op.type), to_string(op.f));
+  switch (op.f) {
+    case OpF::kSend:
+      bytes += kKey.size() + core::string_bytes_max(op.key) + kValue.size() + kOffset.size() +
+               2 * core::kIntBytesMax;
+      break;
+    case OpF::kPoll:
+      if (op.type != OpType::kOk) break;
+      // Per key "," key ":[" "]"; per record ",[" offset "," value "]"; "}".
+      bytes += kMsgs.size() + 1;
+      for (const PolledKey& key : op.polled) {
+        bytes +=
+            4 + core::string_bytes_max(key.key) + key.records.size() * (4 + 2 * core::kIntBytesMax);
+      }
+      break;
+    case OpF::kAssign:
+      // "," key per key, then "]".
+      bytes += kKeys.size() + 1 + kSeekToBeginning.size();
+      for (const std::string& key : op.keys) bytes += 1 + core::string_bytes_max(key);
+      if (op.committed) {
+        // "," key ":" offset per key, then "}".
+        bytes += kCommitted.size() + 1;
+        for (const auto& [key, offset] : *op.committed) {
+          bytes += 2 + core::string_bytes_max(key) + core::kIntBytesMax;
+        }
+      }
+      break;
+    case OpF::kCrash:
+      break;
+    case OpF::kNemesis:
+      bytes += kNemesis.size() + core::string_bytes_max(op.nemesis);
+      break;
   }
-  const size_t start = out.size();
-  out.resize(start + bytes_max);
-  char* at = out.data() + start;
-  std::memcpy(at, kOpen.data(), kOpen.size());
-  at += kOpen.size();
+  return bytes + detail::optional_string_bytes_max(kError, op.error) +
+         detail::optional_string_bytes_max(kNode, op.node) +
+         detail::optional_string_bytes_max(kClient, op.client) + detail::kLineClose.size();
+}
+
+// ,"msgs":{"k1":[[0,5],[1,null]]}: the bulk of a kafka history's bytes.
+char* write_polled(char* at, const std::vector<PolledKey>& polled) {
+  at = put(at, kMsgs);
   for (size_t k = 0; k < polled.size(); ++k) {
     if (k > 0) *at++ = ',';
     at = core::write_string(at, polled[k].key);
@@ -699,78 +740,68 @@ void append_polled(std::string& out, const std::vector<PolledKey>& polled) {
       *at++ = '[';
       at = core::write_int(at, record.offset);
       *at++ = ',';
-      if (record.value == kNonIntegerValue) {
-        std::memcpy(at, "null", 4);
-        at += 4;
-      } else {
-        at = core::write_int(at, record.value);
-      }
+      at = write_value(at, record.value);
       *at++ = ']';
     }
     *at++ = ']';
   }
   *at++ = '}';
-  out.resize(static_cast<size_t>(at - out.data()));
+  return at;
 }
 
-}  // namespace
-
-void append_op_line(const Op& op, std::string& out) {
-  detail::append_line_head(out, op.index, op.time_us, op.process, kNemesisProcess,
-                           to_string(op.type), to_string(op.f));
+// One op's line at `at`, which has room for op_line_bytes_max(op).
+char* write_op_line(const Op& op, char* at) {
+  at = detail::write_line_head(at, op.index, op.time_us, op.process, kNemesisProcess,
+                               to_string(op.type), to_string(op.f));
   switch (op.f) {
     case OpF::kSend:
-      out.append(",\"key\":"sv);
-      core::append_string(out, op.key);
-      out.append(",\"value\":"sv);
-      append_value(out, op.value);
-      if (op.offset) {
-        out.append(",\"offset\":"sv);
-        core::append_int(out, *op.offset);
-      }
+      at = core::write_string(put(at, kKey), op.key);
+      at = write_value(put(at, kValue), op.value);
+      if (op.offset) at = core::write_int(put(at, kOffset), *op.offset);
       break;
     case OpF::kPoll:
-      if (op.type == OpType::kOk) append_polled(out, op.polled);
+      if (op.type == OpType::kOk) at = write_polled(at, op.polled);
       break;
     case OpF::kAssign:
-      out.append(",\"keys\":["sv);
+      at = put(at, kKeys);
       for (size_t k = 0; k < op.keys.size(); ++k) {
-        if (k > 0) out.push_back(',');
-        core::append_string(out, op.keys[k]);
+        if (k > 0) *at++ = ',';
+        at = core::write_string(at, op.keys[k]);
       }
-      out.push_back(']');
-      if (op.seek_to_beginning) out.append(",\"seek_to_beginning\":true"sv);
+      *at++ = ']';
+      if (op.seek_to_beginning) at = put(at, kSeekToBeginning);
       if (op.committed) {
-        out.append(",\"committed\":{"sv);
+        at = put(at, kCommitted);
         for (size_t k = 0; k < op.committed->size(); ++k) {
-          if (k > 0) out.push_back(',');
-          core::append_string(out, (*op.committed)[k].first);
-          out.push_back(':');
-          core::append_int(out, (*op.committed)[k].second);
+          if (k > 0) *at++ = ',';
+          at = core::write_string(at, (*op.committed)[k].first);
+          *at++ = ':';
+          at = core::write_int(at, (*op.committed)[k].second);
         }
-        out.push_back('}');
+        *at++ = '}';
       }
       break;
     case OpF::kCrash:
       break;
     case OpF::kNemesis:
-      out.append(",\"nemesis\":"sv);
-      core::append_string(out, op.nemesis);
+      at = core::write_string(put(at, kNemesis), op.nemesis);
       break;
   }
-  if (!op.error.empty()) {
-    out.append(",\"error\":"sv);
-    core::append_string(out, op.error);
-  }
-  if (!op.node.empty()) {
-    out.append(",\"node\":"sv);
-    core::append_string(out, op.node);
-  }
-  if (!op.client.empty()) {
-    out.append(",\"client\":"sv);
-    core::append_string(out, op.client);
-  }
-  out.append("}\n"sv);
+  at = detail::write_optional_string(at, kError, op.error);
+  at = detail::write_optional_string(at, kNode, op.node);
+  at = detail::write_optional_string(at, kClient, op.client);
+  return put(at, detail::kLineClose);
+}
+
+}  // namespace
+
+void append_op_line(const Op& op, std::string& out) {
+  const size_t start = out.size();
+  const size_t bound = op_line_bytes_max(op);
+  out.resize(start + bound);
+  char* const end = write_op_line(op, out.data() + start);
+  assert(static_cast<size_t>(end - (out.data() + start)) <= bound);
+  out.resize(static_cast<size_t>(end - out.data()));
 }
 
 core::Result<Op, std::string> parse_op_line(std::string_view line) {
@@ -863,15 +894,7 @@ core::Result<History, std::string> read_history(std::istream& in) {
 }
 
 void write_history(const History& history, std::ostream& out) {
-  std::string buffer;
-  for (const Op& op : history) {
-    append_op_line(op, buffer);
-    if (buffer.size() > (1 << 20)) {
-      out.write(buffer.data(), static_cast<std::streamsize>(buffer.size()));
-      buffer.clear();
-    }
-  }
-  out.write(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+  detail::write_lines(history, out, op_line_bytes_max, write_op_line);
 }
 
 }  // namespace eddy::checker

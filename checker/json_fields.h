@@ -1,12 +1,16 @@
 // The fields every JSON history line has, for both history formats
 // (history_io.cc, linkv_history_io.cc): reading them (each helper throws
 // FieldError with a text naming the field; a reader catches it once per line
-// and turns it into its Result) and writing them in their fixed order.
-// Internal to the checker.
+// and turns it into its Result), writing them in their fixed order, and
+// writing whole histories line by line. Internal to the checker.
 #pragma once
 
+#include <cassert>
 #include <cstdint>
+#include <cstring>
 #include <limits>
+#include <memory>
+#include <ostream>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -52,28 +56,87 @@ inline int64_t process_of(const nlohmann::json& value, int64_t nemesis_process) 
   return process;
 }
 
+// The history writers write each line raw into a buffer sized for it once
+// (core/json_writer.h): a history has tens of thousands of short lines, and a
+// std::string append per token (a capacity check, a memcpy call for a few
+// bytes) cost more than the bytes themselves.
+
+// Copies `text` to `at`; a literal's size is a constant, so this compiles to a
+// store or two, without a call.
+inline char* put(char* at, std::string_view text) {
+  std::memcpy(at, text.data(), text.size());
+  return at + text.size();
+}
+
+// A history line's fixed pieces, shared by its bound and its writer.
+inline constexpr std::string_view kIndexOpen = "{\"index\":";
+inline constexpr std::string_view kTimeUs = ",\"time_us\":";
+inline constexpr std::string_view kProcess = ",\"process\":";
+inline constexpr std::string_view kNemesisName = "\"nemesis\"";
+inline constexpr std::string_view kType = ",\"type\":\"";
+inline constexpr std::string_view kF = "\",\"f\":\"";
+inline constexpr std::string_view kLineClose = "}\n";
+
+// At most this many bytes for the head that write_line_head writes.
+inline size_t line_head_bytes_max(std::string_view type, std::string_view f) {
+  static_assert(kNemesisName.size() <= core::kIntBytesMax);
+  return kIndexOpen.size() + kTimeUs.size() + kProcess.size() + kType.size() + kF.size() + 1 +
+         3 * core::kIntBytesMax + type.size() + f.size();
+}
+
 // Opens a line with index, time_us, process (an integer, or "nemesis" for
-// `nemesis_process`), type and f; the caller appends the op's own fields and
-// closes the object.
-inline void append_line_head(std::string& out, int64_t index, int64_t time_us, int64_t process,
+// `nemesis_process`), type and f; the caller writes the op's own fields and
+// closes the object. Room for line_head_bytes_max(type, f).
+inline char* write_line_head(char* at, int64_t index, int64_t time_us, int64_t process,
                              int64_t nemesis_process, std::string_view type, std::string_view f) {
-  // Literals as string_views: their lengths are known here, no strlen per call.
-  using namespace std::string_view_literals;
-  out.append("{\"index\":"sv);
-  core::append_int(out, index);
-  out.append(",\"time_us\":"sv);
-  core::append_int(out, time_us);
-  out.append(",\"process\":"sv);
-  if (process == nemesis_process) {
-    out.append("\"nemesis\""sv);
-  } else {
-    core::append_int(out, process);
+  at = core::write_int(put(at, kIndexOpen), index);
+  at = core::write_int(put(at, kTimeUs), time_us);
+  at = put(at, kProcess);
+  at = process == nemesis_process ? put(at, kNemesisName) : core::write_int(at, process);
+  at = put(at, kType);
+  at = put(at, type);
+  at = put(at, kF);
+  at = put(at, f);
+  *at++ = '"';
+  return at;
+}
+
+// Where a field is written only when its text is not empty: ,"name":"text".
+// `open` is the field's name with its punctuation (,"error":).
+inline size_t optional_string_bytes_max(std::string_view open, std::string_view text) {
+  return text.empty() ? 0 : open.size() + core::string_bytes_max(text);
+}
+inline char* write_optional_string(char* at, std::string_view open, std::string_view text) {
+  return text.empty() ? at : core::write_string(put(at, open), text);
+}
+
+// Writes a whole history, each item as one line, into one buffer that is
+// handed to `out` each time it fills: `bytes_max(item)` bounds the line that
+// `write_line(item, at)` writes and returns the end of.
+template <typename Items, typename BytesMax, typename WriteLine>
+void write_lines(const Items& items, std::ostream& out, BytesMax bytes_max, WriteLine write_line) {
+  constexpr size_t kFlushBytes = size_t{1} << 20;
+  // Left uninitialised: every byte handed to `out` was written first.
+  size_t capacity = kFlushBytes;
+  auto buffer = std::make_unique_for_overwrite<char[]>(capacity);
+  size_t used = 0;
+  for (const auto& item : items) {
+    const size_t bound = bytes_max(item);
+    if (capacity - used < bound) {
+      out.write(buffer.get(), static_cast<std::streamsize>(used));
+      used = 0;
+      // A line longer than the buffer (a poll of thousands of records).
+      if (capacity < bound) {
+        capacity = bound;
+        buffer = std::make_unique_for_overwrite<char[]>(capacity);
+      }
+    }
+    char* const start = buffer.get() + used;
+    char* const end = write_line(item, start);
+    assert(static_cast<size_t>(end - start) <= bound);
+    used += static_cast<size_t>(end - start);
   }
-  out.append(",\"type\":\""sv);
-  out.append(type);
-  out.append("\",\"f\":\""sv);
-  out.append(f);
-  out.push_back('"');
+  out.write(buffer.get(), static_cast<std::streamsize>(used));
 }
 
 }  // namespace eddy::checker::detail

@@ -1,5 +1,6 @@
 #include "checker/linkv_history_io.h"
 
+#include <cassert>
 #include <limits>
 
 #include <nlohmann/json.hpp>
@@ -10,8 +11,6 @@
 
 namespace eddy::checker {
 
-// Literals appended as string_views: lengths known at compile time.
-using namespace std::string_view_literals;
 namespace {
 
 using detail::fail;
@@ -29,45 +28,61 @@ std::string optional_string(const json& object, std::string_view name) {
   return it == object.end() ? std::string() : string_of(*it, name);
 }
 
-void append_value(std::string& out, const char* name, const core::Value& value) {
-  out.append(",\""sv);
-  out.append(name);
-  out.append("\":"sv);
-  value.append_json(out);
+using detail::put;
+
+// The op's own fields' pieces (json_fields.h has the head's).
+constexpr std::string_view kKey = ",\"key\":";
+constexpr std::string_view kValue = ",\"value\":";
+constexpr std::string_view kFrom = ",\"from\":";
+constexpr std::string_view kTo = ",\"to\":";
+constexpr std::string_view kError = ",\"error\":";
+constexpr std::string_view kErrorCode = ",\"error_code\":";
+constexpr std::string_view kNemesis = ",\"nemesis\":";
+constexpr std::string_view kNode = ",\"node\":";
+constexpr std::string_view kClient = ",\"client\":";
+
+// At most this many bytes for what write_linkv_op_line writes: each piece's
+// bound, in its order.
+size_t linkv_op_line_bytes_max(const LinKvOp& op) {
+  size_t bytes = detail::line_head_bytes_max(to_string(op.type), to_string(op.f));
+  if (op.f != LinKvF::kNemesis) bytes += kKey.size() + op.key.json_bytes_max();
+  if (op.value) bytes += kValue.size() + op.value->json_bytes_max();
+  if (op.f == LinKvF::kCas) {
+    bytes += kFrom.size() + op.from.json_bytes_max() + kTo.size() + op.to.json_bytes_max();
+  }
+  return bytes + detail::optional_string_bytes_max(kError, op.error) + kErrorCode.size() +
+         core::kIntBytesMax + detail::optional_string_bytes_max(kNemesis, op.nemesis) +
+         detail::optional_string_bytes_max(kNode, op.node) +
+         detail::optional_string_bytes_max(kClient, op.client) + detail::kLineClose.size();
+}
+
+// One op's line at `at`, which has room for linkv_op_line_bytes_max(op).
+char* write_linkv_op_line(const LinKvOp& op, char* at) {
+  at = detail::write_line_head(at, op.index, op.time_us, op.process, kNemesisProcess,
+                               to_string(op.type), to_string(op.f));
+  if (op.f != LinKvF::kNemesis) at = op.key.write_json(put(at, kKey));
+  if (op.value) at = op.value->write_json(put(at, kValue));
+  if (op.f == LinKvF::kCas) {
+    at = op.from.write_json(put(at, kFrom));
+    at = op.to.write_json(put(at, kTo));
+  }
+  at = detail::write_optional_string(at, kError, op.error);
+  if (op.error_code != 0) at = core::write_int(put(at, kErrorCode), op.error_code);
+  at = detail::write_optional_string(at, kNemesis, op.nemesis);
+  at = detail::write_optional_string(at, kNode, op.node);
+  at = detail::write_optional_string(at, kClient, op.client);
+  return put(at, detail::kLineClose);
 }
 
 }  // namespace
 
 void append_linkv_op_line(const LinKvOp& op, std::string& out) {
-  detail::append_line_head(out, op.index, op.time_us, op.process, kNemesisProcess,
-                           to_string(op.type), to_string(op.f));
-  if (op.f != LinKvF::kNemesis) append_value(out, "key", op.key);
-  if (op.value) append_value(out, "value", *op.value);
-  if (op.f == LinKvF::kCas) {
-    append_value(out, "from", op.from);
-    append_value(out, "to", op.to);
-  }
-  if (!op.error.empty()) {
-    out.append(",\"error\":"sv);
-    core::append_string(out, op.error);
-  }
-  if (op.error_code != 0) {
-    out.append(",\"error_code\":"sv);
-    core::append_int(out, op.error_code);
-  }
-  if (!op.nemesis.empty()) {
-    out.append(",\"nemesis\":"sv);
-    core::append_string(out, op.nemesis);
-  }
-  if (!op.node.empty()) {
-    out.append(",\"node\":"sv);
-    core::append_string(out, op.node);
-  }
-  if (!op.client.empty()) {
-    out.append(",\"client\":"sv);
-    core::append_string(out, op.client);
-  }
-  out.append("}\n"sv);
+  const size_t start = out.size();
+  const size_t bound = linkv_op_line_bytes_max(op);
+  out.resize(start + bound);
+  char* const end = write_linkv_op_line(op, out.data() + start);
+  assert(static_cast<size_t>(end - (out.data() + start)) <= bound);
+  out.resize(static_cast<size_t>(end - out.data()));
 }
 
 core::Result<LinKvOp, std::string> parse_linkv_op_line(std::string_view line) {
@@ -155,15 +170,7 @@ core::Result<LinKvHistory, std::string> read_linkv_history(std::istream& in,
 }
 
 void write_linkv_history(const LinKvHistory& history, std::ostream& out) {
-  std::string buffer;
-  for (const LinKvOp& op : history) {
-    append_linkv_op_line(op, buffer);
-    if (buffer.size() >= (1 << 16)) {
-      out.write(buffer.data(), static_cast<std::streamsize>(buffer.size()));
-      buffer.clear();
-    }
-  }
-  out.write(buffer.data(), static_cast<std::streamsize>(buffer.size()));
+  detail::write_lines(history, out, linkv_op_line_bytes_max, write_linkv_op_line);
 }
 
 }  // namespace eddy::checker

@@ -7,6 +7,7 @@
 #include <sstream>
 #include <streambuf>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -127,6 +128,59 @@ TEST(HistoryIo, LinesHaveAFixedFieldOrder) {
   EXPECT_EQ(line, R"({"index":9,"time_us":9007,"process":5,"type":"ok","f":"assign",)"
                   R"("keys":["2","7","8"],"seek_to_beginning":true})"
                   "\n");
+}
+
+// Every field at its longest: integers at the ends of int64, text where each
+// byte needs an escape of six. The writer sizes each line before it writes it
+// (and checks that bound in debug builds); the text must come back as it was,
+// and write_history must write what append_op_line writes.
+TEST(HistoryIo, LongestFieldsRoundTrip) {
+  constexpr int64_t kMin = std::numeric_limits<int64_t>::min();
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+  std::string text;
+  for (int c = 0; c < 0x20; ++c) text.push_back(static_cast<char>(c));
+  text += "\"\\/ h\xc3\xa9llo \xf0\x9f\x98\x80";
+  History history;
+  const auto add = [&](Op op) {
+    op.time_us = kMin;
+    op.error = text;
+    op.node = text;
+    op.client = text + text;
+    history.push_back(std::move(op));
+  };
+  Op send = make_op(kMax, OpType::kOk, OpF::kSend);
+  send.key = text;
+  send.value = kMin + 1;
+  send.offset = kMin;
+  add(send);
+  send.value = kNonIntegerValue;
+  send.offset = kMax;
+  add(send);
+  Op poll = make_op(kMax, OpType::kOk, OpF::kPoll);
+  // Keys in the order they come back in (sorted).
+  poll.polled = {PolledKey{"", {}}, PolledKey{text, {{kMin, kMax}, {kMax, kNonIntegerValue}}}};
+  add(poll);
+  Op assign = make_op(kMax, OpType::kOk, OpF::kAssign);
+  assign.keys = {text, "", text};
+  assign.seek_to_beginning = true;
+  assign.committed = {{"", kMax}, {text, kMin}};
+  add(assign);
+  Op nemesis = make_op(kNemesisProcess, OpType::kInfo, OpF::kNemesis);
+  nemesis.nemesis = text;
+  add(nemesis);
+  add(make_op(kMax, OpType::kInfo, OpF::kCrash));
+
+  std::string lines;
+  for (const Op& op : history) {
+    const size_t start = lines.size();
+    append_op_line(op, lines);
+    ASSERT_EQ(lines.find('\n', start), lines.size() - 1);
+    const auto back =
+        parse_op_line(std::string_view(lines).substr(start, lines.size() - 1 - start));
+    ASSERT_TRUE(back.ok()) << back.error();
+    EXPECT_EQ(back.value(), op);
+  }
+  EXPECT_EQ(written(history), lines);
 }
 
 // A poll's keys are a JSON object, which has no order: they come back sorted

@@ -2,13 +2,17 @@
 // encode -> decode round trips for every body type.
 #include <gtest/gtest.h>
 
+#include <charconv>
 #include <cstdint>
 #include <limits>
 #include <optional>
+#include <random>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "core/json_codec.h"
 #include "core/json_writer.h"
@@ -171,6 +175,57 @@ TEST(JsonWriter, AppendIntCoversTheInt64Range) {
   out.push_back(' ');
   append_int(out, std::numeric_limits<int64_t>::max());
   EXPECT_EQ(out, "0 -1 -9223372036854775808 9223372036854775807");
+}
+
+// write_int is written by hand, for speed: it must write what std::to_chars
+// writes, at every number of digits and at both ends of the range.
+TEST(JsonWriter, WriteIntMatchesToChars) {
+  constexpr int64_t kMin = std::numeric_limits<int64_t>::min();
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+  std::vector<int64_t> values = {0, kMin, kMin + 1, kMax, kMax - 1};
+  for (int64_t power = 1;; power *= 10) {
+    for (const int64_t value : {power - 1, power, power + 1}) {
+      values.push_back(value);
+      values.push_back(-value);
+    }
+    if (power > kMax / 10) break;
+  }
+  std::mt19937_64 random(7);
+  for (int i = 0; i < 20'000; ++i) {
+    // Shifted by 0 to 63 bits: every length of number, negative ones at 0.
+    const auto value = static_cast<int64_t>(random() >> (random() % 64));
+    values.push_back(value);
+    if (value != kMin) values.push_back(-value);
+  }
+  for (const int64_t value : values) {
+    char expected[kIntBytesMax];
+    char written[kIntBytesMax];
+    const char* const expected_end = std::to_chars(expected, expected + kIntBytesMax, value).ptr;
+    EXPECT_EQ(std::string_view(written, write_int(written, value)),
+              std::string_view(expected, expected_end))
+        << value;
+  }
+}
+
+// append_string against nlohmann's serializer, which escapes what JSON
+// requires the same way: the short escapes, \u00xx in lowercase hex for the
+// other control characters, every other byte as it is (non-ASCII included).
+TEST(JsonWriter, EscapesAsNlohmannDoes) {
+  std::vector<std::string> texts;
+  std::string every_ascii;
+  for (int c = 0; c < 0x80; ++c) {
+    const std::string byte(1, static_cast<char>(c));
+    texts.push_back(byte);
+    texts.push_back("a" + byte + "b");
+    texts.push_back(byte + byte);
+    every_ascii += byte;
+  }
+  texts.push_back(every_ascii);
+  texts.push_back(every_ascii + "h\xc3\xa9llo \xe2\x9c\x93 \xf0\x9f\x98\x80" + every_ascii);
+  texts.push_back(std::string(1000, 'x') + "\n" + std::string(1000, '\0'));
+  for (const std::string& text : texts) {
+    EXPECT_EQ(escaped(text), nlohmann::json(text).dump()) << nlohmann::json(text).dump();
+  }
 }
 
 TEST(JsonCodecEncode, EscapedErrorTextDecodesBackToTheSameBytes) {

@@ -4,11 +4,15 @@
 // the failing window, and histories that cannot be paired.
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <limits>
 #include <sstream>
 #include <string>
+#include <utility>
 
 #include "checker/linkv_checker.h"
 #include "checker/linkv_history_io.h"
+#include "core/value.h"
 
 namespace eddy::checker {
 namespace {
@@ -303,6 +307,60 @@ TEST(LinKvHistoryIo, RoundTripsByteForByte) {
           R"({"index":1,"time_us":1000,"process":3,"type":"ok","f":"read","key":0,"value":4})"),
       std::string::npos)
       << out.str();
+}
+
+// Every field at its longest: integers at the ends of their range, JSON
+// values as text, strings where each byte needs an escape of six. The writer
+// sizes each line before it writes it (and checks that bound in debug
+// builds); the ops must come back as they were.
+TEST(LinKvHistoryIo, LongestFieldsRoundTrip) {
+  constexpr int64_t kMin = std::numeric_limits<int64_t>::min();
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+  std::string text;
+  for (int c = 0; c < 0x20; ++c) text.push_back(static_cast<char>(c));
+  text += "\"\\/ h\xc3\xa9llo \xf0\x9f\x98\x80";
+  LinKvHistory history;
+  const auto add = [&](LinKvOp op) {
+    op.index = static_cast<int64_t>(history.size());
+    op.time_us = kMin;
+    op.error = text;
+    op.error_code = std::numeric_limits<int32_t>::min();
+    op.node = text;
+    op.client = text + text;
+    history.push_back(std::move(op));
+  };
+  const core::Value json = core::Value::from_json_text(R"({"a":[1,null,"x\u0001"],"b":-0.5})");
+  LinKvOp cas;
+  cas.process = kMax;
+  cas.type = OpType::kFail;
+  cas.f = LinKvF::kCas;
+  cas.key = core::Value(kMin);
+  cas.from = json;
+  cas.to = core::Value(kMax);
+  add(cas);
+  LinKvOp read;
+  read.process = kMax;
+  read.type = OpType::kOk;
+  read.f = LinKvF::kRead;
+  read.key = json;
+  read.value = core::Value(kMin);
+  add(read);
+  LinKvOp nemesis;
+  nemesis.process = kNemesisProcess;
+  nemesis.type = OpType::kInfo;
+  nemesis.f = LinKvF::kNemesis;
+  nemesis.nemesis = text;
+  add(nemesis);
+
+  std::ostringstream out;
+  write_linkv_history(history, out);
+  std::istringstream in(out.str());
+  const auto back = read_linkv_history(in);
+  ASSERT_TRUE(back.ok()) << back.error();
+  EXPECT_EQ(back.value(), history);
+  std::string lines;
+  for (const LinKvOp& op : history) append_linkv_op_line(op, lines);
+  EXPECT_EQ(lines, out.str());
 }
 
 TEST(LinKvHistoryIo, KeepsAnyJsonKeyAndValue) {
