@@ -27,6 +27,7 @@ KafkaWorkload::KafkaWorkload(World& world, core::Rng rng, std::vector<std::strin
       node_names_(std::move(node_names)),
       nemesis_(nemesis),
       generator_(world.options, rng.stream("ops")),
+      timeout_ms_(client_timeout_ms(world.options)),
       init_(world, node_names_, next_client_id_) {}
 
 void KafkaWorkload::start() { init_.start(); }
@@ -203,14 +204,16 @@ void KafkaWorkload::open_client(Worker& worker) {
   worker.offsets.clear();
 }
 
-const checker::Op& KafkaWorkload::record(checker::Op&& op) {
-  op.index = static_cast<int64_t>(history_.size());
-  op.time_us = world_.now_us;
-  return history_.emplace_back(std::move(op));
+checker::Op& KafkaWorkload::record(checker::Op&& op) {
+  checker::Op& recorded = history_.emplace_back(std::move(op));
+  recorded.index = static_cast<int64_t>(history_.size()) - 1;
+  recorded.time_us = world_.now_us;
+  return recorded;
 }
 
 void KafkaWorkload::start_op(Worker& worker, const KafkaOp& op) {
-  checker::Op invocation;
+  // Written in place in the history, then copied once for the worker.
+  checker::Op& invocation = record(checker::Op{});
   invocation.process = worker.process;
   invocation.type = checker::OpType::kInvoke;
   invocation.f = op.f;
@@ -220,7 +223,7 @@ void KafkaWorkload::start_op(Worker& worker, const KafkaOp& op) {
   invocation.seek_to_beginning = op.seek_to_beginning;
   invocation.node = worker.node;
   invocation.client = worker.client;
-  worker.op = record(std::move(invocation));  // one copy: the history's and the worker's
+  worker.op = invocation;
   worker.last_emit_us = world_.now_us;
 
   switch (op.f) {
@@ -270,13 +273,13 @@ void KafkaWorkload::call(Worker& worker, Step step, core::Body body) {
       world_.now_us,
       core::Message{worker.client, worker.node, worker.awaiting, std::nullopt, std::move(body)},
       worker.endpoint, worker.node_endpoint);
-  world_.after_fixed_delay(client_timeout_ms(world_.options) * 1000,
+  world_.after_fixed_delay(timeout_ms_ * 1000,
                            ClientTimeoutEvent{worker.index, worker.call_serial});
 }
 
 void KafkaWorkload::complete(Worker& worker, checker::OpType type, std::string error) {
   // The op in flight is done with once recorded: moved, not copied.
-  checker::Op completion = std::move(worker.op);
+  checker::Op& completion = record(std::move(worker.op));
   const checker::OpF f = completion.f;
   completion.type = type;
   completion.error = std::move(error);
@@ -285,7 +288,6 @@ void KafkaWorkload::complete(Worker& worker, checker::OpType type, std::string e
     completion.polled.clear();
     completion.committed.reset();
   }
-  record(std::move(completion));
   worker.step = Step::kIdle;
   worker.awaiting = 0;
   if (type == checker::OpType::kInfo) {
@@ -318,8 +320,7 @@ void KafkaWorkload::on_client_timeout(const ClientTimeoutEvent& event) {
   Worker& worker = workers_[static_cast<size_t>(event.worker)];
   if (worker.step == Step::kIdle || worker.call_serial != event.call_serial) return;
   complete(worker, checker::OpType::kInfo,
-           "indeterminate: timed out after " + std::to_string(client_timeout_ms(world_.options)) +
-               " ms");
+           "indeterminate: timed out after " + std::to_string(timeout_ms_) + " ms");
 }
 
 void KafkaWorkload::on_client_message(EndpointId client, core::Message&& message) {

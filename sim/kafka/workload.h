@@ -102,8 +102,8 @@ class KafkaWorkload final : public Workload {
   // read to the end of (final_read_to_end).
   void note_final_read(const Worker& worker);
   // Appends `op` to the history, stamped with its index and the time; returns
-  // it as recorded.
-  const checker::Op& record(checker::Op&& op);
+  // it there, for the caller to finish before anything else is recorded.
+  checker::Op& record(checker::Op&& op);
   void open_client(Worker& worker);
 
   World& world_;
@@ -111,6 +111,7 @@ class KafkaWorkload final : public Workload {
   std::vector<std::string> node_names_;
   Nemesis& nemesis_;
   KafkaGenerator generator_;
+  int64_t timeout_ms_;  // a call's (client_timeout_ms), read once
   Phase phase_ = Phase::kInit;
   std::string abort_reason_;
   checker::History history_;

@@ -125,14 +125,16 @@ void LinKvWorkload::on_worker_event(const WorkerEvent& event) {
 
 // --- ops --------------------------------------------------------------------------
 
-const checker::LinKvOp& LinKvWorkload::record(checker::LinKvOp&& op) {
-  op.index = static_cast<int64_t>(history_.size());
-  op.time_us = world_.now_us;
-  return history_.emplace_back(std::move(op));
+checker::LinKvOp& LinKvWorkload::record(checker::LinKvOp&& op) {
+  checker::LinKvOp& recorded = history_.emplace_back(std::move(op));
+  recorded.index = static_cast<int64_t>(history_.size()) - 1;
+  recorded.time_us = world_.now_us;
+  return recorded;
 }
 
 void LinKvWorkload::start_op(Worker& worker, const LinKvRequest& request) {
-  checker::LinKvOp invocation;
+  // Written in place in the history, then copied once for the worker.
+  checker::LinKvOp& invocation = record(checker::LinKvOp{});
   invocation.process = worker.process;
   invocation.type = checker::OpType::kInvoke;
   invocation.f = request.f;
@@ -144,7 +146,7 @@ void LinKvWorkload::start_op(Worker& worker, const LinKvRequest& request) {
   }
   invocation.node = worker.node;
   invocation.client = worker.client;
-  worker.op = record(std::move(invocation));  // one copy: the history's and the worker's
+  worker.op = invocation;
   worker.busy = true;
   worker.awaiting = worker.next_msg_id++;
   worker.call_serial = next_call_serial_++;
@@ -159,11 +161,10 @@ void LinKvWorkload::start_op(Worker& worker, const LinKvRequest& request) {
 void LinKvWorkload::complete(Worker& worker, checker::OpType type, std::string error,
                              int32_t error_code) {
   // The op in flight is done with once recorded: moved, not copied.
-  checker::LinKvOp completion = std::move(worker.op);
+  checker::LinKvOp& completion = record(std::move(worker.op));
   completion.type = type;
   completion.error = std::move(error);
   completion.error_code = error_code;
-  record(std::move(completion));
   worker.busy = false;
   worker.awaiting = 0;
   // jepsen interpreter: an indeterminate op crashes the process; the thread

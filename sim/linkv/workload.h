@@ -73,8 +73,8 @@ class LinKvWorkload final : public Workload {
   void complete(Worker& worker, checker::OpType type, std::string error, int32_t error_code = 0);
   void on_reply(Worker& worker, core::Message& reply);
   // Appends `op` to the history, stamped with its index and the time; returns
-  // it as recorded.
-  const checker::LinKvOp& record(checker::LinKvOp&& op);
+  // it there, for the caller to finish before anything else is recorded.
+  checker::LinKvOp& record(checker::LinKvOp&& op);
 
   World& world_;
   core::Rng rng_;
