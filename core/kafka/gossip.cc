@@ -215,6 +215,9 @@ void GossipKafka::send_batch(Context& ctx, Link& link, int64_t from_seq) {
   batch.first_seq = from_seq;
   batch.ack = link.applied;
   const int64_t last_seq = link.outbox_first + static_cast<int64_t>(link.outbox.size()) - 1;
+  // Sized once: grown item by item, a batch moved its items again and again.
+  batch.items.reserve(static_cast<size_t>(
+      std::clamp<int64_t>(last_seq - from_seq + 1, 0, config_.batch_items_max)));
   for (int64_t seq = from_seq;
        seq <= last_seq && static_cast<int64_t>(batch.items.size()) < config_.batch_items_max;
        ++seq) {
