@@ -13,6 +13,26 @@ constexpr TimeUs kFinalPollGapUs = 400'000;  // stagger 1/5 s: gaps U[0, 0.4 s)
 
 TimeUs seconds_to_us(double seconds) { return static_cast<TimeUs>(seconds * 1e6); }
 
+// A worker's offsets (a flat map sorted by key): the entry for `key`,
+// inserted with `offset` if absent; the flag says whether it was.
+std::pair<core::KeyOffsets::iterator, bool> try_emplace_offset(core::KeyOffsets& offsets,
+                                                               std::string_view key,
+                                                               int64_t offset) {
+  const auto it =
+      std::lower_bound(offsets.begin(), offsets.end(), key,
+                       [](const auto& entry, std::string_view k) { return entry.first < k; });
+  if (it != offsets.end() && it->first == key) return {it, false};
+  return {offsets.emplace(it, std::string(key), offset), true};
+}
+
+core::KeyOffsets::const_iterator find_offset(const core::KeyOffsets& offsets,
+                                             std::string_view key) {
+  const auto it =
+      std::lower_bound(offsets.begin(), offsets.end(), key,
+                       [](const auto& entry, std::string_view k) { return entry.first < k; });
+  return it != offsets.end() && it->first == key ? it : offsets.end();
+}
+
 std::string error_text(const core::ErrorBody& error) {
   return "error " + std::to_string(error.code) + " (" + std::string(core::error_name(error.code)) +
          "): " + error.text;
@@ -231,14 +251,14 @@ void KafkaWorkload::start_op(Worker& worker, const KafkaOp& op) {
       call(worker, Step::kSend, core::SendBody{op.key, core::Value(op.value)});
       return;
     case checker::OpF::kPoll: {
-      core::KeyOffsets offsets(worker.offsets.begin(), worker.offsets.end());
-      call(worker, Step::kPoll, core::PollBody{std::move(offsets)});
+      call(worker, Step::kPoll, core::PollBody{worker.offsets});
       return;
     }
     case checker::OpF::kAssign:
       if (op.seek_to_beginning) {
         worker.offsets.clear();
-        for (const std::string& key : op.keys) worker.offsets[key] = 0;
+        for (const std::string& key : op.keys)
+          try_emplace_offset(worker.offsets, key, 0).first->second = 0;
         worker.step = Step::kListCommitted;  // so that complete() sees a busy worker
         complete(worker, checker::OpType::kOk);
         return;
@@ -396,15 +416,14 @@ void KafkaWorkload::on_reply(Worker& worker, core::Message& reply) {
     case Step::kListCommitted:
       if (auto* ok = std::get_if<core::ListCommittedOffsetsOkBody>(&reply.body)) {
         const std::map<std::string, int64_t> committed(ok->offsets.begin(), ok->offsets.end());
-        std::map<std::string, int64_t> offsets;
+        core::KeyOffsets offsets;
         for (const std::string& key : worker.assign_keys) {
-          if (const auto kept = worker.offsets.find(key); kept != worker.offsets.end()) {
-            offsets[key] = kept->second;
+          int64_t& offset = try_emplace_offset(offsets, key, 0).first->second;
+          if (const auto kept = find_offset(worker.offsets, key); kept != worker.offsets.end()) {
+            offset = kept->second;
           } else if (const auto c = committed.find(key);
                      c != committed.end() && !world_.options.maelstrom_assign_bug) {
-            offsets[key] = c->second;  // resume at the committed message, re-reading it
-          } else {
-            offsets[key] = 0;
+            offset = c->second;  // resume at the committed message, re-reading it
           }
         }
         worker.offsets = std::move(offsets);
@@ -455,7 +474,7 @@ void KafkaWorkload::on_poll_ok(Worker& worker, core::PollOkBody& poll_ok) {
           record.msg.is_integer() ? record.msg.integer() : checker::kNonIntegerValue});
       next = std::max(next, record.offset + 1);
     }
-    auto [it, inserted] = worker.offsets.try_emplace(key, next);
+    auto [it, inserted] = try_emplace_offset(worker.offsets, key, next);
     if (!inserted) it->second = std::max(it->second, next);
     if (!records.empty()) commits.emplace_back(key, next - 1);
     worker.op.polled.push_back(std::move(polled));

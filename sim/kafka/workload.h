@@ -71,7 +71,9 @@ class KafkaWorkload final : public Workload {
     std::string client;
     EndpointId endpoint = 0;
     int64_t next_msg_id = 1;
-    std::map<std::string, int64_t> offsets;  // assigned key -> next offset to poll
+    // Assigned key -> next offset to poll, sorted by key (the order a poll
+    // names them in): a flat map, as a poll copies it whole into its request.
+    core::KeyOffsets offsets;
     Step step = Step::kIdle;
     int64_t awaiting = 0;      // msg_id of the outstanding request
     uint64_t call_serial = 0;  // tells a stale timeout from a live one
