@@ -88,7 +88,14 @@ size_t KafkaLog::record_bytes() const {
 }
 
 void KafkaLog::check_invariants() const {
-  // In key order, so that the first violation named is the same anywhere.
+  // The simulator runs this every invariant_check_every_steps steps, over
+  // thousands of keys at high rates: first a pass in the map's own order
+  // with nothing sorted, then, only if something is broken, one in key order,
+  // so that the violation named is the first by key on any standard library.
+  const bool all_hold = std::all_of(logs_.begin(), logs_.end(), [](const auto& entry) {
+    return entry.second.records.invariants_hold();
+  });
+  if (all_hold) return;
   for (const std::string& key : keys()) logs_.find(key)->second.records.check_invariants(key);
 }
 

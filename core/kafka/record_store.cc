@@ -172,24 +172,31 @@ size_t RecordStore::bytes() const {
   return bytes + texts_.bytes();
 }
 
-void RecordStore::check_invariants(std::string_view key) const {
-  // Built only when a check fails: the simulator runs this over every key
-  // every invariant_check_every_steps steps.
-  const auto where = [key] { return "the records of key '" + std::string(key) + "'"; };
-  EDDY_INVARIANT(runs_.empty() == (size_ == 0),
-                 where() + " have records but no runs, or runs only");
-  EDDY_INVARIANT(size_ <= capacity(), where() + " outgrew their chunks");
+RecordStore::Broken RecordStore::first_broken() const {
+  if (runs_.empty() != (size_ == 0))
+    return {"have records but no runs, or runs only", std::nullopt};
+  if (size_ > capacity()) return {"outgrew their chunks", std::nullopt};
   for (size_t run = 0; run < runs_.size(); ++run) {
-    EDDY_INVARIANT(run > 0 || runs_[run].start == 0, where() + " start after index 0");
-    EDDY_INVARIANT(run_end(run) > runs_[run].start, where() + " hold an empty run");
+    if (run == 0 && runs_[run].start != 0) return {"start after index 0", std::nullopt};
+    if (run_end(run) <= runs_[run].start) return {"hold an empty run", std::nullopt};
     if (run == 0) continue;
     // Offsets strictly increase, and runs are maximal: a gap between any two.
     const size_t before = run - 1;
     const int64_t last_before = advance(runs_[before].base, run_length(before) - 1);
-    EDDY_INVARIANT(
-        last_before < runs_[run].base && last_before + 1 < runs_[run].base,
-        where() + " are not strictly increasing, or two runs touch, at run " + std::to_string(run));
+    if (last_before + 1 >= runs_[run].base) {
+      return {"are not strictly increasing, or two runs touch", run};
+    }
   }
+  return {};
+}
+
+void RecordStore::check_invariants(std::string_view key) const {
+  // The message is built only when a check fails: the simulator runs this
+  // over every key every invariant_check_every_steps steps.
+  const Broken broken = first_broken();
+  EDDY_INVARIANT(broken.what == nullptr,
+                 "the records of key '" + std::string(key) + "' " + broken.what +
+                     (broken.run ? ", at run " + std::to_string(*broken.run) : std::string()));
 }
 
 }  // namespace eddy::core::kafka

@@ -40,11 +40,22 @@ class RecordStore {
   size_t read(int64_t from, size_t count_max, std::vector<Record>& out) const;
   // Bytes allocated for runs, chunks, bitmaps and texts.
   size_t bytes() const;
+  // Whether every invariant holds: the check without a message to build.
+  bool invariants_hold() const { return first_broken().what == nullptr; }
+  // Aborts, naming `key` and what is broken, if an invariant is not held.
   void check_invariants(std::string_view key) const;
 
   static constexpr size_t kChunkWords = 4096;
 
  private:
+  // The first invariant found broken: what it breaks, and at which run
+  // where that matters; what == nullptr when all hold.
+  struct Broken {
+    const char* what = nullptr;
+    std::optional<size_t> run;
+  };
+  Broken first_broken() const;
+
   static constexpr size_t kFirstChunkWords = 8;
   static constexpr size_t kBitsPerWord = 64;
 
