@@ -100,9 +100,7 @@ void Network::send(TimeUs now_us, core::Message&& message, EndpointId src,
   assert(find(message.src) == src && "the sender's endpoint is the one its message names");
   assert((!dest || find(message.dest) == dest) && "the destination is the one the message names");
   if (!dest) dest = find(message.dest);
-  // Maelstrom validates both ends (net.clj validate-msg); a node that names an
-  // unknown endpoint has a bug, and the message goes nowhere.
-  if (!dest) {
+  if (!dest) {  // an unknown destination: as an unknown source, above
     ++stats_.all.dropped;
     return;
   }
