@@ -38,6 +38,7 @@
 #include "sim/fuzz.h"
 #include "sim/fuzz_campaign.h"
 #include "sim/fuzz_report.h"
+#include "sim/huge_pages.h"
 #include "sim/process/child_process.h"
 #include "sim/report.h"
 #include "sim/run_check.h"
@@ -528,6 +529,8 @@ int run_compare(const CompareArgs& args) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Before anything of size is allocated (sim/huge_pages.h).
+  sim::use_huge_page_heap(size_t{256} << 20);
   broken::register_broken_variants();
   CLI::App app{
       "eddy-sim: Eddy's deterministic cluster simulator, with Maelstrom's flags.\n"
