@@ -34,10 +34,10 @@ void use_huge_page_heap(size_t reserve_bytes) {
 #if defined(__linux__) && defined(__GLIBC__) && defined(MADV_HUGEPAGE)
   const int reserve = static_cast<int>(
       std::min<size_t>(reserve_bytes, static_cast<size_t>(std::numeric_limits<int>::max())));
-  // Large blocks from the heap (not a mapping each, faulted in page by page;
-  // glibc refuses a threshold above 32 MiB, and the history, larger still at
-  // high rates, is advised on its own), memory freed kept for reuse, the heap
-  // grown `reserve` at a time, and the writer's and checker's threads on the
+  // Blocks up to 32 MiB from the heap, not a mapping each, faulted in page
+  // by page (a larger one, a history at high rates, stays a mapping of its
+  // own, advised by reserve_history); memory freed kept for reuse; the heap
+  // grown `reserve` at a time; and the writer's and checker's threads on the
   // same heap.
   (void)mallopt(M_MMAP_THRESHOLD, std::min(reserve, 32 << 20));
   (void)mallopt(M_TRIM_THRESHOLD, std::numeric_limits<int>::max());

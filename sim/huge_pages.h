@@ -18,9 +18,9 @@ void advise_huge_pages(const void* data, size_t bytes);
 
 // The same for the whole heap, once, at the start of eddy-sim: glibc's malloc
 // is told to grow its heap `reserve_bytes` at a time and never to give memory
-// back during the run, to serve large blocks (a history, a lane) from the heap
-// too, and to keep one arena for every thread; the first growth is then
-// advised as above. A run allocates millions of small blocks (messages,
+// back during the run, to serve blocks up to 32 MiB (a history, a lane) from
+// the heap too, and to keep one arena for every thread; the first growth is
+// then advised as above. A run allocates millions of small blocks (messages,
 // records, ops' vectors) and touched each new 4 KiB page with a fault: on
 // seed 001's command 2,480 faults, a third of its wall time on this virtual
 // machine; with huge pages about 600. Only addresses and the kernel's page
