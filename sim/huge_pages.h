@@ -23,7 +23,8 @@ void advise_huge_pages(const void* data, size_t bytes);
 // then advised as above. A run allocates millions of small blocks (messages,
 // records, ops' vectors) and touched each new 4 KiB page with a fault: on
 // seed 001's command 2,480 faults, a third of its wall time on this virtual
-// machine; with huge pages about 600. Only addresses and the kernel's page
+// machine; with huge pages about 1,100 (tests/sim/huge_pages_test.cc checks
+// that the growth is advised). Only addresses and the kernel's page
 // size change, never what a run does. Under another allocator (ASan's) the
 // heap does not grow and nothing is advised.
 void use_huge_page_heap(size_t reserve_bytes);
