@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <array>
-#include <cassert>
 #include <cstring>
 #include <limits>
 #include <optional>
@@ -666,18 +665,19 @@ namespace {
 
 using detail::put;
 
-// The op's own fields' pieces (json_fields.h has the head's).
-constexpr std::string_view kKey = ",\"key\":";
-constexpr std::string_view kValue = ",\"value\":";
+// The op's own fields' pieces: those both formats write, and the head's, are
+// json_fields.h's.
+using detail::kClient;
+using detail::kError;
+using detail::kKey;
+using detail::kNemesis;
+using detail::kNode;
+using detail::kValue;
 constexpr std::string_view kOffset = ",\"offset\":";
 constexpr std::string_view kMsgs = ",\"msgs\":{";
 constexpr std::string_view kKeys = ",\"keys\":[";
 constexpr std::string_view kSeekToBeginning = ",\"seek_to_beginning\":true";
 constexpr std::string_view kCommitted = ",\"committed\":{";
-constexpr std::string_view kNemesis = ",\"nemesis\":";
-constexpr std::string_view kError = ",\"error\":";
-constexpr std::string_view kNode = ",\"node\":";
-constexpr std::string_view kClient = ",\"client\":";
 constexpr std::string_view kNull = "null";
 static_assert(kNull.size() <= core::kIntBytesMax);
 
@@ -796,12 +796,7 @@ char* write_op_line(const Op& op, char* at) {
 }  // namespace
 
 void append_op_line(const Op& op, std::string& out) {
-  const size_t start = out.size();
-  const size_t bound = op_line_bytes_max(op);
-  out.resize(start + bound);
-  char* const end = write_op_line(op, out.data() + start);
-  assert(static_cast<size_t>(end - (out.data() + start)) <= bound);
-  out.resize(static_cast<size_t>(end - out.data()));
+  detail::append_line(op, out, op_line_bytes_max, write_op_line);
 }
 
 core::Result<Op, std::string> parse_op_line(std::string_view line) {

@@ -76,6 +76,13 @@ inline constexpr std::string_view kNemesisName = "\"nemesis\"";
 inline constexpr std::string_view kType = ",\"type\":\"";
 inline constexpr std::string_view kF = "\",\"f\":\"";
 inline constexpr std::string_view kLineClose = "}\n";
+// The fields both formats write after the head, each with its punctuation.
+inline constexpr std::string_view kKey = ",\"key\":";
+inline constexpr std::string_view kValue = ",\"value\":";
+inline constexpr std::string_view kError = ",\"error\":";
+inline constexpr std::string_view kNemesis = ",\"nemesis\":";
+inline constexpr std::string_view kNode = ",\"node\":";
+inline constexpr std::string_view kClient = ",\"client\":";
 
 // At most this many bytes for the head that write_line_head writes.
 inline size_t line_head_bytes_max(std::string_view type, std::string_view f) {
@@ -137,6 +144,17 @@ void write_lines(const Items& items, std::ostream& out, BytesMax bytes_max, Writ
     used += static_cast<size_t>(end - start);
   }
   out.write(buffer.get(), static_cast<std::streamsize>(used));
+}
+
+// Appends one item's line to `out`, as write_lines writes it.
+template <typename Item, typename BytesMax, typename WriteLine>
+void append_line(const Item& item, std::string& out, BytesMax bytes_max, WriteLine write_line) {
+  const size_t start = out.size();
+  const size_t bound = bytes_max(item);
+  out.resize(start + bound);
+  char* const end = write_line(item, out.data() + start);
+  assert(static_cast<size_t>(end - (out.data() + start)) <= bound);
+  out.resize(static_cast<size_t>(end - out.data()));
 }
 
 }  // namespace eddy::checker::detail

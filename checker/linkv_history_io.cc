@@ -1,6 +1,5 @@
 #include "checker/linkv_history_io.h"
 
-#include <cassert>
 #include <limits>
 
 #include <nlohmann/json.hpp>
@@ -30,16 +29,17 @@ std::string optional_string(const json& object, std::string_view name) {
 
 using detail::put;
 
-// The op's own fields' pieces (json_fields.h has the head's).
-constexpr std::string_view kKey = ",\"key\":";
-constexpr std::string_view kValue = ",\"value\":";
+// The op's own fields' pieces: those both formats write, and the head's, are
+// json_fields.h's.
+using detail::kClient;
+using detail::kError;
+using detail::kKey;
+using detail::kNemesis;
+using detail::kNode;
+using detail::kValue;
 constexpr std::string_view kFrom = ",\"from\":";
 constexpr std::string_view kTo = ",\"to\":";
-constexpr std::string_view kError = ",\"error\":";
 constexpr std::string_view kErrorCode = ",\"error_code\":";
-constexpr std::string_view kNemesis = ",\"nemesis\":";
-constexpr std::string_view kNode = ",\"node\":";
-constexpr std::string_view kClient = ",\"client\":";
 
 // At most this many bytes for what write_linkv_op_line writes: each piece's
 // bound, in its order.
@@ -77,12 +77,7 @@ char* write_linkv_op_line(const LinKvOp& op, char* at) {
 }  // namespace
 
 void append_linkv_op_line(const LinKvOp& op, std::string& out) {
-  const size_t start = out.size();
-  const size_t bound = linkv_op_line_bytes_max(op);
-  out.resize(start + bound);
-  char* const end = write_linkv_op_line(op, out.data() + start);
-  assert(static_cast<size_t>(end - (out.data() + start)) <= bound);
-  out.resize(static_cast<size_t>(end - out.data()));
+  detail::append_line(op, out, linkv_op_line_bytes_max, write_linkv_op_line);
 }
 
 core::Result<LinKvOp, std::string> parse_linkv_op_line(std::string_view line) {
