@@ -8,7 +8,9 @@
 
 #include <cstddef>
 #include <functional>
+#include <string>
 #include <string_view>
+#include <unordered_map>
 
 namespace eddy::core {
 
@@ -18,5 +20,9 @@ struct StringHash {
     return std::hash<std::string_view>{}(text);
   }
 };
+
+// A hash map keyed by std::string that a string_view looks up without a copy.
+template <class Value>
+using StringMap = std::unordered_map<std::string, Value, StringHash, std::equal_to<>>;
 
 }  // namespace eddy::core

@@ -29,7 +29,6 @@
 #include <map>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "core/application.h"
@@ -108,7 +107,7 @@ class GossipKafka final : public Application {
   int node_count_ = 1;
   KafkaLog log_;
   // Looked up on every send, poll and gossip item: hashed, not ordered.
-  std::unordered_map<std::string, KeyState, StringHash, std::equal_to<>> keys_;
+  StringMap<KeyState> keys_;
   std::vector<Link> links_;
   std::map<std::string, size_t, std::less<>> link_of_;
 };

@@ -12,7 +12,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "core/kafka/record_store.h"
@@ -70,7 +69,7 @@ class KafkaLog {
   const KeyLog* find(std::string_view key) const;
 
   // Looked up on every send and poll: hashed; keys() sorts where order matters.
-  std::unordered_map<std::string, KeyLog, StringHash, std::equal_to<>> logs_;
+  StringMap<KeyLog> logs_;
 };
 
 }  // namespace eddy::core::kafka

@@ -63,7 +63,7 @@ void KafkaGenerator::note_max(const std::string& key, int64_t offset) {
   if (!inserted) it->second = std::max(it->second, offset);
 }
 
-void KafkaGenerator::retire_if_polled(ByKey<Unseen>::iterator it) {
+void KafkaGenerator::retire_if_polled(core::StringMap<Unseen>::iterator it) {
   const Unseen& unseen = it->second;
   if (unseen.sent && unseen.polled && *unseen.polled >= *unseen.sent) unseen_.erase(it);
 }

@@ -55,12 +55,10 @@ class KafkaGenerator {
     std::optional<int64_t> sent;
     std::optional<int64_t> polled;
   };
-  template <class V>
-  using ByKey = std::unordered_map<std::string, V, core::StringHash, std::equal_to<>>;
 
   void note_max(const std::string& key, int64_t offset);
   // Forgets `it`'s key once every offset sent has been polled.
-  void retire_if_polled(ByKey<Unseen>::iterator it);
+  void retire_if_polled(core::StringMap<Unseen>::iterator it);
 
   int max_writes_per_key_;
   double assign_p_;
@@ -70,8 +68,8 @@ class KafkaGenerator {
   std::vector<int64_t> slots_;                       // the active keys
   std::unordered_map<int64_t, int64_t> next_value_;  // per key, from 1
   std::optional<KafkaOp> pending_;                   // an op displaced by an assign
-  ByKey<int64_t> max_offsets_;
-  ByKey<Unseen> unseen_;
+  core::StringMap<int64_t> max_offsets_;
+  core::StringMap<Unseen> unseen_;
 };
 
 }  // namespace eddy::sim::kafka

@@ -13,23 +13,27 @@ constexpr TimeUs kFinalPollGapUs = 400'000;  // stagger 1/5 s: gaps U[0, 0.4 s)
 
 TimeUs seconds_to_us(double seconds) { return static_cast<TimeUs>(seconds * 1e6); }
 
+// In (key, value) pairs sorted by key: the first pair whose key is not
+// before `key`.
+template <class Pairs>
+auto lower_bound_by_key(Pairs& pairs, std::string_view key) {
+  return std::lower_bound(pairs.begin(), pairs.end(), key,
+                          [](const auto& entry, std::string_view k) { return entry.first < k; });
+}
+
 // A worker's offsets (a flat map sorted by key): the entry for `key`,
 // inserted with `offset` if absent; the flag says whether it was.
 std::pair<core::KeyOffsets::iterator, bool> try_emplace_offset(core::KeyOffsets& offsets,
                                                                std::string_view key,
                                                                int64_t offset) {
-  const auto it =
-      std::lower_bound(offsets.begin(), offsets.end(), key,
-                       [](const auto& entry, std::string_view k) { return entry.first < k; });
+  const auto it = lower_bound_by_key(offsets, key);
   if (it != offsets.end() && it->first == key) return {it, false};
   return {offsets.emplace(it, std::string(key), offset), true};
 }
 
 core::KeyOffsets::const_iterator find_offset(const core::KeyOffsets& offsets,
                                              std::string_view key) {
-  const auto it =
-      std::lower_bound(offsets.begin(), offsets.end(), key,
-                       [](const auto& entry, std::string_view k) { return entry.first < k; });
+  const auto it = lower_bound_by_key(offsets, key);
   return it != offsets.end() && it->first == key ? it : offsets.end();
 }
 
@@ -455,9 +459,7 @@ void KafkaWorkload::note_final_read(const Worker& worker) {
   std::stable_sort(answered.begin(), answered.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });
   for (const auto& [key, offset] : worker.offsets) {
-    const auto it =
-        std::lower_bound(answered.begin(), answered.end(), std::string_view(key),
-                         [](const auto& entry, std::string_view k) { return entry.first < k; });
+    const auto it = lower_bound_by_key(answered, key);
     if (it == answered.end() || it->first != key || !it->second) final_read_to_end_.insert(key);
   }
 }
