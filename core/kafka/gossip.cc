@@ -233,17 +233,21 @@ void GossipKafka::send_batch(Context& ctx, Link& link, int64_t from_seq) {
   ctx.send(link.peer, std::move(batch));
 }
 
+const char* GossipKafka::broken_key_state(const std::string& key, const KeyState& state) const {
+  if (((state.next % node_count_) + node_count_) % node_count_ != self_) {
+    return "is outside this node's class";
+  }
+  if (log_.contains(key, state.next)) return "is already stored";
+  return nullptr;
+}
+
 void GossipKafka::check_invariants() const {
   log_.check_invariants();
   // As KafkaLog's: a pass in the map's own order, then, only if something
   // is broken, one in key order, so that the first violation named is the
   // same on any standard library.
-  const auto holds = [&](const std::string& key, const KeyState& state) {
-    return ((state.next % node_count_) + node_count_) % node_count_ == self_ &&
-           !log_.contains(key, state.next);
-  };
   const bool all_hold = std::all_of(keys_.begin(), keys_.end(), [&](const auto& entry) {
-    return holds(entry.first, entry.second);
+    return broken_key_state(entry.first, entry.second) == nullptr;
   });
   if (!all_hold) {
     std::vector<const std::pair<const std::string, KeyState>*> sorted;
@@ -252,11 +256,9 @@ void GossipKafka::check_invariants() const {
     std::sort(sorted.begin(), sorted.end(),
               [](const auto* a, const auto* b) { return a->first < b->first; });
     for (const auto* entry : sorted) {
-      const auto& [key, state] = *entry;
-      EDDY_INVARIANT(((state.next % node_count_) + node_count_) % node_count_ == self_,
-                     "next offset of '" + key + "' is outside this node's class");
-      EDDY_INVARIANT(!log_.contains(key, state.next),
-                     "next offset of '" + key + "' is already stored");
+      const char* broken = broken_key_state(entry->first, entry->second);
+      EDDY_INVARIANT(broken == nullptr,
+                     "next offset of '" + entry->first + "' " + std::string(broken));
     }
   }
   for (const Link& link : links_) {

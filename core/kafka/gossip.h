@@ -95,6 +95,9 @@ class GossipKafka final : public Application {
   void on_gossip(Context& ctx, const std::string& src, GossipBody& gossip);
   void apply(Link& link, GossipItem& item);
   KeyState& key_state(std::string_view key);
+  // What is wrong with `key`'s state (its next offset "is already stored"),
+  // or null: check_invariants' condition, without a message to build.
+  const char* broken_key_state(const std::string& key, const KeyState& state) const;
   // Raises this node's next offset for `key` above `offset`, in its class.
   void see_offset(std::string_view key, int64_t offset);
   void broadcast(GossipItem item);
