@@ -14,6 +14,7 @@
 #include "checker/history.h"
 #include "checker/history_io.h"
 #include "checker/synthetic_history.h"
+#include "tests/unit/escape_text.h"
 
 namespace eddy::checker {
 namespace {
@@ -137,9 +138,7 @@ TEST(HistoryIo, LinesHaveAFixedFieldOrder) {
 TEST(HistoryIo, LongestFieldsRoundTrip) {
   constexpr int64_t kMin = std::numeric_limits<int64_t>::min();
   constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
-  std::string text;
-  for (int c = 0; c < 0x20; ++c) text.push_back(static_cast<char>(c));
-  text += "\"\\/ h\xc3\xa9llo \xf0\x9f\x98\x80";
+  const std::string text = test_support::text_needing_every_escape();
   History history;
   const auto add = [&](Op op) {
     op.time_us = kMin;

@@ -13,6 +13,7 @@
 #include "checker/linkv_checker.h"
 #include "checker/linkv_history_io.h"
 #include "core/value.h"
+#include "tests/unit/escape_text.h"
 
 namespace eddy::checker {
 namespace {
@@ -316,9 +317,7 @@ TEST(LinKvHistoryIo, RoundTripsByteForByte) {
 TEST(LinKvHistoryIo, LongestFieldsRoundTrip) {
   constexpr int64_t kMin = std::numeric_limits<int64_t>::min();
   constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
-  std::string text;
-  for (int c = 0; c < 0x20; ++c) text.push_back(static_cast<char>(c));
-  text += "\"\\/ h\xc3\xa9llo \xf0\x9f\x98\x80";
+  const std::string text = test_support::text_needing_every_escape();
   LinKvHistory history;
   const auto add = [&](LinKvOp op) {
     op.index = static_cast<int64_t>(history.size());
