@@ -1,5 +1,6 @@
 #include "checker/commit_order.h"
 
+#include <algorithm>
 #include <map>
 #include <string>
 #include <unordered_map>
@@ -33,9 +34,15 @@ Anomaly find_nonmonotonic_commits(const History& history, const CheckOptions& op
     if (op.process == kNemesisProcess) continue;
     KnownByKey& known = known_by_node[op.node];
     if (op.f == OpF::kPoll && op.type == OpType::kOk) {
+      // Raising by each record in turn leaves the highest of them, made
+      // known by this op: raising once by that highest is the same, with
+      // one lookup of the key instead of one per record.
       for (const PolledKey& polled : op.polled) {
-        for (const PolledRecord& record : polled.records)
-          raise(known, polled.key, record.offset, op.index);
+        if (polled.records.empty()) continue;
+        const auto highest = std::max_element(
+            polled.records.begin(), polled.records.end(),
+            [](const PolledRecord& a, const PolledRecord& b) { return a.offset < b.offset; });
+        raise(known, polled.key, highest->offset, op.index);
       }
       continue;
     }
