@@ -39,6 +39,7 @@
 #include "sim/fuzz_campaign.h"
 #include "sim/fuzz_report.h"
 #include "sim/huge_pages.h"
+#include "sim/previous_run.h"
 #include "sim/process/child_process.h"
 #include "sim/report.h"
 #include "sim/run_check.h"
@@ -297,6 +298,9 @@ int run_test(TestArgs& args) {
     args.options.interrupted = &g_interrupted;
   }
   const auto start = std::chrono::steady_clock::now();
+  // The earlier run's large files are deleted on the other core while this
+  // one runs (sim/previous_run.h).
+  sim::PreviousRun previous_run(args.out);
   double last_progress = 0;
   const sim::ProgressFn progress = [&](sim::TimeUs now_us, size_t history_entries) {
     const double wall = wall_seconds_since(start);
@@ -307,6 +311,7 @@ int run_test(TestArgs& args) {
   };
   sim::SimResult result = sim::Simulation(args.options).run(progress);
   const double sim_wall = wall_seconds_since(start);
+  previous_run.wait();
   // history.jsonl is written on a second thread while the checker runs: both
   // only read the result, and on seed 001's command each is a sixth of the
   // process's time.
