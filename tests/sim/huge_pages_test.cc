@@ -15,21 +15,12 @@
 #include <string>
 
 #include "sim/huge_pages.h"
+#include "sim/sanitizer.h"
 
 namespace eddy::sim {
 namespace {
 
-#if defined(__SANITIZE_ADDRESS__)
-constexpr bool kGlibcMalloc = false;
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-constexpr bool kGlibcMalloc = false;
-#else
-constexpr bool kGlibcMalloc = true;
-#endif
-#else
-constexpr bool kGlibcMalloc = true;
-#endif
+constexpr bool kGlibcMalloc = !kAddressSanitized;
 
 // Whether the mapping that starts at `start` is advised for huge pages.
 bool advised_mapping_starts_at(uintptr_t start) {

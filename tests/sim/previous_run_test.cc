@@ -1,6 +1,6 @@
-// PreviousRun (sim/previous_run.h): the earlier run's large files are gone
-// after wait(), its small ones and anything else in the folder stay, and a
-// folder that does not exist is neither created nor an error.
+// PreviousRun (sim/previous_run.h): the files an earlier run wrote at the
+// folder's top level are gone after wait(), anything else in the folder
+// stays, and a folder that does not exist is neither created nor an error.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -27,7 +27,7 @@ void write(const fs::path& path, const std::string& text) {
   file << text;
 }
 
-TEST(PreviousRun, DeletesTheLargeFilesAndKeepsTheRest) {
+TEST(PreviousRun, DeletesTheRunsFilesAndKeepsTheRest) {
   const fs::path dir = fresh_dir("full");
   fs::create_directories(dir / "nodes");
   for (const char* name : {"history.jsonl", "report.html", "journal.jsonl", "results.json",
@@ -40,8 +40,8 @@ TEST(PreviousRun, DeletesTheLargeFilesAndKeepsTheRest) {
   EXPECT_FALSE(fs::exists(dir / "history.jsonl"));
   EXPECT_FALSE(fs::exists(dir / "report.html"));
   EXPECT_FALSE(fs::exists(dir / "journal.jsonl"));
-  EXPECT_TRUE(fs::exists(dir / "results.json"));
-  EXPECT_TRUE(fs::exists(dir / "report.txt"));
+  EXPECT_FALSE(fs::exists(dir / "results.json"));
+  EXPECT_FALSE(fs::exists(dir / "report.txt"));
   EXPECT_TRUE(fs::exists(dir / "notes.md"));
   EXPECT_TRUE(fs::exists(dir / "nodes" / "n0.log"));
   fs::remove_all(dir);
@@ -58,11 +58,11 @@ TEST(PreviousRun, LeavesAMissingFolderAlone) {
 TEST(PreviousRun, AFolderWithoutThemIsUnchanged) {
   const fs::path dir = fresh_dir("partial");
   fs::create_directories(dir);
-  write(dir / "results.json", "{}");
+  write(dir / "notes.md", "mine");
   {
     PreviousRun previous(dir);  // destroyed without wait(): joins itself
   }
-  EXPECT_TRUE(fs::exists(dir / "results.json"));
+  EXPECT_TRUE(fs::exists(dir / "notes.md"));
   EXPECT_EQ(std::distance(fs::directory_iterator(dir), fs::directory_iterator()), 1);
   fs::remove_all(dir);
 }
