@@ -11,6 +11,11 @@
 // does not record the answer (`committed`) are not checked.
 #pragma once
 
+#include <cstdint>
+#include <map>
+#include <string>
+#include <unordered_map>
+
 #include "checker/history.h"
 #include "checker/kafka_checker.h"
 
@@ -18,7 +23,34 @@ namespace eddy::checker::detail {
 
 inline constexpr std::string_view kNonmonotonicCommit = "nonmonotonic-commit";
 
-// The anomaly (count 0 when none), with up to examples_max examples.
+// The pass, op by op in history order: for a history still being recorded
+// (sim/history_feed.h) as for a whole one.
+class CommitOrderPass {
+ public:
+  explicit CommitOrderPass(const CheckOptions& options);
+  void add(const Op& op);
+  // The anomaly (count 0 when none), with up to examples_max examples.
+  Anomaly finish() &&;
+
+ private:
+  // The highest committed offset known on a node for a key, and the op that
+  // made it known.
+  struct Known {
+    int64_t offset = 0;
+    int64_t op_index = 0;
+  };
+  using KnownByKey = std::unordered_map<std::string, Known>;
+  static void raise(KnownByKey& known, const std::string& key, int64_t offset, int64_t op_index);
+
+  size_t examples_max_;
+  Anomaly anomaly_;
+  std::unordered_map<std::string, KnownByKey> known_by_node_;
+  // What each process's assign in flight must at least see, fixed when it
+  // was invoked.
+  std::unordered_map<int64_t, std::map<std::string, Known>> expected_by_process_;
+};
+
+// The whole pass over `history`.
 Anomaly find_nonmonotonic_commits(const History& history, const CheckOptions& options);
 
 }  // namespace eddy::checker::detail

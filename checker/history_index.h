@@ -9,12 +9,16 @@
 // messages and op positions.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "checker/history.h"
+#include "checker/process_table.h"
 #include "checker/value_table.h"
 
 namespace eddy::checker::detail {
@@ -87,6 +91,41 @@ struct HistoryIndex {
   int32_t key_count() const { return static_cast<int32_t>(key_names.size()); }
   const ValueFacts& fact(int32_t value_id) const { return facts[static_cast<size_t>(value_id)]; }
   ValueFacts& fact(int32_t value_id) { return facts[static_cast<size_t>(value_id)]; }
+};
+
+// Builds the index op by op, in history order: for a history still being
+// recorded (sim/live_history.h) as for a whole one (index_history).
+class HistoryIndexer {
+ public:
+  HistoryIndexer();
+  ~HistoryIndexer();
+  HistoryIndexer(HistoryIndexer&&) noexcept;
+  HistoryIndexer& operator=(HistoryIndexer&&) = delete;
+  // Room for `ops` ops in the per-op tables.
+  void reserve(size_t ops);
+  void add(const Op& op);
+  HistoryIndex finish() &&;
+
+ private:
+  void pair(int32_t i, const Op& op);
+  int32_t key_id(const std::string& key);
+  static std::optional<size_t> small_key(const std::string& key);
+  void add_key(const std::string& key);
+  int32_t value_id(int32_t key, int64_t value);
+  void touch(int32_t key, int32_t i);
+  void add_send(int32_t i, const Op& op);
+  void add_poll(int32_t i, const Op& op);
+  void add_assign(int32_t i, const Op& op);
+  void rank_keys();
+
+  HistoryIndex index_;
+  static constexpr size_t kSmallKeys = size_t{1} << 20;
+  std::unordered_map<std::string, int32_t> key_ids_;
+  std::vector<int32_t> small_key_ids_;  // by decimal key: key id, or kNone
+  struct Pending {
+    int32_t op = kNone;  // the process's invocation in flight
+  };
+  ProcessTable<Pending> pending_;
 };
 
 HistoryIndex index_history(const History& history);

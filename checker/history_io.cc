@@ -892,4 +892,14 @@ void write_history(const History& history, std::ostream& out) {
   detail::write_lines(history, out, op_line_bytes_max, write_op_line);
 }
 
+HistoryWriter::HistoryWriter(std::ostream& out)
+    : lines_(std::make_unique<detail::LineBuffer>(out)) {}
+HistoryWriter::~HistoryWriter() = default;
+
+void HistoryWriter::add(const Op& op) {
+  lines_->add(op_line_bytes_max(op), [&](char* at) { return write_op_line(op, at); });
+}
+
+void HistoryWriter::flush() { lines_->flush(); }
+
 }  // namespace eddy::checker

@@ -117,33 +117,56 @@ inline char* write_optional_string(char* at, std::string_view open, std::string_
   return text.empty() ? at : core::write_string(put(at, open), text);
 }
 
-// Writes a whole history, each item as one line, into one buffer that is
-// handed to `out` each time it fills: `bytes_max(item)` bounds the line that
-// `write_line(item, at)` writes and returns the end of.
-template <typename Items, typename BytesMax, typename WriteLine>
-void write_lines(const Items& items, std::ostream& out, BytesMax bytes_max, WriteLine write_line) {
-  constexpr size_t kFlushBytes = size_t{1} << 20;
-  // Left uninitialised: every byte handed to `out` was written first.
-  size_t capacity = kFlushBytes;
-  auto buffer = std::make_unique_for_overwrite<char[]>(capacity);
-  size_t used = 0;
-  for (const auto& item : items) {
-    const size_t bound = bytes_max(item);
-    if (capacity - used < bound) {
-      out.write(buffer.get(), static_cast<std::streamsize>(used));
-      used = 0;
+// Lines written one at a time into one buffer that is handed to `out` each
+// time it fills (1 MiB): room for a line is reserved by an upper bound on its
+// length, the line is written by char*, and only what was written is kept.
+class LineBuffer {
+ public:
+  explicit LineBuffer(std::ostream& out)
+      : out_(out), buffer_(std::make_unique_for_overwrite<char[]>(capacity_)) {}
+  LineBuffer(const LineBuffer&) = delete;
+  LineBuffer& operator=(const LineBuffer&) = delete;
+
+  // Writes one line: `bound` bounds the bytes `write_line(at)` writes, and
+  // it returns their end.
+  template <typename WriteLine>
+  void add(size_t bound, WriteLine write_line) {
+    if (capacity_ - used_ < bound) {
+      flush();
       // A line longer than the buffer (a poll of thousands of records).
-      if (capacity < bound) {
-        capacity = bound;
-        buffer = std::make_unique_for_overwrite<char[]>(capacity);
+      if (capacity_ < bound) {
+        capacity_ = bound;
+        buffer_ = std::make_unique_for_overwrite<char[]>(capacity_);
       }
     }
-    char* const start = buffer.get() + used;
-    char* const end = write_line(item, start);
+    char* const start = buffer_.get() + used_;
+    char* const end = write_line(start);
     assert(static_cast<size_t>(end - start) <= bound);
-    used += static_cast<size_t>(end - start);
+    used_ += static_cast<size_t>(end - start);
   }
-  out.write(buffer.get(), static_cast<std::streamsize>(used));
+  // Hands what is buffered to the stream.
+  void flush() {
+    out_.write(buffer_.get(), static_cast<std::streamsize>(used_));
+    used_ = 0;
+  }
+
+ private:
+  std::ostream& out_;
+  size_t capacity_ = size_t{1} << 20;
+  // Left uninitialised: every byte handed to the stream was written first.
+  std::unique_ptr<char[]> buffer_;
+  size_t used_ = 0;
+};
+
+// Writes a whole history, each item as one line: `bytes_max(item)` bounds the
+// line that `write_line(item, at)` writes and returns the end of.
+template <typename Items, typename BytesMax, typename WriteLine>
+void write_lines(const Items& items, std::ostream& out, BytesMax bytes_max, WriteLine write_line) {
+  LineBuffer lines(out);
+  for (const auto& item : items) {
+    lines.add(bytes_max(item), [&](char* at) { return write_line(item, at); });
+  }
+  lines.flush();
 }
 
 // Appends one item's line to `out`, as write_lines writes it.

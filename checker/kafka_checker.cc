@@ -14,6 +14,7 @@
 #include "checker/process_walk.h"
 #include "checker/stats.h"
 #include "checker/version_order.h"
+#include "core/invariant.h"
 
 namespace eddy::checker {
 namespace {
@@ -231,19 +232,13 @@ bool is_allowed_anomaly(std::string_view type) {
   return std::find(kAllowed.begin(), kAllowed.end(), type) != kAllowed.end();
 }
 
-CheckResult check_kafka(const History& history, const CheckOptions& options) {
-  // The commit-order pass reads the history alone, none of what the others
-  // build, so it runs on a second thread meanwhile: a pure function of its
-  // inputs, joined below, so the result is the same as run in line. Where no
-  // thread can be started it runs in line, when asked for.
-  const auto commits_pass = [&] { return detail::find_nonmonotonic_commits(history, options); };
-  std::future<Anomaly> commits_future;
-  try {
-    commits_future = std::async(std::launch::async, commits_pass);
-  } catch (const std::system_error&) {
-    commits_future = std::async(std::launch::deferred, commits_pass);
-  }
-  HistoryIndex index = detail::index_history(history);
+namespace {
+
+// check_kafka's passes, with the history's index given and the commit-order
+// pass's anomaly given by `commit_order` once the rest is done.
+template <typename CommitOrder>
+CheckResult check_kafka_with(const History& history, const CheckOptions& options,
+                             HistoryIndex index, CommitOrder commit_order) {
   const VersionOrder order = detail::build_version_order(history, index);
   Cases cases;
   detail::walk_history(history, index, cases);
@@ -252,7 +247,7 @@ CheckResult check_kafka(const History& history, const CheckOptions& options) {
 
   CheckResult result;
   result.anomalies = detail::render_anomalies(history, index, order, cases, options);
-  if (Anomaly commits = commits_future.get(); commits.count > 0) {
+  if (Anomaly commits = commit_order(); commits.count > 0) {
     result.anomalies.emplace(commits.type, std::move(commits));
   }
   for (const auto& [type, anomaly] : result.anomalies) {
@@ -272,6 +267,45 @@ CheckResult check_kafka(const History& history, const CheckOptions& options) {
   add_stats(history, index, options, result);
   result.validity = verdict(result);
   return result;
+}
+
+}  // namespace
+
+CheckResult check_kafka(const History& history, const CheckOptions& options) {
+  // The commit-order pass reads the history alone, none of what the others
+  // build, so it runs on a second thread meanwhile: a pure function of its
+  // inputs, joined below, so the result is the same as run in line. Where no
+  // thread can be started it runs in line, when asked for.
+  const auto commits_pass = [&] { return detail::find_nonmonotonic_commits(history, options); };
+  std::future<Anomaly> commits_future;
+  try {
+    commits_future = std::async(std::launch::async, commits_pass);
+  } catch (const std::system_error&) {
+    commits_future = std::async(std::launch::deferred, commits_pass);
+  }
+  return check_kafka_with(history, options, detail::index_history(history),
+                          [&] { return commits_future.get(); });
+}
+
+KafkaHistoryPasses::KafkaHistoryPasses(const CheckOptions& options)
+    : options_(options),
+      index_(std::make_unique<detail::HistoryIndexer>()),
+      commit_order_(std::make_unique<detail::CommitOrderPass>(options)) {}
+KafkaHistoryPasses::~KafkaHistoryPasses() = default;
+KafkaHistoryPasses::KafkaHistoryPasses(KafkaHistoryPasses&&) noexcept = default;
+
+void KafkaHistoryPasses::add(const Op& op) {
+  index_->add(op);
+  commit_order_->add(op);
+}
+
+CheckResult check_kafka(const History& history, KafkaHistoryPasses&& passes) {
+  HistoryIndex index = std::move(*passes.index_).finish();
+  EDDY_INVARIANT(static_cast<size_t>(index.op_count) == history.size(),
+                 "the checker's passes were fed " + std::to_string(index.op_count) +
+                     " ops of a history of " + std::to_string(history.size()));
+  return check_kafka_with(history, passes.options_, std::move(index),
+                          [&] { return std::move(*passes.commit_order_).finish(); });
 }
 
 }  // namespace eddy::checker

@@ -18,6 +18,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -111,6 +112,33 @@ struct CheckOptions {
 };
 
 CheckResult check_kafka(const History& history, const CheckOptions& options = {});
+namespace detail {
+class HistoryIndexer;
+class CommitOrderPass;
+}  // namespace detail
+
+// The passes of check_kafka that read the history alone (its index and the
+// commit-order pass), run op by op as a history is recorded
+// (sim/live_history.h); check_kafka(history, passes) then does the rest.
+class KafkaHistoryPasses {
+ public:
+  explicit KafkaHistoryPasses(const CheckOptions& options = {});
+  ~KafkaHistoryPasses();
+  KafkaHistoryPasses(KafkaHistoryPasses&&) noexcept;
+  KafkaHistoryPasses& operator=(KafkaHistoryPasses&&) = delete;
+  // The next op of the history, in order.
+  void add(const Op& op);
+
+ private:
+  friend CheckResult check_kafka(const History& history, KafkaHistoryPasses&& passes);
+  CheckOptions options_;
+  std::unique_ptr<detail::HistoryIndexer> index_;
+  std::unique_ptr<detail::CommitOrderPass> commit_order_;
+};
+
+// As check_kafka(history, options), with `passes` fed every op of `history`
+// in order: the same result.
+CheckResult check_kafka(const History& history, KafkaHistoryPasses&& passes);
 
 // The result as JSON; objects have sorted keys, so the text is stable.
 nlohmann::json to_json(const CheckResult& result);

@@ -168,4 +168,14 @@ void write_linkv_history(const LinKvHistory& history, std::ostream& out) {
   detail::write_lines(history, out, linkv_op_line_bytes_max, write_linkv_op_line);
 }
 
+LinKvHistoryWriter::LinKvHistoryWriter(std::ostream& out)
+    : lines_(std::make_unique<detail::LineBuffer>(out)) {}
+LinKvHistoryWriter::~LinKvHistoryWriter() = default;
+
+void LinKvHistoryWriter::add(const LinKvOp& op) {
+  lines_->add(linkv_op_line_bytes_max(op), [&](char* at) { return write_linkv_op_line(op, at); });
+}
+
+void LinKvHistoryWriter::flush() { lines_->flush(); }
+
 }  // namespace eddy::checker

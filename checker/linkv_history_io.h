@@ -4,6 +4,7 @@
 #pragma once
 
 #include <istream>
+#include <memory>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -24,5 +25,23 @@ core::Result<LinKvOp, std::string> parse_linkv_op_line(std::string_view line);
 core::Result<LinKvHistory, std::string> read_linkv_history(std::istream& in,
                                                            size_t line_bytes_max = 1 << 20);
 void write_linkv_history(const LinKvHistory& history, std::ostream& out);
+
+namespace detail {
+class LineBuffer;
+}
+
+// Writes a history op by op, in the same bytes as write_linkv_history writes
+// it whole: for a history that is still being recorded (sim/history_feed.h).
+class LinKvHistoryWriter {
+ public:
+  explicit LinKvHistoryWriter(std::ostream& out);
+  ~LinKvHistoryWriter();
+  void add(const LinKvOp& op);
+  // Hands what is buffered to the stream: at the end, or to see it there.
+  void flush();
+
+ private:
+  std::unique_ptr<detail::LineBuffer> lines_;
+};
 
 }  // namespace eddy::checker

@@ -40,6 +40,7 @@
 #include "sim/fuzz_campaign.h"
 #include "sim/fuzz_report.h"
 #include "sim/huge_pages.h"
+#include "sim/live_history.h"
 #include "sim/previous_run.h"
 #include "sim/process/child_process.h"
 #include "sim/report.h"
@@ -326,18 +327,15 @@ int run_test(TestArgs& args) {
     std::fprintf(stderr, "\r[eddy-sim] virtual %.1f s, %zu history entries, wall %.1f s",
                  now_us / 1e6, history_entries, wall);
   };
-  sim::SimResult result = sim::Simulation(args.options).run(progress);
+  // history.jsonl and the checker's commit-order pass follow the run on the
+  // other core, op by op, as the run records them (sim/live_history.h).
+  sim::LiveHistory live_history(args.out, args.options, previous_run);
+  sim::SimResult result = sim::Simulation(args.options).run(progress, live_history.readers());
   const double sim_wall = wall_seconds_since(start);
+  const std::string history_error = live_history.finish();
   previous_run.wait();
-  // history.jsonl is written on a second thread while the checker runs: both
-  // only read the result, and on seed 001's command each is a sixth of the
-  // process's time.
-  // A jthread, so that the writer is joined even if the checker throws.
-  std::string history_error;
-  std::jthread history_writer(
-      [&] { history_error = sim::write_history_file(args.out, args.options, result); });
-  const sim::RunCheck check = sim::check_run(args.options, result);
-  history_writer.join();
+  const sim::RunCheck check =
+      sim::check_run(args.options, result, live_history.take_kafka_passes());
   const double total_wall = wall_seconds_since(start);
   if (!history_error.empty()) {
     std::cerr << "eddy-sim: " << history_error << "\n";

@@ -42,10 +42,12 @@ RunCheck run_check_of(checker::LinKvCheckResult check) {
   return run;
 }
 
-RunCheck check_run(const SimOptions& options, const SimResult& result) {
+RunCheck check_run(const SimOptions& options, const SimResult& result,
+                   std::optional<checker::KafkaHistoryPasses> fed) {
   RunCheck check = options.workload == "lin-kv"
                        ? run_check_of(checker::check_linkv(result.linkv_history))
-                       : run_check_of(checker::check_kafka(result.history));
+                   : fed ? run_check_of(checker::check_kafka(result.history, std::move(*fed)))
+                         : run_check_of(checker::check_kafka(result.history));
   // A node binary that broke Maelstrom's protocol fails the run, whatever
   // its history says (process mode; the report lists the problems).
   if (!result.node_problems.empty()) check.validity = checker::Validity::kInvalid;

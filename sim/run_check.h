@@ -33,7 +33,10 @@ struct RunCheck {
   std::optional<checker::LinKvCheckResult> linkv;
 };
 
-RunCheck check_run(const SimOptions& options, const SimResult& result);
+// `fed`: the kafka checker's passes that read the history alone, when they
+// have already been fed the history as it was recorded (sim/live_history.h).
+RunCheck check_run(const SimOptions& options, const SimResult& result,
+                   std::optional<checker::KafkaHistoryPasses> fed = std::nullopt);
 
 // Wraps a checker's result (kafka or lin-kv).
 RunCheck run_check_of(checker::CheckResult check);

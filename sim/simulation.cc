@@ -318,12 +318,23 @@ void Simulation::Impl::run_in_real_time(SimResult& result) {
   }
 }
 
-SimResult Simulation::run(const ProgressFn& progress) {
+SimResult Simulation::run(const ProgressFn& progress, const HistoryReaders& readers) {
   Impl& s = *impl_;
   SimResult result;
   if (const std::string error = s.build(); !error.empty()) {
     result.abort_reason = error;
     return result;
+  }
+  // Closed and joined by take_history() below, before the feeds go.
+  std::unique_ptr<HistoryFeed<checker::Op>> kafka_feed;
+  std::unique_ptr<HistoryFeed<checker::LinKvOp>> linkv_feed;
+  if (s.kafka_workload != nullptr && readers.kafka) {
+    kafka_feed = std::make_unique<HistoryFeed<checker::Op>>(readers.kafka);
+    s.kafka_workload->attach_feed(kafka_feed.get());
+  }
+  if (s.linkv_workload != nullptr && readers.linkv) {
+    linkv_feed = std::make_unique<HistoryFeed<checker::LinKvOp>>(readers.linkv);
+    s.linkv_workload->attach_feed(linkv_feed.get());
   }
   s.workload->start();
   if (!s.processes.empty()) {

@@ -20,6 +20,7 @@
 
 #include "checker/history.h"
 #include "checker/linkv_history.h"
+#include "sim/history_feed.h"
 #include "sim/network.h"
 #include "sim/options.h"
 
@@ -60,11 +61,21 @@ struct SimResult {
 // the number of history entries so far; the CLI prints progress from it.
 using ProgressFn = std::function<void(TimeUs now_us, size_t history_entries)>;
 
+// Readers of the history while the run records it (sim/history_feed.h): the
+// one for the run's workload is called on a thread of its own with every op,
+// in order, and run() returns once it has seen them all. What it does must
+// not touch the run; writing history.jsonl and the checker's passes that
+// read the history alone are what it is for.
+struct HistoryReaders {
+  HistoryFeed<checker::Op>::Reader kafka;
+  HistoryFeed<checker::LinKvOp>::Reader linkv;
+};
+
 class Simulation {
  public:
   explicit Simulation(SimOptions options);
   ~Simulation();
-  SimResult run(const ProgressFn& progress = {});
+  SimResult run(const ProgressFn& progress = {}, const HistoryReaders& readers = {});
 
  private:
   struct Impl;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/message.h"
+#include "sim/history_feed.h"
 #include "sim/huge_pages.h"
 #include "sim/sim_event.h"
 #include "sim/world.h"
@@ -24,7 +25,7 @@ namespace eddy::sim {
 // (a longer history grows past it as before); backed by huge pages where
 // Linux allows (sim/huge_pages.h).
 template <class Entry>
-void reserve_history(std::vector<Entry>& history, const SimOptions& options) {
+void reserve_history(RecordedHistory<Entry>& history, const SimOptions& options) {
   constexpr double kEntriesMax = static_cast<double>((size_t{256} << 20) / sizeof(Entry));
   const double expected = 2.0 * options.rate_per_s * options.time_limit_s + 1024.0;
   history.reserve(static_cast<size_t>(std::clamp(expected, 0.0, kEntriesMax)));

@@ -229,7 +229,7 @@ void KafkaWorkload::open_client(Worker& worker) {
 }
 
 checker::Op& KafkaWorkload::record(checker::Op&& op) {
-  checker::Op& recorded = history_.emplace_back(std::move(op));
+  checker::Op& recorded = history_.append(std::move(op));
   recorded.index = static_cast<int64_t>(history_.size()) - 1;
   recorded.time_us = world_.now_us;
   return recorded;

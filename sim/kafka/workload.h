@@ -54,8 +54,11 @@ class KafkaWorkload final : public Workload {
   bool done() const override { return phase_ == Phase::kDone; }
   const std::string& abort_reason() const override { return abort_reason_; }
   size_t history_entries() const override { return history_.size(); }
-  const checker::History& history() const { return history_; }
-  checker::History take_history() { return std::move(history_); }
+  const checker::History& history() const { return history_.entries(); }
+  // From now on, every op of the history goes to `feed` as it is recorded.
+  void attach_feed(HistoryFeed<checker::Op>* feed) { history_.attach(feed); }
+  // The whole history; an attached feed has seen every op first.
+  checker::History take_history() { return history_.take(); }
   // Keys that some ok poll of the final phase asked for and read to the end
   // of (fewer records than a full page of limits.poll_msgs_per_key_max).
   const std::set<std::string>& final_read_to_end() const { return final_read_to_end_; }
@@ -116,7 +119,7 @@ class KafkaWorkload final : public Workload {
   int64_t timeout_ms_;  // a call's (client_timeout_ms), read once
   Phase phase_ = Phase::kInit;
   std::string abort_reason_;
-  checker::History history_;
+  RecordedHistory<checker::Op> history_;
 
   std::vector<Worker> workers_;
   std::vector<int> worker_of_endpoint_;  // -1: not a worker's client

@@ -126,7 +126,7 @@ void LinKvWorkload::on_worker_event(const WorkerEvent& event) {
 // --- ops --------------------------------------------------------------------------
 
 checker::LinKvOp& LinKvWorkload::record(checker::LinKvOp&& op) {
-  checker::LinKvOp& recorded = history_.emplace_back(std::move(op));
+  checker::LinKvOp& recorded = history_.append(std::move(op));
   recorded.index = static_cast<int64_t>(history_.size()) - 1;
   recorded.time_us = world_.now_us;
   return recorded;

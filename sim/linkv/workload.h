@@ -46,8 +46,11 @@ class LinKvWorkload final : public Workload {
   bool done() const override { return phase_ == Phase::kDone; }
   const std::string& abort_reason() const override { return abort_reason_; }
   size_t history_entries() const override { return history_.size(); }
-  const checker::LinKvHistory& history() const { return history_; }
-  checker::LinKvHistory take_history() { return std::move(history_); }
+  const checker::LinKvHistory& history() const { return history_.entries(); }
+  // From now on, every op of the history goes to `feed` as it is recorded.
+  void attach_feed(HistoryFeed<checker::LinKvOp>* feed) { history_.attach(feed); }
+  // The whole history; an attached feed has seen every op first.
+  checker::LinKvHistory take_history() { return history_.take(); }
 
  private:
   enum class Phase : uint8_t { kInit, kMain, kDone };
@@ -85,7 +88,7 @@ class LinKvWorkload final : public Workload {
   LinKvGenerator generator_;
   Phase phase_ = Phase::kInit;
   std::string abort_reason_;
-  checker::LinKvHistory history_;
+  RecordedHistory<checker::LinKvOp> history_;
   int64_t timeout_ms_;
 
   std::vector<Worker> workers_;
