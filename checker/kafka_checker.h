@@ -112,6 +112,7 @@ struct CheckOptions {
 };
 
 CheckResult check_kafka(const History& history, const CheckOptions& options = {});
+
 namespace detail {
 class HistoryIndexer;
 class CommitOrderPass;

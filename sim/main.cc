@@ -316,8 +316,8 @@ int run_test(TestArgs& args) {
     args.options.interrupted = &g_interrupted;
   }
   const auto start = std::chrono::steady_clock::now();
-  // The earlier run's large files are deleted on the other core while this
-  // one runs (sim/previous_run.h).
+  // The earlier run's files are deleted on the other core while this one
+  // runs (sim/previous_run.h).
   sim::PreviousRun previous_run(args.out);
   double last_progress = 0;
   const sim::ProgressFn progress = [&](sim::TimeUs now_us, size_t history_entries) {
@@ -327,8 +327,9 @@ int run_test(TestArgs& args) {
     std::fprintf(stderr, "\r[eddy-sim] virtual %.1f s, %zu history entries, wall %.1f s",
                  now_us / 1e6, history_entries, wall);
   };
-  // history.jsonl and the checker's commit-order pass follow the run on the
-  // other core, op by op, as the run records them (sim/live_history.h).
+  // history.jsonl and the kafka checker's passes that read the history alone
+  // (its index, the commit-order pass) follow the run on the other core, op
+  // by op, as the run records them (sim/live_history.h).
   sim::LiveHistory live_history(args.out, args.options, previous_run);
   sim::SimResult result = sim::Simulation(args.options).run(progress, live_history.readers());
   const double sim_wall = wall_seconds_since(start);
