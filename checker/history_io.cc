@@ -888,18 +888,17 @@ core::Result<History, std::string> read_history(std::istream& in) {
   return history;
 }
 
+template <>
+struct detail::LineFormat<Op> {
+  static size_t bytes_max(const Op& op) { return op_line_bytes_max(op); }
+  static char* write(const Op& op, char* at) { return write_op_line(op, at); }
+};
+template class HistoryLineWriter<Op>;
+
 void write_history(const History& history, std::ostream& out) {
-  detail::write_lines(history, out, op_line_bytes_max, write_op_line);
+  HistoryWriter writer(out);
+  for (const Op& op : history) writer.add(op);
+  writer.flush();
 }
-
-HistoryWriter::HistoryWriter(std::ostream& out)
-    : lines_(std::make_unique<detail::LineBuffer>(out)) {}
-HistoryWriter::~HistoryWriter() = default;
-
-void HistoryWriter::add(const Op& op) {
-  lines_->add(op_line_bytes_max(op), [&](char* at) { return write_op_line(op, at); });
-}
-
-void HistoryWriter::flush() { lines_->flush(); }
 
 }  // namespace eddy::checker

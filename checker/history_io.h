@@ -2,11 +2,11 @@
 #pragma once
 
 #include <istream>
-#include <memory>
 #include <ostream>
 #include <string>
 
 #include "checker/history.h"
+#include "checker/history_line_writer.h"
 #include "core/result.h"
 
 namespace eddy::checker {
@@ -23,22 +23,9 @@ core::Result<Op, std::string> parse_op_line(std::string_view line);
 core::Result<History, std::string> read_history(std::istream& in);
 void write_history(const History& history, std::ostream& out);
 
-namespace detail {
-class LineBuffer;
-}
-
 // Writes a history op by op, in the same bytes as write_history writes it
-// whole: for a history that is still being recorded (sim/history_feed.h).
-class HistoryWriter {
- public:
-  explicit HistoryWriter(std::ostream& out);
-  ~HistoryWriter();
-  void add(const Op& op);
-  // Hands what is buffered to the stream: at the end, or to see it there.
-  void flush();
-
- private:
-  std::unique_ptr<detail::LineBuffer> lines_;
-};
+// whole: for a history that is still being recorded (sim/live_history.h).
+extern template class HistoryLineWriter<Op>;
+using HistoryWriter = HistoryLineWriter<Op>;
 
 }  // namespace eddy::checker

@@ -2,7 +2,7 @@
 // (history_io.cc, linkv_history_io.cc): reading them (each helper throws
 // FieldError with a text naming the field; a reader catches it once per line
 // and turns it into its Result), writing them in their fixed order, and
-// writing whole histories line by line. Internal to the checker.
+// writing histories line by line. Internal to the checker.
 #pragma once
 
 #include <cassert>
@@ -17,6 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "checker/history_line_writer.h"
 #include "core/json_writer.h"
 
 namespace eddy::checker::detail {
@@ -158,18 +159,7 @@ class LineBuffer {
   size_t used_ = 0;
 };
 
-// Writes a whole history, each item as one line: `bytes_max(item)` bounds the
-// line that `write_line(item, at)` writes and returns the end of.
-template <typename Items, typename BytesMax, typename WriteLine>
-void write_lines(const Items& items, std::ostream& out, BytesMax bytes_max, WriteLine write_line) {
-  LineBuffer lines(out);
-  for (const auto& item : items) {
-    lines.add(bytes_max(item), [&](char* at) { return write_line(item, at); });
-  }
-  lines.flush();
-}
-
-// Appends one item's line to `out`, as write_lines writes it.
+// Appends one item's line to `out`, as a LineBuffer writes it.
 template <typename Item, typename BytesMax, typename WriteLine>
 void append_line(const Item& item, std::string& out, BytesMax bytes_max, WriteLine write_line) {
   const size_t start = out.size();
@@ -181,3 +171,32 @@ void append_line(const Item& item, std::string& out, BytesMax bytes_max, WriteLi
 }
 
 }  // namespace eddy::checker::detail
+
+namespace eddy::checker {
+
+namespace detail {
+// A history format's line, for HistoryLineWriter<Op>: its .cc specialises
+// this with `bytes_max(op)`, an upper bound on the line's length, and
+// `write(op, at)`, which writes it and returns its end.
+template <class Op>
+struct LineFormat;
+}  // namespace detail
+
+// HistoryLineWriter's members (checker/history_line_writer.h); each format's
+// .cc specialises detail::LineFormat and instantiates the class.
+template <class Op>
+HistoryLineWriter<Op>::HistoryLineWriter(std::ostream& out)
+    : lines_(std::make_unique<detail::LineBuffer>(out)) {}
+template <class Op>
+HistoryLineWriter<Op>::~HistoryLineWriter() = default;
+template <class Op>
+void HistoryLineWriter<Op>::add(const Op& op) {
+  using Format = detail::LineFormat<Op>;
+  lines_->add(Format::bytes_max(op), [&](char* at) { return Format::write(op, at); });
+}
+template <class Op>
+void HistoryLineWriter<Op>::flush() {
+  lines_->flush();
+}
+
+}  // namespace eddy::checker

@@ -164,18 +164,17 @@ core::Result<LinKvHistory, std::string> read_linkv_history(std::istream& in,
   return history;
 }
 
+template <>
+struct detail::LineFormat<LinKvOp> {
+  static size_t bytes_max(const LinKvOp& op) { return linkv_op_line_bytes_max(op); }
+  static char* write(const LinKvOp& op, char* at) { return write_linkv_op_line(op, at); }
+};
+template class HistoryLineWriter<LinKvOp>;
+
 void write_linkv_history(const LinKvHistory& history, std::ostream& out) {
-  detail::write_lines(history, out, linkv_op_line_bytes_max, write_linkv_op_line);
+  LinKvHistoryWriter writer(out);
+  for (const LinKvOp& op : history) writer.add(op);
+  writer.flush();
 }
-
-LinKvHistoryWriter::LinKvHistoryWriter(std::ostream& out)
-    : lines_(std::make_unique<detail::LineBuffer>(out)) {}
-LinKvHistoryWriter::~LinKvHistoryWriter() = default;
-
-void LinKvHistoryWriter::add(const LinKvOp& op) {
-  lines_->add(linkv_op_line_bytes_max(op), [&](char* at) { return write_linkv_op_line(op, at); });
-}
-
-void LinKvHistoryWriter::flush() { lines_->flush(); }
 
 }  // namespace eddy::checker

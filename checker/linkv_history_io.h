@@ -4,11 +4,11 @@
 #pragma once
 
 #include <istream>
-#include <memory>
 #include <ostream>
 #include <string>
 #include <string_view>
 
+#include "checker/history_line_writer.h"
 #include "checker/linkv_history.h"
 #include "core/result.h"
 
@@ -26,22 +26,9 @@ core::Result<LinKvHistory, std::string> read_linkv_history(std::istream& in,
                                                            size_t line_bytes_max = 1 << 20);
 void write_linkv_history(const LinKvHistory& history, std::ostream& out);
 
-namespace detail {
-class LineBuffer;
-}
-
-// Writes a history op by op, in the same bytes as write_linkv_history writes
-// it whole: for a history that is still being recorded (sim/history_feed.h).
-class LinKvHistoryWriter {
- public:
-  explicit LinKvHistoryWriter(std::ostream& out);
-  ~LinKvHistoryWriter();
-  void add(const LinKvOp& op);
-  // Hands what is buffered to the stream: at the end, or to see it there.
-  void flush();
-
- private:
-  std::unique_ptr<detail::LineBuffer> lines_;
-};
+// Writes a history op by op, in the same bytes as write_linkv_history writes it
+// whole: for a history that is still being recorded (sim/live_history.h).
+extern template class HistoryLineWriter<LinKvOp>;
+using LinKvHistoryWriter = HistoryLineWriter<LinKvOp>;
 
 }  // namespace eddy::checker
