@@ -138,7 +138,7 @@ class RecordedHistory {
   // From now on every entry, those already here included, goes to `feed`.
   void attach(HistoryFeed<Entry>* feed) {
     feed_ = feed;
-    if (feed_ != nullptr) feed_->moving_storage([] {}, [&] { return entries_.data(); });
+    if (feed_ != nullptr) move_storage([] {});
   }
   // Appends `entry`; the entries before it are final from now on.
   Entry& append(Entry&& entry) {
@@ -146,13 +146,12 @@ class RecordedHistory {
     feed_->publish(entries_.size());
     if (entries_.size() < entries_.capacity()) return entries_.emplace_back(std::move(entry));
     Entry* appended = nullptr;
-    feed_->moving_storage([&] { appended = &entries_.emplace_back(std::move(entry)); },
-                          [&] { return entries_.data(); });
+    move_storage([&] { appended = &entries_.emplace_back(std::move(entry)); });
     return *appended;
   }
   void reserve(size_t count) {
     if (feed_ == nullptr || count <= entries_.capacity()) return entries_.reserve(count);
-    feed_->moving_storage([&] { entries_.reserve(count); }, [&] { return entries_.data(); });
+    move_storage([&] { entries_.reserve(count); });
   }
   size_t size() const { return entries_.size(); }
   const std::vector<Entry>& entries() const { return entries_; }
@@ -169,6 +168,13 @@ class RecordedHistory {
   }
 
  private:
+  // Runs `move`, which may move the storage, with the feed's reader kept out
+  // of it, and tells the feed where the storage is now.
+  template <typename Move>
+  void move_storage(Move&& move) {
+    feed_->moving_storage(std::forward<Move>(move), [&] { return entries_.data(); });
+  }
+
   std::vector<Entry> entries_;
   HistoryFeed<Entry>* feed_ = nullptr;
 };

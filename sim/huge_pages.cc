@@ -36,8 +36,8 @@ void use_huge_page_heap(size_t reserve_bytes) {
   // Blocks up to 32 MiB from the heap, not a mapping each, faulted in page
   // by page (a larger one, a history at high rates, stays a mapping of its
   // own, advised by reserve_history); memory freed kept for reuse; the heap
-  // grown `reserve` at a time; and the writer's and checker's threads on the
-  // same heap.
+  // grown `reserve` at a time; and the history feed's and the checker's
+  // threads on the same heap.
   (void)mallopt(M_MMAP_THRESHOLD, std::min(reserve, 32 << 20));
   (void)mallopt(M_TRIM_THRESHOLD, std::numeric_limits<int>::max());
   (void)mallopt(M_TOP_PAD, reserve);
