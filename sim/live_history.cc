@@ -9,6 +9,13 @@ LiveHistory::LiveHistory(std::filesystem::path dir, const SimOptions& options,
                          PreviousRun& previous)
     : dir_(std::move(dir)), linkv_(options.workload == "lin-kv"), previous_(previous) {
   if (!linkv_) kafka_passes_.emplace();
+  if (options.html_report) {
+    if (linkv_) {
+      linkv_report_.emplace();
+    } else {
+      kafka_report_.emplace();
+    }
+  }
 }
 
 LiveHistory::~LiveHistory() = default;
@@ -36,12 +43,14 @@ HistoryReaders LiveHistory::readers() {
     readers.linkv = [this](const checker::LinKvOp& op) {
       open();
       if (linkv_writer_) linkv_writer_->add(op);
+      if (linkv_report_) linkv_report_->add(op);
     };
   } else {
     readers.kafka = [this](const checker::Op& op) {
       open();
       if (kafka_writer_) kafka_writer_->add(op);
       kafka_passes_->add(op);
+      if (kafka_report_) kafka_report_->add(op);
     };
   }
   return readers;
@@ -60,6 +69,12 @@ std::optional<checker::KafkaHistoryPasses> LiveHistory::take_kafka_passes() {
   std::optional<checker::KafkaHistoryPasses> passes = std::move(kafka_passes_);
   kafka_passes_.reset();
   return passes;
+}
+
+html_report::ReportData LiveHistory::finish_report_data() {
+  if (kafka_report_) return std::move(*kafka_report_).finish();
+  if (linkv_report_) return std::move(*linkv_report_).finish();
+  return {};
 }
 
 }  // namespace eddy::sim

@@ -307,21 +307,38 @@ std::string write_run_folder(const std::string& dir, const SimOptions& o, const 
   return "";
 }
 
+PreparedReport prepare_run_html(const SimOptions& o, const SimResult& result,
+                                html_report::ReportData data) {
+  std::optional<html_report::DiagramData> diagram;
+  if (o.journal) diagram = html_report::build_diagram(html_report::journal_lines(result.journal));
+  std::string columns = html_report::columns_json(data, diagram ? &*diagram : nullptr);
+  return PreparedReport{std::move(data), std::move(columns)};
+}
+
 std::string write_run_html(const std::string& dir, const SimOptions& o, const SimResult& result,
                            const RunCheck& check) {
+  html_report::ReportData data = o.workload == "lin-kv"
+                                     ? html_report::build_report_data(result.linkv_history)
+                                     : html_report::build_report_data(result.history);
+  return write_run_html(dir, o, result, check, prepare_run_html(o, result, std::move(data)));
+}
+
+std::string write_run_html(const std::string& dir, const SimOptions& o, const SimResult& result,
+                           const RunCheck& check, PreparedReport prepared) {
   html_report::ReportMeta meta;
   meta.workload = o.workload;
   meta.replay = replay_command(o);
   meta.text_report = format_run_report(o, result, check);
   meta.title = meta.text_report.substr(0, meta.text_report.find('\n'));
   meta.net = run_results_json(o, result, check)["net"];
-  const html_report::ReportData data =
-      o.workload == "lin-kv" ? html_report::report_data_of(result.linkv_history, check)
-                             : html_report::report_data_of(result.history, check);
-  std::optional<html_report::DiagramData> diagram;
-  if (o.journal) diagram = html_report::build_diagram(html_report::journal_lines(result.journal));
-  return html_report::write_report((std::filesystem::path(dir) / "report.html").string(), meta,
-                                   data, check, diagram ? &*diagram : nullptr);
+  html_report::ReportData& data = prepared.data;
+  if (o.workload == "lin-kv") {
+    html_report::link_check(data, result.linkv_history, check);
+  } else {
+    html_report::link_check(data, result.history, check);
+  }
+  return html_report::write_rendered_report((std::filesystem::path(dir) / "report.html").string(),
+                                            meta, data, check, prepared.columns);
 }
 
 }  // namespace eddy::sim

@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "sim/html_report/report_data.h"
 #include "sim/options.h"
 #include "sim/run_check.h"
 #include "sim/simulation.h"
@@ -44,6 +45,23 @@ std::string write_history_file(const std::string& dir, const SimOptions& options
 // Returns an error text, or empty on success.
 std::string write_run_html(const std::string& dir, const SimOptions& options,
                            const SimResult& result, const RunCheck& check);
+
+// What report.html holds that the checker's result does not decide: the
+// history's spans, bins and sampling, and the large columns (the ops, the
+// diagram's messages) already rendered as JSON. `eddy-sim test` builds the
+// data as the run records its history (sim/live_history.h) and prepares the
+// rest on the other core while the checker runs; it reads only the result's
+// journal, as the checker reads the result.
+struct PreparedReport {
+  html_report::ReportData data;  // everything but anomalies and key views
+  std::string columns;           // html_report::columns_json
+};
+PreparedReport prepare_run_html(const SimOptions& options, const SimResult& result,
+                                html_report::ReportData data);
+// The same page as write_run_html's, from a prepared report: the checker's
+// anomalies are linked here, and the latency plot re-sampled if there are any.
+std::string write_run_html(const std::string& dir, const SimOptions& options,
+                           const SimResult& result, const RunCheck& check, PreparedReport prepared);
 
 // Maelstrom's msgs-per-op: messages over client invocations of every f.
 double messages_per_op(int64_t messages, int64_t invocations);

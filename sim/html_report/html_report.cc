@@ -108,34 +108,9 @@ void append_string(std::string& out, std::string_view text) {
 
 using Put = std::function<void(std::string_view)>;
 
-// Output in chunks of 64 KiB: the large columns never sit whole in memory
-// (fresh pages for a megabyte cost more than writing it).
-class Chunked {
- public:
-  explicit Chunked(const Put& put) : put_(put) { buffer_.reserve(kChunkBytes + 4096); }
-  ~Chunked() { flush(); }
-  Chunked(const Chunked&) = delete;
-  Chunked& operator=(const Chunked&) = delete;
-
-  std::string& out() { return buffer_; }
-  void maybe_flush() {
-    if (buffer_.size() >= kChunkBytes) flush();
-  }
-  void flush() {
-    if (buffer_.empty()) return;
-    put_(buffer_);
-    buffer_.clear();
-  }
-
- private:
-  static constexpr size_t kChunkBytes = size_t{1} << 16;
-  const Put& put_;
-  std::string buffer_;
-};
-
 template <class Item, class Get>
-void append_column(Chunked& sink, std::string_view name, const std::vector<Item>& items, Get get) {
-  std::string& out = sink.out();
+void append_column(std::string& out, std::string_view name, const std::vector<Item>& items,
+                   Get get) {
   out += '"';
   out += name;
   out += "\":[";
@@ -146,56 +121,55 @@ void append_column(Chunked& sink, std::string_view name, const std::vector<Item>
     } else {
       core::append_int(out, get(items[i]));
     }
-    sink.maybe_flush();
   }
   out += ']';
 }
 
-void append_ops(Chunked& sink, const ReportData& data) {
+void append_ops(std::string& out, const ReportData& data) {
   using Op = OpSpan;
-  sink.out() += "\"ops\":{";
-  append_column(sink, "p", data.ops, [](const Op& op) { return op.process; });
-  sink.out() += ',';
-  append_column(sink, "f", data.ops, [](const Op& op) { return op.f; });
-  sink.out() += ',';
-  append_column(sink, "o", data.ops, [](const Op& op) { return static_cast<int>(op.outcome); });
-  sink.out() += ',';
-  append_column(sink, "s", data.ops, [](const Op& op) { return op.invoke_us; });
-  sink.out() += ',';
-  append_column(sink, "e", data.ops, [](const Op& op) { return op.complete_us; });
-  sink.out() += ',';
-  append_column(sink, "i", data.ops, [](const Op& op) {
+  out += "\"ops\":{";
+  append_column(out, "p", data.ops, [](const Op& op) { return op.process; });
+  out += ',';
+  append_column(out, "f", data.ops, [](const Op& op) { return op.f; });
+  out += ',';
+  append_column(out, "o", data.ops, [](const Op& op) { return static_cast<int>(op.outcome); });
+  out += ',';
+  append_column(out, "s", data.ops, [](const Op& op) { return op.invoke_us; });
+  out += ',';
+  append_column(out, "e", data.ops, [](const Op& op) { return op.complete_us; });
+  out += ',';
+  append_column(out, "i", data.ops, [](const Op& op) {
     return op.invoke_index >= 0 ? op.invoke_index : op.complete_index;
   });
-  sink.out() += ',';
-  append_column(sink, "t", data.ops, [&](const Op& op) { return data.text(op); });
-  sink.out() += '}';
+  out += ',';
+  append_column(out, "t", data.ops, [&](const Op& op) { return data.text(op); });
+  out += '}';
 }
 
-void append_diagram(Chunked& sink, const DiagramData* d) {
-  sink.out() += "\"diagram\":";
+void append_diagram(std::string& out, const DiagramData* d) {
+  out += "\"diagram\":";
   if (d == nullptr) {
-    sink.out() += "null";
+    out += "null";
     return;
   }
-  sink.out() += "{\"lanes\":" + script_safe(dump(json(d->lanes))) +
-                ",\"types\":" + script_safe(dump(json(d->types))) +
-                ",\"total\":" + std::to_string(d->total) + ",\"m\":{";
+  out += "{\"lanes\":" + script_safe(dump(json(d->lanes))) +
+         ",\"types\":" + script_safe(dump(json(d->types))) +
+         ",\"total\":" + std::to_string(d->total) + ",\"m\":{";
   using M = DiagramMessage;
-  append_column(sink, "a", d->messages, [](const M& m) { return m.from; });
-  sink.out() += ',';
-  append_column(sink, "b", d->messages, [](const M& m) { return m.to; });
-  sink.out() += ',';
-  append_column(sink, "s", d->messages, [](const M& m) { return m.sent_us; });
-  sink.out() += ',';
-  append_column(sink, "r", d->messages, [](const M& m) { return m.received_us; });
-  sink.out() += ',';
-  append_column(sink, "t", d->messages, [](const M& m) { return m.type; });
-  sink.out() += "}}";
+  append_column(out, "a", d->messages, [](const M& m) { return m.from; });
+  out += ',';
+  append_column(out, "b", d->messages, [](const M& m) { return m.to; });
+  out += ',';
+  append_column(out, "s", d->messages, [](const M& m) { return m.sent_us; });
+  out += ',';
+  append_column(out, "r", d->messages, [](const M& m) { return m.received_us; });
+  out += ',';
+  append_column(out, "t", d->messages, [](const M& m) { return m.type; });
+  out += "}}";
 }
 
 void put_json(const Put& put, const ReportMeta& meta, const ReportData& data, const RunCheck& check,
-              const DiagramData* diagram) {
+              std::string_view columns) {
   json doc;
   doc["title"] = meta.title;
   doc["workload"] = meta.workload;
@@ -243,21 +217,18 @@ void put_json(const Put& put, const ReportMeta& meta, const ReportData& data, co
     doc["stats"] = stats_json(check.linkv->by_f);
     doc["availability"] = check.linkv->availability;
   }
-  // The small parts through nlohmann; the large ones appended by hand.
-  Chunked sink(put);
-  sink.out() += script_safe(dump(doc));
-  sink.out().pop_back();  // the closing brace
-  sink.out() += ',';
-  append_ops(sink, data);
-  sink.out() += ',';
-  append_diagram(sink, diagram);
-  sink.out() += '}';
+  // The small parts through nlohmann; the large ones rendered by hand.
+  std::string small = script_safe(dump(doc));
+  small.back() = ',';  // was the closing brace
+  put(small);
+  put(columns);
+  put("}");
 }
 
 // The page, piece by piece: into a string (render_html) or straight into
 // the file (write_report), which spares a copy of a megabyte or more.
 void emit_page(const Put& put, const ReportMeta& meta, const ReportData& data,
-               const RunCheck& check, const DiagramData* diagram) {
+               const RunCheck& check, std::string_view columns) {
   put("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>");
   put(escape_html(meta.title));
   put("</title>\n<style>\n");
@@ -269,7 +240,7 @@ void emit_page(const Put& put, const ReportMeta& meta, const ReportData& data,
   put("<details id=\"text-report\"><summary>Text report</summary><pre>");
   put(escape_html(meta.text_report));
   put("</pre></details>\n<script type=\"application/json\" id=\"report-data\">");
-  put_json(put, meta, data, check, diagram);
+  put_json(put, meta, data, check, columns);
   put("</script>\n<script>\n");
   put(assets::kReportJs);
   put("</script>\n</body>\n</html>\n");
@@ -277,45 +248,72 @@ void emit_page(const Put& put, const ReportMeta& meta, const ReportData& data,
 
 }  // namespace
 
-ReportData report_data_of(const checker::History& history, const RunCheck& check,
-                          const ReportOptions& options) {
-  ReportData data = build_report_data(history, options);
+void link_check(ReportData& data, const checker::History& history, const RunCheck& check,
+                const ReportOptions& options) {
   if (check.kafka) add_kafka_anomalies(data, history, *check.kafka);
   // An anomaly's ops are always plotted.
   if (!data.anomalies.empty()) sample_latency(data, options);
+}
+
+void link_check(ReportData& data, const checker::LinKvHistory& /*history*/, const RunCheck& check,
+                const ReportOptions& options) {
+  if (check.linkv) add_linkv_anomalies(data, *check.linkv);
+  if (!data.anomalies.empty()) sample_latency(data, options);
+}
+
+ReportData report_data_of(const checker::History& history, const RunCheck& check,
+                          const ReportOptions& options) {
+  ReportData data = build_report_data(history, options);
+  link_check(data, history, check, options);
   return data;
 }
 
 ReportData report_data_of(const checker::LinKvHistory& history, const RunCheck& check,
                           const ReportOptions& options) {
   ReportData data = build_report_data(history, options);
-  if (check.linkv) add_linkv_anomalies(data, *check.linkv);
-  if (!data.anomalies.empty()) sample_latency(data, options);
+  link_check(data, history, check, options);
   return data;
+}
+
+std::string columns_json(const ReportData& data, const DiagramData* diagram) {
+  std::string text;
+  text.reserve(data.texts.size() + data.ops.size() * 40);
+  append_ops(text, data);
+  text += ',';
+  append_diagram(text, diagram);
+  return text;
 }
 
 std::string report_json(const ReportMeta& meta, const ReportData& data, const RunCheck& check,
                         const DiagramData* diagram) {
   std::string text;
-  put_json([&](std::string_view piece) { text += piece; }, meta, data, check, diagram);
+  put_json([&](std::string_view piece) { text += piece; }, meta, data, check,
+           columns_json(data, diagram));
   return text;
 }
 
 std::string render_html(const ReportMeta& meta, const ReportData& data, const RunCheck& check,
                         const DiagramData* diagram) {
   std::string html;
-  emit_page([&](std::string_view piece) { html += piece; }, meta, data, check, diagram);
+  emit_page([&](std::string_view piece) { html += piece; }, meta, data, check,
+            columns_json(data, diagram));
   return html;
 }
 
 std::string write_report(const std::string& path, const ReportMeta& meta, const ReportData& data,
                          const RunCheck& check, const DiagramData* diagram) {
+  return write_rendered_report(path, meta, data, check, columns_json(data, diagram));
+}
+
+std::string write_rendered_report(const std::string& path, const ReportMeta& meta,
+                                  const ReportData& data, const RunCheck& check,
+                                  std::string_view columns) {
   std::ofstream file(path, std::ios::binary);
   emit_page(
       [&](std::string_view piece) {
         file.write(piece.data(), static_cast<std::streamsize>(piece.size()));
       },
-      meta, data, check, diagram);
+      meta, data, check, columns);
   return file ? "" : "cannot write " + path;
 }
 

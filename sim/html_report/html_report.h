@@ -9,6 +9,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -32,11 +33,25 @@ struct ReportMeta {
   nlohmann::json net;
 };
 
+// Links the checker's anomalies (and, for kafka, the anomalous keys' views)
+// into data built from `history`, and re-samples the latency plot if there
+// are any. The ops, and so columns_json, do not change.
+void link_check(ReportData& data, const checker::History& history, const RunCheck& check,
+                const ReportOptions& options = {});
+void link_check(ReportData& data, const checker::LinKvHistory& history, const RunCheck& check,
+                const ReportOptions& options = {});
+
 // The data of a checked history, anomalies linked.
 ReportData report_data_of(const checker::History& history, const RunCheck& check,
                           const ReportOptions& options = {});
 ReportData report_data_of(const checker::LinKvHistory& history, const RunCheck& check,
                           const ReportOptions& options = {});
+
+// The document's two large members, `"ops":{...},"diagram":...`, as JSON
+// text. They do not depend on the checker's result, so a run renders them
+// on the other core while its checker runs (sim/report.h, PreparedReport);
+// anomalies and sampling, which do, are elsewhere in the document.
+std::string columns_json(const ReportData& data, const DiagramData* diagram);
 
 // The embedded JSON document (report.js's input), as text.
 std::string report_json(const ReportMeta& meta, const ReportData& data, const RunCheck& check,
@@ -50,5 +65,10 @@ std::string render_html(const ReportMeta& meta, const ReportData& data, const Ru
 // holding it whole); returns an error text, or empty on success.
 std::string write_report(const std::string& path, const ReportMeta& meta, const ReportData& data,
                          const RunCheck& check, const DiagramData* diagram);
+// The same, with the columns already rendered (columns_json of `data` and
+// the diagram).
+std::string write_rendered_report(const std::string& path, const ReportMeta& meta,
+                                  const ReportData& data, const RunCheck& check,
+                                  std::string_view columns);
 
 }  // namespace eddy::sim::html_report

@@ -137,83 +137,6 @@ Throughput bin_throughput(const ReportData& data, int64_t bins_max);
 bool is_nemesis(const checker::Op& op) { return op.f == checker::OpF::kNemesis; }
 bool is_nemesis(const checker::LinKvOp& op) { return op.f == checker::LinKvF::kNemesis; }
 
-// Pairs invocations with completions, process by process, in one pass. An
-// invocation's text is built only if it never completes (the completion's
-// text, which knows the offset, the value read or the error, replaces it).
-template <class History>
-void pair_entries(ReportData& data, const History& history, std::vector<NemesisEntry>& nemesis) {
-  std::map<std::string_view, int> f_ids;
-  // process -> (span in flight, its invocation's position in the history)
-  std::map<int64_t, std::pair<int64_t, size_t>> open;
-  data.span_of_index.assign(history.size(), -1);
-  data.ops.reserve(history.size() / 2 + 1);
-  data.texts.reserve(history.size() * 8);
-  const auto new_span = [&](const auto& op) {
-    OpSpan span;
-    span.process = op.process;
-    const std::string_view f = to_string(op.f);
-    auto [it, added] = f_ids.emplace(f, static_cast<int>(data.fs.size()));
-    if (added) data.fs.emplace_back(f);
-    span.f = it->second;
-    span.invoke_us = op.time_us;
-    data.ops.push_back(std::move(span));
-    return static_cast<int64_t>(data.ops.size() - 1);
-  };
-  for (size_t i = 0; i < history.size(); ++i) {
-    const auto& e = history[i];
-    data.end_us = std::max(data.end_us, e.time_us);
-    if (e.process == checker::kNemesisProcess || is_nemesis(e)) {
-      nemesis.push_back(NemesisEntry{e.time_us, e.nemesis});
-      continue;
-    }
-    if (e.type == OpType::kInvoke) {
-      // An invocation left open by the one before it is never completed.
-      if (auto it = open.find(e.process); it != open.end()) {
-        const auto [left, position] = it->second;
-        set_text(data, data.ops[static_cast<size_t>(left)], history[position]);
-      }
-      const int64_t id = new_span(e);
-      data.ops[static_cast<size_t>(id)].invoke_index = e.index;
-      open[e.process] = {id, i};
-      data.span_of_index[i] = id;
-      continue;
-    }
-    int64_t id = 0;
-    if (auto it = open.find(e.process); it != open.end()) {
-      id = it->second.first;
-      open.erase(it);
-    } else {
-      // A completion without an invocation (a hand-written or cut history):
-      // an op of no duration, kept so that the checker's indexes still map.
-      id = new_span(e);
-    }
-    OpSpan& span = data.ops[static_cast<size_t>(id)];
-    span.outcome = outcome_of(e.type);
-    span.complete_us = e.time_us;
-    span.complete_index = e.index;
-    set_text(data, span, e);
-    data.span_of_index[i] = id;
-  }
-  for (const auto& [process, in_flight] : open) {
-    const auto [id, position] = in_flight;
-    set_text(data, data.ops[static_cast<size_t>(id)], history[position]);
-  }
-  std::set<int64_t> processes;
-  for (const OpSpan& span : data.ops) processes.insert(span.process);
-  data.processes.assign(processes.begin(), processes.end());
-}
-
-template <class History>
-ReportData build(const History& history, const ReportOptions& options) {
-  ReportData data;
-  std::vector<NemesisEntry> nemesis;
-  pair_entries(data, history, nemesis);
-  data.throughput = bin_throughput(data, options.throughput_bins_max);
-  data.nemesis = nemesis_intervals(nemesis, data.end_us);
-  sample_latency(data, options);
-  return data;
-}
-
 Throughput bin_throughput(const ReportData& data, int64_t bins_max) {
   Throughput out;
   out.bin_us = throughput_bin_us(data.end_us, bins_max);
@@ -310,6 +233,93 @@ KeyView key_view(const ReportData& data, const checker::History& history, const 
 
 }  // namespace
 
+// Pairs invocations with completions, process by process, one entry at a
+// time. An invocation's text is kept aside until its op completes: the
+// completion's text (which knows the offset, the value read or the error)
+// replaces it, and only an op that never completes shows its invocation's.
+template <class HistoryOp>
+void ReportBuilder<HistoryOp>::add(const HistoryOp& e) {
+  data_.end_us = std::max(data_.end_us, e.time_us);
+  if (e.process == checker::kNemesisProcess || is_nemesis(e)) {
+    nemesis_.push_back(NemesisEntry{e.time_us, e.nemesis});
+    data_.span_of_index.push_back(-1);
+    return;
+  }
+  if (e.type == OpType::kInvoke) {
+    InFlight& in_flight = open_[e.process];
+    // An invocation left open by the one before it is never completed.
+    if (in_flight.span >= 0) keep_text(in_flight);
+    in_flight.span = new_span(e);
+    data_.ops[static_cast<size_t>(in_flight.span)].invoke_index = e.index;
+    in_flight.text.clear();
+    append_text(in_flight.text, e);
+    data_.span_of_index.push_back(in_flight.span);
+    return;
+  }
+  int64_t id = 0;
+  if (auto it = open_.find(e.process); it != open_.end() && it->second.span >= 0) {
+    id = it->second.span;
+    it->second.span = -1;
+  } else {
+    // A completion without an invocation (a hand-written or cut history):
+    // an op of no duration, kept so that the checker's indexes still map.
+    id = new_span(e);
+  }
+  OpSpan& span = data_.ops[static_cast<size_t>(id)];
+  span.outcome = outcome_of(e.type);
+  span.complete_us = e.time_us;
+  span.complete_index = e.index;
+  span.text_offset = data_.texts.size();
+  append_text(data_.texts, e);
+  span.text_size = data_.texts.size() - span.text_offset;
+  data_.span_of_index.push_back(id);
+}
+
+template <class HistoryOp>
+void ReportBuilder<HistoryOp>::reserve(size_t entries) {
+  data_.span_of_index.reserve(entries);
+  data_.ops.reserve(entries / 2 + 1);
+  data_.texts.reserve(entries * 8);
+}
+
+template <class HistoryOp>
+int64_t ReportBuilder<HistoryOp>::new_span(const HistoryOp& e) {
+  OpSpan span;
+  span.process = e.process;
+  const std::string_view f = to_string(e.f);
+  auto [it, added] = f_ids_.emplace(f, static_cast<int>(data_.fs.size()));
+  if (added) data_.fs.emplace_back(f);
+  span.f = it->second;
+  span.invoke_us = e.time_us;
+  data_.ops.push_back(span);
+  return static_cast<int64_t>(data_.ops.size() - 1);
+}
+
+template <class HistoryOp>
+void ReportBuilder<HistoryOp>::keep_text(const InFlight& in_flight) {
+  OpSpan& span = data_.ops[static_cast<size_t>(in_flight.span)];
+  span.text_offset = data_.texts.size();
+  data_.texts += in_flight.text;
+  span.text_size = in_flight.text.size();
+}
+
+template <class HistoryOp>
+ReportData ReportBuilder<HistoryOp>::finish(const ReportOptions& options) && {
+  std::set<int64_t> processes;
+  for (const auto& [process, in_flight] : open_) {
+    if (in_flight.span >= 0) keep_text(in_flight);
+  }
+  for (const OpSpan& span : data_.ops) processes.insert(span.process);
+  data_.processes.assign(processes.begin(), processes.end());
+  data_.throughput = bin_throughput(data_, options.throughput_bins_max);
+  data_.nemesis = nemesis_intervals(nemesis_, data_.end_us);
+  sample_latency(data_, options);
+  return std::move(data_);
+}
+
+template class ReportBuilder<checker::Op>;
+template class ReportBuilder<checker::LinKvOp>;
+
 const char* to_string(Outcome outcome) {
   switch (outcome) {
     case Outcome::kOk:
@@ -363,6 +373,14 @@ std::vector<NemesisInterval> nemesis_intervals(const std::vector<NemesisEntry>& 
       done.begin(), done.end(),
       [](const NemesisInterval& a, const NemesisInterval& b) { return a.start_us < b.start_us; });
   return done;
+}
+
+template <class History>
+ReportData build(const History& history, const ReportOptions& options) {
+  ReportBuilder<typename History::value_type> builder;
+  builder.reserve(history.size());
+  for (const auto& entry : history) builder.add(entry);
+  return std::move(builder).finish(options);
 }
 
 ReportData build_report_data(const checker::History& history, const ReportOptions& options) {

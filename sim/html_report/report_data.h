@@ -14,6 +14,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -129,6 +130,36 @@ struct ReportData {
     return std::string_view(texts).substr(span.text_offset, span.text_size);
   }
 };
+
+// Builds ReportData one history entry at a time, in history order: as a
+// run records them (sim/live_history.h, on the history's feed) or from a
+// whole history (build_report_data). `finish` pairs what is left open, bins,
+// sets the nemesis intervals and samples: everything but anomalies and keys,
+// which need the checker's result.
+template <class HistoryOp>
+class ReportBuilder {
+ public:
+  void reserve(size_t entries);
+  void add(const HistoryOp& entry);
+  ReportData finish(const ReportOptions& options = {}) &&;
+
+ private:
+  // A process's op in flight: its span (-1: none) and its invocation's text,
+  // shown only if the op never completes.
+  struct InFlight {
+    int64_t span = -1;
+    std::string text;
+  };
+  int64_t new_span(const HistoryOp& entry);
+  void keep_text(const InFlight& in_flight);
+
+  ReportData data_;
+  std::map<std::string_view, int> f_ids_;  // f -> index into data_.fs
+  std::map<int64_t, InFlight> open_;       // by process
+  std::vector<NemesisEntry> nemesis_;
+};
+extern template class ReportBuilder<checker::Op>;
+extern template class ReportBuilder<checker::LinKvOp>;
 
 // Pairs the history's entries into spans and fills everything but
 // anomalies and keys.

@@ -50,6 +50,7 @@ TEST(ReportData, PairsInvocationsWithCompletionsAndBinsThemByCompletion) {
   EXPECT_EQ(data.ops[2].outcome, Outcome::kFail);
   EXPECT_EQ(data.ops[3].outcome, Outcome::kPending);
   EXPECT_EQ(data.ops[3].complete_us, -1);
+  EXPECT_EQ(data.text(data.ops[3]), "send 2=1");  // never completed: its invocation's text
   EXPECT_EQ(data.span_of_index, (std::vector<int64_t>{0, 1, 0, 1, 2, 2, 3}));
   // Three completed ops, all plotted; the pending one has no latency.
   EXPECT_EQ(data.latency_points, (std::vector<int64_t>{0, 1, 2}));
@@ -66,6 +67,23 @@ TEST(ReportData, PairsInvocationsWithCompletionsAndBinsThemByCompletion) {
   EXPECT_EQ(data.throughput.series[1].counts, (std::vector<int64_t>{0, 0, 0, 1, 0}));
   EXPECT_EQ(data.throughput.series[2].f, 1);
   EXPECT_EQ(data.throughput.series[2].counts, (std::vector<int64_t>{0, 0, 1, 0, 0}));
+}
+
+TEST(ReportData, AnInvocationLeftOpenByTheNextKeepsItsOwnText) {
+  KafkaStory s;
+  s.send(0, 0, OpType::kInvoke, "1", 7);
+  s.send(1'000, 0, OpType::kInvoke, "2", 8);  // the first never completes
+  s.send(2'000, 0, OpType::kOk, "2", 8).offset = 3;
+  s.add(3'000, 1, OpType::kOk, OpF::kPoll);  // a completion without an invocation
+  const ReportData data = build_report_data(s.history());
+
+  ASSERT_EQ(data.ops.size(), 3u);
+  EXPECT_EQ(data.ops[0].outcome, Outcome::kPending);
+  EXPECT_EQ(data.text(data.ops[0]), "send 1=7");
+  EXPECT_EQ(data.text(data.ops[1]), "send 2=8 @3");
+  EXPECT_EQ(data.ops[2].invoke_us, 3'000);
+  EXPECT_EQ(data.ops[2].complete_us, 3'000);
+  EXPECT_EQ(data.span_of_index, (std::vector<int64_t>{0, 1, 1, 2}));
 }
 
 TEST(ReportData, NemesisIntervalsOpenAtStartsAndCloseAtStops) {

@@ -1,7 +1,8 @@
 // The history's readers (Simulation::run's HistoryReaders, sim/history_feed.h)
 // see each op as it is in the final history: what they write is
 // byte-identical to writing the final history whole, and the commit-order
-// pass fed op by op finds what it finds over the final history. Runs with
+// pass fed op by op finds what it finds over the final history, and
+// report.html's data built op by op renders as the final history's does. Runs with
 // partitions, pauses, crashes, one-way cuts, loss and duplication, Raft and a
 // strategy whose commits go backwards (so the pass has something to find),
 // and lin-kv. The kafka checker given its fed passes gives the same result as
@@ -16,6 +17,8 @@
 #include "checker/history_io.h"
 #include "checker/kafka_checker.h"
 #include "checker/linkv_history_io.h"
+#include "sim/html_report/html_report.h"
+#include "sim/html_report/report_data.h"
 #include "sim/simulation.h"
 #include "tests/broken/broken_variants.h"
 
@@ -33,17 +36,23 @@ SimOptions kafka_options(const std::string& strategy, int nodes, uint64_t seed) 
   return options;
 }
 
+std::string page_of(const html_report::ReportData& data) {
+  return html_report::render_html(html_report::ReportMeta{}, data, RunCheck{}, nullptr);
+}
+
 // Returns the anomalies the fed commit-order pass counted.
 int64_t expect_fed_as_final(const SimOptions& options) {
   std::ostringstream fed_lines;
   checker::HistoryWriter writer(fed_lines);
   checker::detail::CommitOrderPass commit_order{checker::CheckOptions{}};
   checker::KafkaHistoryPasses passes;
+  html_report::ReportBuilder<checker::Op> report;
   HistoryReaders readers;
   readers.kafka = [&](const checker::Op& op) {
     writer.add(op);
     commit_order.add(op);
     passes.add(op);
+    report.add(op);
   };
   const SimResult result = Simulation(options).run({}, readers);
   writer.flush();
@@ -57,6 +66,9 @@ int64_t expect_fed_as_final(const SimOptions& options) {
       checker::detail::find_nonmonotonic_commits(result.history, checker::CheckOptions{});
   EXPECT_EQ(fed.count, final.count);
   EXPECT_EQ(fed.examples, final.examples);
+  // report.html from the data built as the run went: the same page.
+  EXPECT_EQ(page_of(std::move(report).finish()),
+            page_of(html_report::build_report_data(result.history)));
   // The whole check, its index and commit-order pass fed: the same result.
   EXPECT_EQ(checker::to_json(checker::check_kafka(result.history, std::move(passes))),
             checker::to_json(checker::check_kafka(result.history)));
@@ -107,8 +119,12 @@ TEST(LiveHistory, LinKvUnderPartitions) {
   options.nemesis_interval_s = 1;
   std::ostringstream fed_lines;
   checker::LinKvHistoryWriter writer(fed_lines);
+  html_report::ReportBuilder<checker::LinKvOp> report;
   HistoryReaders readers;
-  readers.linkv = [&](const checker::LinKvOp& op) { writer.add(op); };
+  readers.linkv = [&](const checker::LinKvOp& op) {
+    writer.add(op);
+    report.add(op);
+  };
   const SimResult result = Simulation(options).run({}, readers);
   writer.flush();
   ASSERT_TRUE(result.abort_reason.empty()) << result.abort_reason;
@@ -116,6 +132,8 @@ TEST(LiveHistory, LinKvUnderPartitions) {
   std::ostringstream whole;
   checker::write_linkv_history(result.linkv_history, whole);
   EXPECT_EQ(fed_lines.str(), whole.str());
+  EXPECT_EQ(page_of(std::move(report).finish()),
+            page_of(html_report::build_report_data(result.linkv_history)));
 }
 
 }  // namespace
