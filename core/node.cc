@@ -22,6 +22,12 @@ void Node::step(int64_t now_ms, Event event, std::vector<Effect>& out) {
   context_.end_step();
 }
 
+void Node::receive(int64_t now_ms, Message& message, std::vector<Effect>& out) {
+  context_.begin_step(now_ms, out);
+  on_message(message);
+  context_.end_step();
+}
+
 std::vector<Effect> Node::step(int64_t now_ms, Event event) {
   std::vector<Effect> out;
   step(now_ms, std::move(event), out);

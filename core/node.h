@@ -34,6 +34,9 @@ class Node {
   // appends the resulting effects to `out`, in the order they must be executed.
   void step(int64_t now_ms, Event event, std::vector<Effect>& out);
   std::vector<Effect> step(int64_t now_ms, Event event);
+  // step with Received{message}, without moving the message into an Event:
+  // the node reads it where it lies and moves out only what it keeps.
+  void receive(int64_t now_ms, Message& message, std::vector<Effect>& out);
 
   // Restores a restarted node from what it persisted; before any step.
   void restore(const Persisted& persisted) { application_->restore(persisted); }

@@ -179,7 +179,7 @@ void Network::on_dequeue(TimeUs now_us, EndpointId endpoint) {
   e.busy = false;
 }
 
-std::optional<core::Message> Network::on_deliver(TimeUs now_us, DeliverEvent& event) {
+core::Message* Network::on_deliver(TimeUs now_us, DeliverEvent& event) {
   Endpoint& e = endpoints_[event.endpoint];
   const EndpointId src = pool_[event.slot].src;
   const bool client_traffic =
@@ -190,20 +190,20 @@ std::optional<core::Message> Network::on_deliver(TimeUs now_us, DeliverEvent& ev
     // (kMaelstrom), so its state is not touched.
     count_crash_drop(client_traffic);
     discard(event.slot);
-    return std::nullopt;
+    return nullptr;
   }
   if (e.closed) {
     ++stats_.to_closed_client;
     count_drop(client_traffic);
     discard(event.slot);
     if (maelstrom) e.busy = false;
-    return std::nullopt;
+    return nullptr;
   }
   if (e.paused) {
     // A paused process reads nothing: keep the message for when it resumes.
     e.queue.push(Queued{now_us, next_seq_++, event.message_id, event.slot});
     if (maelstrom) e.busy = false;
-    return std::nullopt;
+    return nullptr;
   }
   if (maelstrom) {
     // The loop is free again once it has handed this message over.
@@ -211,14 +211,12 @@ std::optional<core::Message> Network::on_deliver(TimeUs now_us, DeliverEvent& ev
   } else if (e.grudges.contains(src)) {
     count_drop(client_traffic);
     discard(event.slot);
-    return std::nullopt;
+    return nullptr;
   }
   ++stats_.all.received;
   ++counts_for(client_traffic).received;
   journal_receive(event.message_id, now_us);
-  // Moved straight from the pool into the result; the slot is free again.
-  free_slots_.push_back(event.slot);
-  return std::optional<core::Message>(std::in_place, std::move(pool_[event.slot].message));
+  return &pool_[event.slot].message;
 }
 
 void Network::drop(EndpointId dest, EndpointId src) { endpoints_[dest].grudges.insert(src); }

@@ -19,6 +19,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <optional>
 #include <queue>
 #include <set>
@@ -79,8 +80,12 @@ class Network {
 
   // Agenda callbacks, called by the simulation's loop.
   void on_dequeue(TimeUs now_us, EndpointId endpoint);
-  // Returns the message if it is to be handed to the endpoint now.
-  std::optional<core::Message> on_deliver(TimeUs now_us, DeliverEvent& event);
+  // Returns the message if it is to be handed to the endpoint now, or null.
+  // It stays in its slot of the pool, where the caller reads it or moves
+  // from it, until release(event): a message is not moved once more on its
+  // way out. Sending meanwhile never moves it (the pool is a deque).
+  core::Message* on_deliver(TimeUs now_us, DeliverEvent& event);
+  void release(const DeliverEvent& event) { free_slots_.push_back(event.slot); }
 
   // Partitions: `dest` drops everything from `src`.
   void drop(EndpointId dest, EndpointId src);
@@ -161,7 +166,7 @@ class Network {
   uint64_t next_seq_ = 0;
   NetStats stats_;
   std::vector<JournalEntry> journal_;
-  std::vector<InFlight> pool_;
+  std::deque<InFlight> pool_;
   std::vector<uint32_t> free_slots_;
 };
 

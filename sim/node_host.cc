@@ -44,8 +44,8 @@ std::unique_ptr<core::Node> NodeHost::make_node(uint64_t seed) {
 }
 
 void NodeHost::receive(core::Message&& message) {
-  // Built in place: a message is moved once here and once into Node::step.
-  step(core::Event(std::in_place_type<core::Received>, std::move(message)));
+  // Read where it lies (the network's pool): no Event is built around it.
+  run_step([&] { node_->receive(node_now_ms(), message, effects_); });
 }
 
 void NodeHost::on_timer(const NodeTimerEvent& event) {
@@ -78,9 +78,14 @@ void NodeHost::on_disk(const NodeDiskEvent& event) {
 }
 
 void NodeHost::step(core::Event&& event) {
+  run_step([&] { node_->step(node_now_ms(), std::move(event), effects_); });
+}
+
+template <class StepNode>
+void NodeHost::run_step(StepNode&& step_node) {
   EDDY_INVARIANT(node_ != nullptr, "node " + name_ + " stepped while it is down");
   effects_.clear();
-  node_->step(node_now_ms(), std::move(event), effects_);
+  step_node();
   ++steps_;
   const int64_t every = world_.options.invariant_check_every_steps;
   if (every > 0 && steps_ % every == 0) node_->check_invariants();

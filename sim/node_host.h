@@ -107,6 +107,10 @@ class NodeHost final : public Host {
   std::unique_ptr<core::Node> make_node(uint64_t seed);
   int64_t node_now_ms() const { return world_.now_ms() + clock_ahead_ms_; }
   void step(core::Event&& event);
+  // One step of the node (`step_node` calls Node::step or Node::receive into
+  // effects_), then its effects run.
+  template <class StepNode>
+  void run_step(StepNode&& step_node);
   // Executes one effect. Returns false for a write that is now in progress
   // (a slow disk), which the caller keeps at the head of held_.
   bool run_effect(core::Effect& effect);

@@ -177,8 +177,14 @@ std::string Simulation::Impl::build() {
 }
 
 void Simulation::Impl::deliver(DeliverEvent& event) {
-  std::optional<core::Message> message = world.network.on_deliver(world.now_us, event);
-  if (!message) return;
+  core::Message* message = world.network.on_deliver(world.now_us, event);
+  if (message == nullptr) return;
+  // The slot is free again once the message is handled, however that ends.
+  const struct Release {
+    Network& network;
+    const DeliverEvent& event;
+    ~Release() { network.release(event); }
+  } release{world.network, event};
   switch (world.network.kind(event.endpoint)) {
     case EndpointKind::kNode:
       nodes[static_cast<size_t>(node_of_endpoint[event.endpoint])]->receive(std::move(*message));

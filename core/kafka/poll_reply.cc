@@ -18,7 +18,11 @@ PollOkBody poll_reply(const KafkaLog& log, const KeyOffsets& offsets, const Limi
     const int64_t key_end = end ? end(key) : INT64_MAX;
     if (from >= key_end) continue;
     std::vector<Record> records;
-    log.read(key, from, std::min(per_key, budget), records);
+    // Offsets are distinct and at least `from`, so at most key_end - from of
+    // them lie below the safe end: reading more would only pop them again.
+    const auto below_end = static_cast<uint64_t>(key_end) - static_cast<uint64_t>(from);
+    log.read(key, from, static_cast<size_t>(std::min<uint64_t>({per_key, budget, below_end})),
+             records);
     // Only the run below the safe end: above it, another node may still fill a gap.
     while (!records.empty() && records.back().offset >= key_end) records.pop_back();
     if (records.empty()) continue;

@@ -262,13 +262,14 @@ class HostStory {
     std::visit(core::Overloaded{
                    [&](DequeueEvent& e) { world_.network.on_dequeue(world_.now_us, e.endpoint); },
                    [&](DeliverEvent& e) {
-                     std::optional<core::Message> message =
-                         world_.network.on_deliver(world_.now_us, e);
-                     if (!message) return;
+                     core::Message* message = world_.network.on_deliver(world_.now_us, e);
+                     if (message == nullptr) return;
+                     core::Message delivered = std::move(*message);
+                     world_.network.release(e);
                      for (auto& h : hosts_) {
-                       if (h->endpoint() == e.endpoint) return h->receive(std::move(*message));
+                       if (h->endpoint() == e.endpoint) return h->receive(std::move(delivered));
                      }
-                     replies_.push_back(Reply{world_.now_ms(), std::move(*message)});
+                     replies_.push_back(Reply{world_.now_ms(), std::move(delivered)});
                    },
                    [&](NodeTimerEvent& e) { hosts_[static_cast<size_t>(e.node)]->on_timer(e); },
                    [&](NodeDiskEvent& e) { hosts_[static_cast<size_t>(e.node)]->on_disk(e); },
