@@ -1,7 +1,8 @@
 #include "core/kafka/local_service.h"
 
-#include <map>
+#include <algorithm>
 #include <utility>
+#include <vector>
 
 #include "core/kafka/poll_reply.h"
 #include "core/overloaded.h"
@@ -38,11 +39,17 @@ void serve_from_log(Context& ctx, Message& request, KafkaLog& log) {
 ListCommittedOffsetsOkBody list_reply(
     const std::vector<std::string>& keys,
     const std::function<std::optional<int64_t>(std::string_view)>& committed) {
-  std::map<std::string_view, int64_t> offsets;
+  // Sorted by key, each key once: a sorted vector, not a map of a node per key.
+  std::vector<std::pair<std::string_view, int64_t>> offsets;
+  offsets.reserve(keys.size());
   for (const std::string& key : keys) {
-    if (const auto offset = committed(key)) offsets.emplace(key, *offset);
+    if (const auto offset = committed(key)) offsets.emplace_back(key, *offset);
   }
+  std::sort(offsets.begin(), offsets.end());
+  const auto same_key = [](const auto& a, const auto& b) { return a.first == b.first; };
+  offsets.erase(std::unique(offsets.begin(), offsets.end(), same_key), offsets.end());
   ListCommittedOffsetsOkBody list_ok;
+  list_ok.offsets.reserve(offsets.size());
   for (const auto& [key, offset] : offsets) list_ok.offsets.emplace_back(key, offset);
   return list_ok;
 }
