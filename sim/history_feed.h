@@ -141,12 +141,14 @@ class RecordedHistory {
     if (feed_ != nullptr) move_storage([] {});
   }
   // Appends `entry`; the entries before it are final from now on.
-  Entry& append(Entry&& entry) {
-    if (feed_ == nullptr) return entries_.emplace_back(std::move(entry));
+  // (Moved in, or copied from a const entry.)
+  template <class E>
+  Entry& append(E&& entry) {
+    if (feed_ == nullptr) return entries_.emplace_back(std::forward<E>(entry));
     feed_->publish(entries_.size());
-    if (entries_.size() < entries_.capacity()) return entries_.emplace_back(std::move(entry));
+    if (entries_.size() < entries_.capacity()) return entries_.emplace_back(std::forward<E>(entry));
     Entry* appended = nullptr;
-    move_storage([&] { appended = &entries_.emplace_back(std::move(entry)); });
+    move_storage([&] { appended = &entries_.emplace_back(std::forward<E>(entry)); });
     return *appended;
   }
   void reserve(size_t count) {

@@ -181,10 +181,6 @@ void put_json(const Put& put, const ReportMeta& meta, const ReportData& data, co
   doc["outcomes"] = {"ok", "fail", "info", "pending"};
   doc["end_us"] = data.end_us;
   doc["processes"] = data.processes;
-  doc["latency"] = {{"ids", data.latency_points},
-                    {"completed", data.sampling.completed},
-                    {"plotted", data.sampling.plotted},
-                    {"stride", data.sampling.stride}};
   json series = json::array();
   for (const ThroughputSeries& s : data.throughput.series) {
     series.push_back({{"f", s.f}, {"o", static_cast<int>(s.outcome)}, {"counts", s.counts}});
@@ -217,9 +213,19 @@ void put_json(const Put& put, const ReportMeta& meta, const ReportData& data, co
     doc["stats"] = stats_json(check.linkv->by_f);
     doc["availability"] = check.linkv->availability;
   }
-  // The small parts through nlohmann; the large ones rendered by hand.
+  // The small parts through nlohmann; the large ones rendered by hand (the
+  // latency plot's ids are up to ReportOptions::latency_points_max).
   std::string small = script_safe(dump(doc));
   small.back() = ',';  // was the closing brace
+  small += "\"latency\":{";
+  append_column(small, "ids", data.latency_points, [](int64_t id) { return id; });
+  small += ",\"completed\":";
+  core::append_int(small, data.sampling.completed);
+  small += ",\"plotted\":";
+  core::append_int(small, data.sampling.plotted);
+  small += ",\"stride\":";
+  core::append_int(small, data.sampling.stride);
+  small += "},";
   put(small);
   put(columns);
   put("}");

@@ -228,26 +228,30 @@ void KafkaWorkload::open_client(Worker& worker) {
   worker.offsets.clear();
 }
 
-checker::Op& KafkaWorkload::record(checker::Op&& op) {
-  checker::Op& recorded = history_.append(std::move(op));
+template <class Op>
+checker::Op& KafkaWorkload::record(Op&& op) {
+  checker::Op& recorded = history_.append(std::forward<Op>(op));
   recorded.index = static_cast<int64_t>(history_.size()) - 1;
   recorded.time_us = world_.now_us;
   return recorded;
 }
 
 void KafkaWorkload::start_op(Worker& worker, const KafkaOp& op) {
-  // Written in place in the history, then copied once for the worker.
-  checker::Op& invocation = record(checker::Op{});
-  invocation.process = worker.process;
-  invocation.type = checker::OpType::kInvoke;
-  invocation.f = op.f;
-  invocation.key = op.key;
-  invocation.value = op.value;
-  invocation.keys = op.keys;
-  invocation.seek_to_beginning = op.seek_to_beginning;
-  invocation.node = worker.node;
-  invocation.client = worker.client;
-  worker.op = invocation;
+  // The op in flight is built in the worker (the last one was moved into the
+  // history) and copied once into the history as its invocation: copying
+  // into a fresh entry costs less than assigning over a used one.
+  checker::Op& pending = worker.op;
+  pending = checker::Op{};
+  pending.process = worker.process;
+  pending.type = checker::OpType::kInvoke;
+  pending.f = op.f;
+  pending.key = op.key;
+  pending.value = op.value;
+  pending.keys = op.keys;
+  pending.seek_to_beginning = op.seek_to_beginning;
+  pending.node = worker.node;
+  pending.client = worker.client;
+  record(std::as_const(pending));
   worker.last_emit_us = world_.now_us;
 
   switch (op.f) {

@@ -108,7 +108,9 @@ class KafkaWorkload final : public Workload {
   void note_final_read(const Worker& worker);
   // Appends `op` to the history, stamped with its index and the time; returns
   // it there, for the caller to finish before anything else is recorded.
-  checker::Op& record(checker::Op&& op);
+  // A const op is copied straight into the history.
+  template <class Op>
+  checker::Op& record(Op&& op);
   void open_client(Worker& worker);
 
   World& world_;
