@@ -65,6 +65,21 @@ class EventQueue {
     return seq;
   }
 
+  // A place in the agenda's order, (due_us, the next sequence number), taken
+  // now for an event that may never be scheduled: push_reserved schedules it
+  // there later, and passed() says whether pop() has already gone beyond it.
+  // The network uses it to leave out events that would do nothing
+  // (Network::settle_idle_dequeue) without changing any other event's place.
+  uint64_t reserve_seq() { return next_seq_++; }
+  void push_reserved(TimeUs due_us, uint64_t seq, Payload payload) {
+    heap_.push_back(Entry{due_us, seq, payload});
+    std::push_heap(heap_.begin(), heap_.end(), Later{});
+  }
+  // Whether the event last popped comes after (due_us, seq).
+  bool passed(TimeUs due_us, uint64_t seq) const {
+    return popped_ && Later{}(Entry{popped_due_us_, popped_seq_, {}}, Entry{due_us, seq, {}});
+  }
+
   bool empty() const { return heap_.empty() && delay_lane_.empty() && now_lane_.empty(); }
   size_t size() const { return heap_.size() + delay_lane_.size() + now_lane_.size(); }
   std::optional<TimeUs> next_due_us() const {
@@ -79,12 +94,16 @@ class EventQueue {
     if (Lane* lane = earliest_lane(); lane != nullptr) {
       const Entry& head = lane->front();
       next = {head.due_us, head.payload};
+      popped_seq_ = head.seq;
       lane->drop_front();
     } else {
       std::pop_heap(heap_.begin(), heap_.end(), Later{});
       next = {heap_.back().due_us, heap_.back().payload};
+      popped_seq_ = heap_.back().seq;
       heap_.pop_back();
     }
+    popped_ = true;
+    popped_due_us_ = next.first;
     clock_us_ = std::max(clock_us_, next.first);
     return next;
   }
@@ -152,6 +171,10 @@ class EventQueue {
   Lane now_lane_;
   TimeUs clock_us_ = 0;  // the latest due time popped: "now" for the now lane
   uint64_t next_seq_ = 0;
+  // The last event popped, for passed().
+  bool popped_ = false;
+  TimeUs popped_due_us_ = 0;
+  uint64_t popped_seq_ = 0;
 };
 
 }  // namespace eddy::sim

@@ -14,13 +14,46 @@ Network::Network(const SimOptions& options, core::Rng rng, Agenda& agenda)
 EndpointId Network::add_endpoint(const std::string& name, EndpointKind kind) {
   EDDY_INVARIANT(!by_name_.contains(name), "endpoint '" + name + "' added twice");
   const auto id = static_cast<EndpointId>(endpoints_.size());
-  endpoints_.push_back(Endpoint{name, kind, false, false, false, false, 0, {}, {}});
+  endpoints_.push_back(Endpoint{name, kind, false, false, false, false, 0, {}, {}, {}});
   by_name_.emplace(name, id);
   return id;
 }
 
-void Network::close_endpoint(EndpointId endpoint) {
+Network::Endpoint& Network::settle_idle_dequeue(EndpointId endpoint) {
   Endpoint& e = endpoints_[endpoint];
+  if (!e.idle_dequeue) return e;
+  const Endpoint::Reserved reserved = *e.idle_dequeue;
+  e.idle_dequeue.reset();
+  if (agenda_.passed(reserved.due_us, reserved.seq)) {
+    // It ran, in effect, and found the queue empty: nothing has been queued
+    // since, or this would have been settled then.
+    e.busy = false;
+    ++elided_events_;
+  } else {
+    agenda_.push_reserved(reserved.due_us, reserved.seq, DequeueEvent{endpoint});
+  }
+  return e;
+}
+
+int64_t Network::stop_eliding() {
+  for (EndpointId endpoint = 0; endpoint < endpoints_.size(); ++endpoint) {
+    settle_idle_dequeue(endpoint);
+  }
+  elide_idle_dequeues_ = false;
+  return std::exchange(elided_events_, 0);
+}
+
+int64_t Network::elided_events(bool drained) const {
+  int64_t count = elided_events_;
+  for (const Endpoint& e : endpoints_) {
+    if (e.idle_dequeue && (drained || agenda_.passed(e.idle_dequeue->due_us, e.idle_dequeue->seq)))
+      ++count;
+  }
+  return count;
+}
+
+void Network::close_endpoint(EndpointId endpoint) {
+  Endpoint& e = settle_idle_dequeue(endpoint);
   e.closed = true;
   while (!e.queue.empty()) {
     count_drop(true);
@@ -148,7 +181,7 @@ void Network::enqueue(TimeUs now_us, EndpointId dest, TimeUs deadline_us, int64_
     agenda_.push(deadline_us, DeliverEvent{dest, slot, id});
     return;
   }
-  Endpoint& e = endpoints_[dest];
+  Endpoint& e = settle_idle_dequeue(dest);
   e.queue.push(Queued{deadline_us, next_seq_++, id, slot});
   if (!e.busy && !e.paused) {
     // The loop is idle and wakes at once (a blocking poll returning).
@@ -158,7 +191,7 @@ void Network::enqueue(TimeUs now_us, EndpointId dest, TimeUs deadline_us, int64_
 }
 
 void Network::on_dequeue(TimeUs now_us, EndpointId endpoint) {
-  Endpoint& e = endpoints_[endpoint];
+  Endpoint& e = settle_idle_dequeue(endpoint);
   if (e.paused || e.closed || e.down) {
     e.busy = false;
     return;
@@ -180,7 +213,7 @@ void Network::on_dequeue(TimeUs now_us, EndpointId endpoint) {
 }
 
 core::Message* Network::on_deliver(TimeUs now_us, DeliverEvent& event) {
-  Endpoint& e = endpoints_[event.endpoint];
+  Endpoint& e = settle_idle_dequeue(event.endpoint);
   const EndpointId src = pool_[event.slot].src;
   const bool client_traffic =
       e.kind == EndpointKind::kClient || endpoints_[src].kind == EndpointKind::kClient;
@@ -206,8 +239,13 @@ core::Message* Network::on_deliver(TimeUs now_us, DeliverEvent& event) {
     return nullptr;
   }
   if (maelstrom) {
-    // The loop is free again once it has handed this message over.
-    agenda_.push(now_us, DequeueEvent{event.endpoint});
+    // The loop is free again once it has handed this message over; with
+    // nothing queued, its wake-up would only find that out.
+    if (elide_idle_dequeues_ && e.queue.empty()) {
+      e.idle_dequeue = Endpoint::Reserved{now_us, agenda_.reserve_seq()};
+    } else {
+      agenda_.push(now_us, DequeueEvent{event.endpoint});
+    }
   } else if (e.grudges.contains(src)) {
     count_drop(client_traffic);
     discard(event.slot);
@@ -236,7 +274,7 @@ size_t Network::grudge_count() const {
 }
 
 void Network::crash(EndpointId endpoint) {
-  Endpoint& e = endpoints_[endpoint];
+  Endpoint& e = settle_idle_dequeue(endpoint);
   e.down = true;
   e.lost_below_id = next_message_id_;
   e.busy = false;  // a DeliverEvent it waited for is lost (on_deliver)
@@ -247,12 +285,12 @@ void Network::crash(EndpointId endpoint) {
   }
 }
 
-void Network::restart(EndpointId endpoint) { endpoints_[endpoint].down = false; }
+void Network::restart(EndpointId endpoint) { settle_idle_dequeue(endpoint).down = false; }
 
-void Network::pause(EndpointId endpoint) { endpoints_[endpoint].paused = true; }
+void Network::pause(EndpointId endpoint) { settle_idle_dequeue(endpoint).paused = true; }
 
 void Network::resume(TimeUs now_us, EndpointId endpoint) {
-  Endpoint& e = endpoints_[endpoint];
+  Endpoint& e = settle_idle_dequeue(endpoint);
   if (!e.paused) return;
   e.paused = false;
   if (options_.delivery == DeliveryModel::kIdeal) {

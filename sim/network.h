@@ -104,6 +104,20 @@ class Network {
   void restart(EndpointId endpoint);
   bool down(EndpointId endpoint) const { return endpoints_[endpoint].down; }
 
+  // kMaelstrom: leave out the loop's wake-up after a delivery when nothing
+  // waits (see Endpoint::idle_dequeue). Only for runs in virtual time, and
+  // only while the event count decides nothing but the count itself (Raft's
+  // invariant checks are spaced by it: stop_eliding once a node runs Raft).
+  void elide_idle_dequeues() { elide_idle_dequeues_ = true; }
+  // Schedules, in their places, the wake-ups left out that the agenda has not
+  // reached yet, and elides no more. Returns how many it had passed: events
+  // the run would have counted by now and has not.
+  int64_t stop_eliding();
+  // At the end of a run: the wake-ups left out that the agenda had passed,
+  // which the run counts as the events they would have been. With `drained`
+  // (the agenda ran out), those ahead too, as the run would have popped them.
+  int64_t elided_events(bool drained) const;
+
   const NetStats& stats() const { return stats_; }
   const std::vector<JournalEntry>& journal() const { return journal_; }
 
@@ -139,8 +153,24 @@ class Network {
     int64_t lost_below_id = 0;
     std::priority_queue<Queued, std::vector<Queued>, LaterFirst> queue;
     std::set<EndpointId> grudges;  // sources this endpoint drops
+    // kMaelstrom: the wake-up that follows a delivery, when the queue was
+    // empty then, is not scheduled; its place in the agenda's order is
+    // reserved here instead. If anything touches the endpoint before the
+    // agenda reaches that place, the event is scheduled there after all
+    // (settle_idle_dequeue); otherwise it would have found the queue empty
+    // and only cleared `busy`, which settle_idle_dequeue then does.
+    struct Reserved {
+      TimeUs due_us;
+      uint64_t seq;
+    };
+    std::optional<Reserved> idle_dequeue;
   };
 
+  // Resolves the endpoint's reserved wake-up, if any: scheduled in its place
+  // if the agenda has not reached it yet, or done (busy cleared, an event
+  // counted) if it has. Called first by everything that reads or changes the
+  // endpoint's queue or `busy`.
+  Endpoint& settle_idle_dequeue(EndpointId endpoint);
   TimeUs latency_us();
   void enqueue(TimeUs now_us, EndpointId dest, TimeUs deadline_us, int64_t id, uint32_t slot);
   // The pool of messages in flight: slots are reused, so it grows only to
@@ -167,6 +197,8 @@ class Network {
   NetStats stats_;
   std::vector<JournalEntry> journal_;
   std::deque<InFlight> pool_;
+  bool elide_idle_dequeues_ = false;
+  int64_t elided_events_ = 0;  // settled wake-ups the agenda had passed
   std::vector<uint32_t> free_slots_;
 };
 
