@@ -1,0 +1,66 @@
+#!/usr/bin/env python3
+"""Two eddy-sim builds timed side by side on issue 11's commands.
+
+    python3 bench/sim_speed_ab.py OLD_EDDY_SIM NEW_EDDY_SIM [ROUNDS=4] [RUNS=10]
+
+This machine's speed drifts by a fifth within an hour, so a figure means
+something only beside another taken at the same time. Each round runs every
+command RUNS times with one build, then RUNS times with the other; a run is a
+whole process (start-up, run, checker, run folder with report.html), timed
+from its fork to its exit. Prints, per command and build, the best and the
+median wall time and what they are in real-time speed (Maelstrom time over
+wall time), and the two builds' ratios.
+"""
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+# (name, arguments, virtual seconds the run covers: results.json's virtual_time_us)
+COMMANDS = [
+    ("seed 001's", "-w kafka --node-count 1 --concurrency 2n --time-limit 20 --rate 1000", 30.18),
+    ("seed 001's, --no-report",
+     "-w kafka --node-count 1 --concurrency 2n --time-limit 20 --rate 1000 --no-report", 30.18),
+    ("5-node partition",
+     "-w kafka --node-count 5 --concurrency 2n --time-limit 20 --rate 1000 "
+     "--nemesis partition --nemesis-interval 2 --latency 10", 30.39),
+]
+
+
+def main():
+    if len(sys.argv) < 3:
+        sys.exit(__doc__)
+    builds = {"old": sys.argv[1], "new": sys.argv[2]}
+    rounds = int(sys.argv[3]) if len(sys.argv) > 3 else 4
+    runs = int(sys.argv[4]) if len(sys.argv) > 4 else 10
+    times = {(name, build): [] for name, _, _ in COMMANDS for build in builds}
+    with tempfile.TemporaryDirectory() as scratch:
+        for _ in range(rounds):
+            for number, (name, args, _) in enumerate(COMMANDS):
+                for build, path in builds.items():
+                    # Each build and command into its own folder, as a user's
+                    # repeated command goes into its previous run's.
+                    out = f"{scratch}/{build}-{number}"
+                    argv = [path, "test", *args.split(), "--seed", "1", "-q", "--out", out]
+                    for _ in range(runs):
+                        start = time.perf_counter()
+                        subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                       check=True)
+                        times[(name, build)].append(time.perf_counter() - start)
+    for name, _, virtual_s in COMMANDS:
+        cells = []
+        for build in builds:
+            xs = times[(name, build)]
+            best, median = min(xs), statistics.median(xs)
+            cells.append(f"{build} best {best * 1e3:.1f} ms ({virtual_s / best:,.0f}x), "
+                         f"median {median * 1e3:.1f} ms ({virtual_s / median:,.0f}x)")
+        old, new = times[(name, "old")], times[(name, "new")]
+        ratio_best = min(old) / min(new)
+        ratio_median = statistics.median(old) / statistics.median(new)
+        print(f"{name}: " + "; ".join(cells) +
+              f"; new/old speed: best {ratio_best:.2f}x, median {ratio_median:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
