@@ -232,7 +232,7 @@ void put_json(const Put& put, const ReportMeta& meta, const ReportData& data, co
 }
 
 // The page, piece by piece: into a string (render_html) or straight into
-// the file (write_report), which spares a copy of a megabyte or more.
+// the file (write_report), which spares a copy of the whole page.
 void emit_page(const Put& put, const ReportMeta& meta, const ReportData& data,
                const RunCheck& check, std::string_view columns) {
   put("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>");

@@ -62,7 +62,8 @@ std::string render_html(const ReportMeta& meta, const ReportData& data, const Ru
                         const DiagramData* diagram);
 
 // The page written straight to `path` (what render_html returns, without
-// holding it whole); returns an error text, or empty on success.
+// holding the page whole; the columns are); returns an error text, or empty
+// on success.
 std::string write_report(const std::string& path, const ReportMeta& meta, const ReportData& data,
                          const RunCheck& check, const DiagramData* diagram);
 // The same, with the columns already rendered (columns_json of `data` and

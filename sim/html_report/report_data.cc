@@ -269,9 +269,7 @@ void ReportBuilder<HistoryOp>::add(const HistoryOp& e) {
   span.outcome = outcome_of(e.type);
   span.complete_us = e.time_us;
   span.complete_index = e.index;
-  span.text_offset = data_.texts.size();
-  append_text(data_.texts, e);
-  span.text_size = data_.texts.size() - span.text_offset;
+  set_text(data_, span, e);
   data_.span_of_index.push_back(id);
 }
 
