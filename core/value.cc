@@ -9,15 +9,14 @@
 #include "core/json_writer.h"
 
 namespace eddy::core {
-namespace {
 
-uint64_t copy_text(std::string_view text) {
+uint64_t Value::copy_text(std::string_view text) {
   char* bytes = new char[text.size()];
   std::memcpy(bytes, text.data(), text.size());
   return reinterpret_cast<uint64_t>(bytes);
 }
 
-}  // namespace
+void Value::delete_text(uint64_t word) { delete[] reinterpret_cast<char*>(word); }
 
 Value Value::from_json_text(std::string_view json_text) {
   if (json_text.size() >= kIntegerTag) throw std::length_error("Value: JSON text too long");
@@ -41,40 +40,12 @@ Value Value::from_json(const nlohmann::json& json) {
   return from_json_text(json.dump());
 }
 
-Value::Value(const Value& other) : word_(other.word_), size_(other.size_) {
-  if (!other.is_integer()) word_ = copy_text(other.text());
-}
-
 Value& Value::operator=(const Value& other) {
   if (this != &other) {
     Value copy(other);
     *this = std::move(copy);
   }
   return *this;
-}
-
-Value::Value(Value&& other) noexcept : word_(other.word_), size_(other.size_) {
-  other.size_ = kIntegerTag;
-  other.word_ = 0;
-}
-
-Value& Value::operator=(Value&& other) noexcept {
-  if (this != &other) {
-    release();
-    word_ = other.word_;
-    size_ = other.size_;
-    other.size_ = kIntegerTag;
-    other.word_ = 0;
-  }
-  return *this;
-}
-
-Value::~Value() { release(); }
-
-void Value::release() {
-  if (!is_integer()) delete[] reinterpret_cast<char*>(word_);
-  size_ = kIntegerTag;
-  word_ = 0;
 }
 
 std::string Value::to_json_text() const {

@@ -22,11 +22,28 @@ class Value {
   static Value from_json_text(std::string_view json_text);
   static Value from_json(const nlohmann::json& json);
 
-  Value(const Value& other);
+  // Inline, with the text's copy and release out of line: every message,
+  // record and gossip item copies or moves its Value, nearly always an
+  // integer, and a call each cost more than the copy.
+  Value(const Value& other) : word_(other.word_), size_(other.size_) {
+    if (!other.is_integer()) word_ = copy_text(other.text());
+  }
   Value& operator=(const Value& other);
-  Value(Value&& other) noexcept;
-  Value& operator=(Value&& other) noexcept;
-  ~Value();
+  Value(Value&& other) noexcept : word_(other.word_), size_(other.size_) {
+    other.size_ = kIntegerTag;
+    other.word_ = 0;
+  }
+  Value& operator=(Value&& other) noexcept {
+    if (this != &other) {
+      release();
+      word_ = other.word_;
+      size_ = other.size_;
+      other.size_ = kIntegerTag;
+      other.word_ = 0;
+    }
+    return *this;
+  }
+  ~Value() { release(); }
 
   bool is_integer() const { return size_ == kIntegerTag; }
   int64_t integer() const { return static_cast<int64_t>(word_); }  // pre: is_integer()
@@ -51,7 +68,13 @@ class Value {
  private:
   static constexpr uint32_t kIntegerTag = 0xffffffffu;
   std::string_view text() const { return {reinterpret_cast<const char*>(word_), size_}; }
-  void release();
+  static uint64_t copy_text(std::string_view text);  // a new[] copy, as a word
+  static void delete_text(uint64_t word);
+  void release() {
+    if (!is_integer()) delete_text(word_);
+    size_ = kIntegerTag;
+    word_ = 0;
+  }
 
   uint64_t word_;  // the integer, or a pointer to `size_` bytes of JSON text
   uint32_t size_;  // kIntegerTag for an integer
