@@ -19,9 +19,7 @@ EndpointId Network::add_endpoint(const std::string& name, EndpointKind kind) {
   return id;
 }
 
-Network::Endpoint& Network::settle_idle_dequeue(EndpointId endpoint) {
-  Endpoint& e = endpoints_[endpoint];
-  if (!e.idle_dequeue) return e;
+void Network::settle_reserved(Endpoint& e, EndpointId endpoint) {
   const Endpoint::Reserved reserved = *e.idle_dequeue;
   e.idle_dequeue.reset();
   if (agenda_.passed(reserved.due_us, reserved.seq)) {
@@ -32,7 +30,6 @@ Network::Endpoint& Network::settle_idle_dequeue(EndpointId endpoint) {
   } else {
     agenda_.push_reserved(reserved.due_us, reserved.seq, DequeueEvent{endpoint});
   }
-  return e;
 }
 
 int64_t Network::stop_eliding() {

@@ -170,7 +170,13 @@ class Network {
   // if the agenda has not reached it yet, or done (busy cleared, an event
   // counted) if it has. Called first by everything that reads or changes the
   // endpoint's queue or `busy`.
-  Endpoint& settle_idle_dequeue(EndpointId endpoint);
+  // Inline: nearly every call finds nothing reserved.
+  Endpoint& settle_idle_dequeue(EndpointId endpoint) {
+    Endpoint& e = endpoints_[endpoint];
+    if (e.idle_dequeue) settle_reserved(e, endpoint);
+    return e;
+  }
+  void settle_reserved(Endpoint& e, EndpointId endpoint);
   TimeUs latency_us();
   void enqueue(TimeUs now_us, EndpointId dest, TimeUs deadline_us, int64_t id, uint32_t slot);
   // The pool of messages in flight: slots are reused, so it grows only to
