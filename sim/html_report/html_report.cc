@@ -114,13 +114,22 @@ void append_column(std::string& out, std::string_view name, const std::vector<It
   out += '"';
   out += name;
   out += "\":[";
-  for (size_t i = 0; i < items.size(); ++i) {
-    if (i > 0) out += ',';
-    if constexpr (std::is_same_v<decltype(get(items[i])), std::string_view>) {
+  if constexpr (std::is_same_v<decltype(get(items.front())), std::string_view>) {
+    for (size_t i = 0; i < items.size(); ++i) {
+      if (i > 0) out += ',';
       append_string(out, get(items[i]));
-    } else {
-      core::append_int(out, get(items[i]));
     }
+  } else {
+    // Numbers written in place, into room for the longest, then trimmed: a
+    // string append per number cost more than writing the number.
+    const size_t start = out.size();
+    out.resize(start + items.size() * (core::kIntBytesMax + 1));
+    char* at = out.data() + start;
+    for (size_t i = 0; i < items.size(); ++i) {
+      if (i > 0) *at++ = ',';
+      at = core::write_int(at, static_cast<int64_t>(get(items[i])));
+    }
+    out.resize(static_cast<size_t>(at - out.data()));
   }
   out += ']';
 }
