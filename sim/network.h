@@ -109,6 +109,7 @@ class Network {
   // only while the event count decides nothing but the count itself (Raft's
   // invariant checks are spaced by it: stop_eliding once a node runs Raft).
   void elide_idle_dequeues() { elide_idle_dequeues_ = true; }
+  bool eliding_idle_dequeues() const { return elide_idle_dequeues_; }
   // Schedules, in their places, the wake-ups left out that the agenda has not
   // reached yet, and elides no more. Returns how many it had passed: events
   // the run would have counted by now and has not.

@@ -109,9 +109,6 @@ struct Simulation::Impl {
   // Runs the next agenda event and the checks after it; false once a Raft
   // invariant is broken (invariant_violation says which).
   bool run_event(SimResult& result);
-  // The network leaves out wake-ups that would find nothing to do
-  // (Network::elide_idle_dequeues) in virtual time until a node runs Raft.
-  bool eliding_idle_dequeues = false;
   // Process mode: runs agenda events as the wall clock reaches them, and the
   // nodes' output as it comes.
   void run_in_real_time(SimResult& result);
@@ -164,10 +161,9 @@ std::string Simulation::Impl::build() {
         world.network.add_endpoint(std::string(name), EndpointKind::kService);
     services.emplace(endpoint, make_service(name));
   }
-  if (processes.empty() && options.elide_idle_dequeues) {
-    world.network.elide_idle_dequeues();
-    eliding_idle_dequeues = true;
-  }
+  // In virtual time the network leaves out wake-ups that would find nothing
+  // to do, until a node runs Raft (run_event).
+  if (processes.empty() && options.elide_idle_dequeues) world.network.elide_idle_dequeues();
   nemesis = std::make_unique<Nemesis>(world, root.stream("nemesis"), hosts);
   if (options.workload == "lin-kv") {
     auto linkv =
@@ -259,11 +255,10 @@ bool Simulation::Impl::run_event(SimResult& result) {
   if (nemesis->awaiting_leader()) nemesis->observe();
   ++result.events;
   if (!world.raft_state_seen) return true;  // check_raft's glance, before any call
-  if (eliding_idle_dequeues) {
+  if (world.network.eliding_idle_dequeues()) {
     // From here on the count spaces Raft's checks: it must be the count of
     // every event, the wake-ups left out so far included.
     result.events += world.network.stop_eliding();
-    eliding_idle_dequeues = false;
   }
   const int64_t every = std::max<int64_t>(1, options.invariant_check_every_steps);
   const auto depth =

@@ -9,7 +9,6 @@
 // a Raft bug those checks catch at a given event, and lin-kv.
 #include <gtest/gtest.h>
 
-#include <sstream>
 #include <string>
 
 #include "tests/broken/broken_variants.h"
@@ -19,12 +18,7 @@ namespace eddy::sim {
 namespace {
 
 using testing::history_text;
-
-std::string linkv_history_text(const checker::LinKvHistory& history) {
-  std::ostringstream out;
-  checker::write_linkv_history(history, out);
-  return out.str();
-}
+using testing::kafka_options;
 
 // Runs `options` with and without the elision, expects the same run and
 // returns it.
@@ -36,8 +30,7 @@ SimResult expect_same_run(SimOptions options) {
   const std::string replay = replay_command(options);
   EXPECT_GT(kept.history.size() + kept.linkv_history.size(), 100u) << replay;
   EXPECT_EQ(history_text(elided.history), history_text(kept.history)) << replay;
-  EXPECT_EQ(linkv_history_text(elided.linkv_history), linkv_history_text(kept.linkv_history))
-      << replay;
+  EXPECT_EQ(history_text(elided.linkv_history), history_text(kept.linkv_history)) << replay;
   EXPECT_EQ(elided.events, kept.events) << replay;
   EXPECT_EQ(elided.end_us, kept.end_us) << replay;
   EXPECT_EQ(elided.abort_reason, kept.abort_reason) << replay;
@@ -48,22 +41,11 @@ SimResult expect_same_run(SimOptions options) {
   return kept;
 }
 
-SimOptions kafka(const std::string& strategy, int nodes, uint64_t seed) {
-  SimOptions options;
-  options.seed = seed;
-  options.strategy = strategy;
-  options.node_count = nodes;
-  options.concurrency = 2 * nodes;
-  options.time_limit_s = 5;
-  options.rate_per_s = 500;
-  return options;
-}
-
 TEST(IdleDequeues, SeedOneCommand) { expect_same_run(testing::seed001_options(1)); }
 
 TEST(IdleDequeues, GossipUnderPartitionsPausesAndLatency) {
   for (uint64_t seed = 1; seed <= 3; ++seed) {
-    SimOptions options = kafka("gossip", 5, seed);
+    SimOptions options = kafka_options("gossip", 5, seed);
     options.nemesis = {"partition", "pause"};
     options.nemesis_interval_s = 1;
     options.latency_ms = 10;
@@ -75,7 +57,7 @@ TEST(IdleDequeues, GossipUnderPartitionsPausesAndLatency) {
 TEST(IdleDequeues, TimeoutsCloseClientsWhileTheirWakeUpIsLeftOut) {
   // A node paused for longer than the client timeout: replies reach clients
   // that have gone, and the clients' endpoints close.
-  SimOptions options = kafka("gossip", 3, 5);
+  SimOptions options = kafka_options("gossip", 3, 5);
   options.nemesis = {"pause"};
   options.nemesis_interval_s = 1;
   options.client_timeout_ms = 300;
@@ -85,7 +67,7 @@ TEST(IdleDequeues, TimeoutsCloseClientsWhileTheirWakeUpIsLeftOut) {
 }
 
 TEST(IdleDequeues, RaftWithCrashesLossAndDuplication) {
-  SimOptions options = kafka("raft", 3, 4);
+  SimOptions options = kafka_options("raft", 3, 4);
   options.nemesis = {"pause", "crash", "one-way"};
   options.nemesis_interval_s = 1;
   options.loss_p = 0.05;

@@ -21,20 +21,12 @@
 #include "sim/html_report/report_data.h"
 #include "sim/simulation.h"
 #include "tests/broken/broken_variants.h"
+#include "tests/sim/sim_test_support.h"
 
 namespace eddy::sim {
 namespace {
 
-SimOptions kafka_options(const std::string& strategy, int nodes, uint64_t seed) {
-  SimOptions options;
-  options.seed = seed;
-  options.strategy = strategy;
-  options.node_count = nodes;
-  options.concurrency = 2 * nodes;
-  options.time_limit_s = 5;
-  options.rate_per_s = 500;
-  return options;
-}
+using testing::kafka_options;
 
 std::string page_of(const html_report::ReportData& data) {
   return html_report::render_html(html_report::ReportMeta{}, data, RunCheck{}, nullptr);

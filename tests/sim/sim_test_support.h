@@ -29,6 +29,19 @@ inline SimOptions seed001_options(uint64_t seed) {
   return options;
 }
 
+// A short kafka run on `nodes` nodes of `strategy`: --concurrency 2n,
+// 5 s at 500 ops/s.
+inline SimOptions kafka_options(const std::string& strategy, int nodes, uint64_t seed) {
+  SimOptions options;
+  options.seed = seed;
+  options.strategy = strategy;
+  options.node_count = nodes;
+  options.concurrency = 2 * nodes;
+  options.time_limit_s = 5;
+  options.rate_per_s = 500;
+  return options;
+}
+
 struct Verdict {
   SimResult result;
   checker::CheckResult check;
