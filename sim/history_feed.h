@@ -37,6 +37,7 @@
 #include <vector>
 
 #include "core/invariant.h"
+#include "sim/huge_pages.h"
 
 namespace eddy::sim {
 
@@ -93,6 +94,7 @@ class HistoryFeed {
     thread_.join();
   }
   void run() {
+    advise_thread_heap();  // the reader allocates as the run does: a heap of its own
     for (;;) {
       size_t upto = 0;
       bool closing = false;

@@ -5,6 +5,8 @@
 #include <cstdlib>
 #include <limits>
 
+#include "sim/sanitizer.h"
+
 #if defined(__linux__)
 #include <malloc.h>
 #include <sys/mman.h>
@@ -29,31 +31,101 @@ void advise_huge_pages(const void* data, size_t bytes) {
 #endif
 }
 
+#if defined(__linux__) && defined(__GLIBC__) && defined(MADV_HUGEPAGE)
+namespace {
+
+constexpr uintptr_t kHugePage = uintptr_t{2} << 20;
+
+// A huge page backs a 2 MiB range of an advised mapping on its first fault
+// only if the range is writable as a whole and none of its 4 KiB pages is
+// backed yet. A range that glibc wrote in before the advice (a block's or
+// the heap top's header, an arena's own record), or while it was writable
+// only in part, faults in page by page: 512 faults, about 1 ms on this
+// virtual machine. The functions below keep such ranges out of use.
+
+// Mallocs `bytes`, writes its first byte (so that the compiler keeps a
+// malloc it could otherwise pair with the free and drop) and frees it;
+// returns its address, or 0.
+uintptr_t touch_and_free(size_t bytes) {
+  auto* const block = static_cast<volatile char*>(std::malloc(bytes));
+  if (block == nullptr) return 0;
+  *block = 0;
+  const auto at = reinterpret_cast<uintptr_t>(block);
+  std::free(const_cast<char*>(block));
+  return at;
+}
+
+// Starts the calling thread's next heap block at the first 2 MiB boundary
+// past both the heap's top and `past`: a block that fills the heap up to
+// there is kept and never written beyond its first page. Pages never
+// written are never backed, so it costs address space only.
+void skip_to_huge_page_boundary(uintptr_t past) {
+  constexpr uintptr_t kSlack = 64;  // room for a block's header and alignment
+  const uintptr_t top = touch_and_free(1);
+  if (top == 0) return;
+  const uintptr_t boundary = (std::max(top, past) + kSlack + kHugePage - 1) & ~(kHugePage - 1);
+  // Ending a little past the boundary: the next block's header too is past it.
+  const uintptr_t size = boundary - top;
+  auto* const filler = static_cast<volatile char*>(std::malloc(size));
+  if (filler == nullptr) return;
+  *filler = 0;  // its first page, where its header already is
+  // Cut from the top, the filler reaches the boundary; from a free block
+  // further down, it ends short of it and is of no use.
+  if (reinterpret_cast<uintptr_t>(filler) + size < boundary) {
+    std::free(const_cast<char*>(filler));
+  }
+}
+
+}  // namespace
+#endif
+
 void use_huge_page_heap(size_t reserve_bytes) {
 #if defined(__linux__) && defined(__GLIBC__) && defined(MADV_HUGEPAGE)
   const int reserve = static_cast<int>(
       std::min<size_t>(reserve_bytes, static_cast<size_t>(std::numeric_limits<int>::max())));
   // Blocks up to 32 MiB from the heap, not a mapping each, faulted in page
   // by page (a larger one, a history at high rates, stays a mapping of its
-  // own, advised by reserve_history); memory freed kept for reuse; the heap
-  // grown `reserve` at a time; and the history feed's and the checker's
-  // threads on the same heap.
+  // own, advised by reserve_history); memory freed kept for reuse; and the
+  // heap grown `reserve` at a time. Other threads keep arenas of their own
+  // (advise_thread_heap).
   (void)mallopt(M_MMAP_THRESHOLD, std::min(reserve, 32 << 20));
   (void)mallopt(M_TRIM_THRESHOLD, std::numeric_limits<int>::max());
   (void)mallopt(M_TOP_PAD, reserve);
-  (void)mallopt(M_ARENA_MAX, 1);
   // A block larger than what is left of the heap's start-up growth makes it
   // grow by `reserve` now; that growth, the heap's new end, is advised.
+  constexpr size_t kProbe = kHugePage;
   const auto before = reinterpret_cast<uintptr_t>(sbrk(0));
-  // Written to, so that the compiler keeps the malloc it could otherwise
-  // pair with the free and drop.
-  auto* const probe = static_cast<volatile char*>(std::malloc(size_t{2} << 20));
-  if (probe != nullptr) *probe = 0;
+  const uintptr_t probe = touch_and_free(kProbe);
   const auto after = reinterpret_cast<uintptr_t>(sbrk(0));
-  std::free(const_cast<char*>(probe));
-  if (after > before) advise_huge_pages(reinterpret_cast<const void*>(before), after - before);
+  if (after > before) {
+    advise_huge_pages(reinterpret_cast<const void*>(before), after - before);
+    // The probe's first byte and the header glibc wrote past its end were
+    // written before the advice.
+    skip_to_huge_page_boundary(probe + kProbe);
+  }
 #else
   (void)reserve_bytes;
+#endif
+}
+
+void advise_thread_heap(size_t grow_bytes) {
+#if defined(__linux__) && defined(__GLIBC__) && defined(MADV_HUGEPAGE)
+  if (kAddressSanitized) return;  // ASan's allocator: no glibc heaps to find
+  // glibc maps a thread arena's heap aligned to the heap's largest size,
+  // 64 MiB on a 64-bit system, and makes it writable as it grows; the main
+  // arena is the brk heap, below the program break.
+  constexpr uintptr_t kHeapMax = uintptr_t{64} << 20;
+  const uintptr_t at = touch_and_free(64);
+  if (at == 0 || at < reinterpret_cast<uintptr_t>(sbrk(0))) return;  // the main arena
+  (void)madvise(reinterpret_cast<void*>(at & ~(kHeapMax - 1)), kHeapMax, MADV_HUGEPAGE);
+  // The heap is made writable `grow_bytes` at once: grown block by block, it
+  // would leave each new range writable only in part when first written.
+  // The range where this growth ends is written now (the top's header) and
+  // so is the one glibc's arena record is in: the next block starts past it.
+  (void)touch_and_free(std::min<size_t>(grow_bytes, kHeapMax - 2 * kHugePage));
+  skip_to_huge_page_boundary(0);
+#else
+  (void)grow_bytes;
 #endif
 }
 

@@ -341,6 +341,7 @@ int run_test(TestArgs& args) {
   std::future<sim::PreparedReport> html;
   if (args.options.html_report) {
     html = std::async(std::launch::async, [&] {
+      sim::advise_thread_heap();
       return sim::prepare_run_html(args.options, result, live_history.finish_report_data());
     });
   }

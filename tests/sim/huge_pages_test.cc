@@ -4,15 +4,19 @@
 // heap ended before the call. This is what the simulator's speed rests on,
 // and a compiler may drop the probe allocation that makes the heap grow
 // (a malloc paired with a free): that once left the advice silently undone.
+// advise_thread_heap: a thread's next block lies in its own heap, advised,
+// past the heap's first 2 MiB (which glibc wrote in before the advice).
 // Skipped where the allocator is not glibc's (ASan's replaces it) or there
 // is no /proc.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <cstdint>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <thread>
 
 #include "sim/huge_pages.h"
 #include "sim/sanitizer.h"
@@ -22,8 +26,9 @@ namespace {
 
 constexpr bool kGlibcMalloc = !kAddressSanitized;
 
-// Whether the mapping that starts at `start` is advised for huge pages.
-bool advised_mapping_starts_at(uintptr_t start) {
+// Whether the first mapping `is_it(lo, hi)` picks is advised for huge pages.
+template <class Pick>
+bool advised_mapping(Pick is_it) {
   std::ifstream smaps("/proc/self/smaps");
   std::string line;
   bool in_mapping = false;
@@ -32,7 +37,9 @@ bool advised_mapping_starts_at(uintptr_t start) {
     const size_t dash = line.find('-');
     if (dash != std::string::npos && dash > 0 && line.find(' ') > dash &&
         line.find_first_not_of("0123456789abcdef") == dash) {
-      in_mapping = std::stoull(line.substr(0, dash), nullptr, 16) == start;
+      const size_t space = line.find(' ');
+      in_mapping = is_it(std::stoull(line.substr(0, dash), nullptr, 16),
+                         std::stoull(line.substr(dash + 1, space - dash - 1), nullptr, 16));
       continue;
     }
     if (in_mapping && line.rfind("VmFlags:", 0) == 0) {
@@ -47,6 +54,13 @@ bool advised_mapping_starts_at(uintptr_t start) {
   return false;
 }
 
+bool advised_mapping_starts_at(uintptr_t start) {
+  return advised_mapping([&](uintptr_t lo, uintptr_t) { return lo == start; });
+}
+bool advised_mapping_contains(uintptr_t at) {
+  return advised_mapping([&](uintptr_t lo, uintptr_t hi) { return lo <= at && at < hi; });
+}
+
 TEST(HugePages, TheHeapsNewGrowthIsAdvised) {
 #if !defined(__linux__) || !defined(__GLIBC__)
   GTEST_SKIP() << "glibc on Linux only";
@@ -59,6 +73,31 @@ TEST(HugePages, TheHeapsNewGrowthIsAdvised) {
   ASSERT_GE(after - before, size_t{64} << 20) << "the heap did not grow by the reserve";
   EXPECT_TRUE(advised_mapping_starts_at(before))
       << "no mapping advised for huge pages starts at the heap's old end";
+}
+
+TEST(HugePages, AThreadsOwnHeapIsAdvisedAndUsedPastItsFirstHugePage) {
+#if !defined(__linux__) || !defined(__GLIBC__)
+  GTEST_SKIP() << "glibc on Linux only";
+#endif
+  if (!kGlibcMalloc) GTEST_SKIP() << "another allocator than glibc's";
+  if (!std::ifstream("/proc/self/smaps")) GTEST_SKIP() << "no /proc/self/smaps";
+  constexpr uintptr_t kHeapMax = uintptr_t{64} << 20;  // glibc's, on a 64-bit system
+  uintptr_t block_at = 0;
+  bool advised = false;
+  std::thread([&] {
+    advise_thread_heap(size_t{8} << 20);
+    auto* const block = static_cast<volatile char*>(std::malloc(4096));
+    ASSERT_NE(block, nullptr);
+    *block = 1;
+    block_at = reinterpret_cast<uintptr_t>(block);
+    advised = advised_mapping_contains(block_at);
+    std::free(const_cast<char*>(block));
+  }).join();
+  ASSERT_GT(block_at, reinterpret_cast<uintptr_t>(sbrk(0)))
+      << "the thread allocated from the main arena, not from a heap of its own";
+  EXPECT_TRUE(advised) << "the thread's heap is not advised for huge pages";
+  EXPECT_GE(block_at & (kHeapMax - 1), uintptr_t{2} << 20)
+      << "the thread's next block is in its heap's first 2 MiB, written before the advice";
 }
 
 }  // namespace
