@@ -214,7 +214,7 @@ GossipBody decode_gossip(const json& body, const Limits& limits) {
     const auto offset = as_int64(item[2]);
     if (!offset) fail("a gossip item's offset must be an integer");
     decoded.offset = *offset;
-    gossip.items.push_back(std::move(decoded));
+    gossip.items.push_back(Rc<GossipItem>::make(std::move(decoded)));
   }
   return gossip;
 }
@@ -651,7 +651,7 @@ void append_body_fields(std::string& out, const Body& body) {
                    append_int(out, gossip.ack);
                    out.append(",\"items\":[");
                    for (size_t i = 0; i < gossip.items.size(); ++i) {
-                     const GossipItem& item = gossip.items[i];
+                     const GossipItem& item = *gossip.items[i];
                      if (i > 0) out.push_back(',');
                      static constexpr const char* kKinds[] = {"[\"e\",", "[\"w\",", "[\"c\","};
                      out.append(kKinds[static_cast<int>(item.kind)]);

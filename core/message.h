@@ -16,6 +16,7 @@
 
 #include "core/kv_record.h"
 #include "core/raft/message.h"
+#include "core/rc.h"
 #include "core/value.h"
 
 namespace eddy::core {
@@ -114,10 +115,12 @@ struct GossipItem {
   int64_t offset = 0;  // entry: its offset; watermark: the next offset; commit: the offset
   Value msg;           // entry only
 };
+// Items are shared (core/rc.h): the same item sits in every link's outbox
+// and in each batch that carries it.
 struct GossipBody {
   int64_t first_seq = 0;
   int64_t ack = 0;
-  std::vector<GossipItem> items;
+  std::vector<Rc<GossipItem>> items;
 };
 
 // --- Seed 003's verify_linearizability (Eddy's own RPC, answered by every

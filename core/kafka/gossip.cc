@@ -59,22 +59,32 @@ void GossipKafka::see_offset(std::string_view key, int64_t offset) {
   KeyState& state = key_state(key);
   if (state.next > offset) return;
   state.next = first_in_class_above(offset);
-  broadcast(GossipItem{GossipItem::Kind::kWatermark, std::string(key), state.next, Value()});
+  broadcast(GossipItem::Kind::kWatermark, key, state.next);
 }
 
-void GossipKafka::broadcast(GossipItem item) {
+void GossipKafka::broadcast(GossipItem::Kind kind, std::string_view key, int64_t offset,
+                            Value msg) {
+  // Made once, when a link first needs it, and shared by every link that does.
+  Rc<GossipItem> item;
   for (Link& link : links_) {
     // A watermark or commit not yet sent can be raised in place: the peer
     // only ever needs the latest, and nothing after it in the outbox yet.
     const int64_t last_seq = link.outbox_first + static_cast<int64_t>(link.outbox.size()) - 1;
-    if (item.kind != GossipItem::Kind::kEntry && !link.outbox.empty() &&
-        last_seq > link.sent_upto) {
-      GossipItem& last = link.outbox.back();
-      if (last.kind == item.kind && last.key == item.key) {
-        last.offset = std::max(last.offset, item.offset);
+    if (kind != GossipItem::Kind::kEntry && !link.outbox.empty() && last_seq > link.sent_upto) {
+      Rc<GossipItem>& last = link.outbox.back();
+      if (last->kind == kind && last->key == key) {
+        if (offset <= last->offset) continue;
+        // Raised for this link alone: another link may have sent it already.
+        if (last.unique()) {
+          last.mutable_value().offset = offset;
+        } else {
+          last = Rc<GossipItem>::make(GossipItem{kind, last->key, offset, Value()});
+        }
         continue;
       }
     }
+    if (!item)
+      item = Rc<GossipItem>::make(GossipItem{kind, std::string(key), offset, std::move(msg)});
     link.outbox.push_back(item);
   }
 }
@@ -110,8 +120,8 @@ bool GossipKafka::serve(Context& ctx, Message& request) {
             EDDY_INVARIANT(
                 log_.insert(send.key, offset, send.msg),
                 "offset " + std::to_string(offset) + " of '" + send.key + "' taken twice");
-            broadcast(GossipItem{GossipItem::Kind::kEntry, send.key, offset, std::move(send.msg)});
-            broadcast(GossipItem{GossipItem::Kind::kWatermark, send.key, state.next, Value()});
+            broadcast(GossipItem::Kind::kEntry, send.key, offset, std::move(send.msg));
+            broadcast(GossipItem::Kind::kWatermark, send.key, state.next);
             ctx.reply(request, SendOkBody{offset});
             return true;
           },
@@ -125,7 +135,7 @@ bool GossipKafka::serve(Context& ctx, Message& request) {
               KeyState& state = key_state(key);
               if (state.committed && *state.committed >= offset) continue;
               state.committed = offset;
-              broadcast(GossipItem{GossipItem::Kind::kCommit, key, offset, Value()});
+              broadcast(GossipItem::Kind::kCommit, key, offset);
             }
             ctx.reply(request, CommitOffsetsOkBody{});
             return true;
@@ -165,15 +175,15 @@ void GossipKafka::on_gossip(Context& ctx, const std::string& src, GossipBody& go
   for (size_t i = 0; i < gossip.items.size(); ++i) {
     const int64_t seq = gossip.first_seq + static_cast<int64_t>(i);
     if (seq <= link.applied) continue;
-    apply(link, gossip.items[i]);
+    apply(link, *gossip.items[i]);
     link.applied = seq;
   }
 }
 
-void GossipKafka::apply(Link& link, GossipItem& item) {
+void GossipKafka::apply(Link& link, const GossipItem& item) {
   switch (item.kind) {
     case GossipItem::Kind::kEntry:
-      log_.insert(item.key, item.offset, std::move(item.msg));
+      log_.insert(item.key, item.offset, item.msg);  // a copy: the item is shared
       see_offset(item.key, item.offset);
       return;
     case GossipItem::Kind::kWatermark: {
@@ -215,13 +225,10 @@ void GossipKafka::send_batch(Context& ctx, Link& link, int64_t from_seq) {
   batch.first_seq = from_seq;
   batch.ack = link.applied;
   const int64_t last_seq = link.outbox_first + static_cast<int64_t>(link.outbox.size()) - 1;
-  // Sized once: grown item by item, a batch moved its items again and again.
-  batch.items.reserve(static_cast<size_t>(
-      std::clamp<int64_t>(last_seq - from_seq + 1, 0, config_.batch_items_max)));
-  for (int64_t seq = from_seq;
-       seq <= last_seq && static_cast<int64_t>(batch.items.size()) < config_.batch_items_max;
-       ++seq) {
-    batch.items.push_back(link.outbox[static_cast<size_t>(seq - link.outbox_first)]);
+  if (from_seq <= last_seq) {
+    const auto first = link.outbox.begin() + (from_seq - link.outbox_first);
+    const int64_t count = std::min(last_seq - from_seq + 1, config_.batch_items_max);
+    batch.items.assign(first, first + count);  // shared, not copied
   }
   // The wait for an acknowledgement starts when a batch goes out with nothing
   // else outstanding, or again when one is resent.

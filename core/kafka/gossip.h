@@ -79,7 +79,7 @@ class GossipKafka final : public Application {
     std::string peer;
     int index = 0;  // the peer's position in node_ids, its offset class
     // Outbound stream: outbox.front() has sequence number outbox_first.
-    std::deque<GossipItem> outbox;
+    std::deque<Rc<GossipItem>> outbox;  // shared with the other links' and the batches
     int64_t outbox_first = 1;
     int64_t sent_upto = 0;  // highest sequence number sent at least once
     int64_t acked = 0;      // highest sequence number the peer has applied
@@ -93,14 +93,14 @@ class GossipKafka final : public Application {
 
   bool serve(Context& ctx, Message& request);
   void on_gossip(Context& ctx, const std::string& src, GossipBody& gossip);
-  void apply(Link& link, GossipItem& item);
+  void apply(Link& link, const GossipItem& item);
   KeyState& key_state(std::string_view key);
   // What is wrong with `key`'s state (its next offset "is already stored"),
   // or null: check_invariants' condition, without a message to build.
   const char* broken_key_state(const std::string& key, const KeyState& state) const;
   // Raises this node's next offset for `key` above `offset`, in its class.
   void see_offset(std::string_view key, int64_t offset);
-  void broadcast(GossipItem item);
+  void broadcast(GossipItem::Kind kind, std::string_view key, int64_t offset, Value msg = {});
   void flush(Context& ctx);
   void send_batch(Context& ctx, Link& link, int64_t from_seq);
   int64_t first_in_class_above(int64_t offset) const;

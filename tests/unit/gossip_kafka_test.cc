@@ -2,6 +2,9 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <string>
+#include <tuple>
+#include <vector>
 
 #include "core/kafka/gossip.h"
 #include "core/node.h"
@@ -11,8 +14,9 @@ namespace {
 
 class GossipNode {
  public:
-  GossipNode(const std::string& id, std::vector<std::string> ids) : id_(id) {
-    auto app = std::make_unique<GossipKafka>();
+  GossipNode(const std::string& id, std::vector<std::string> ids, GossipConfig config = {})
+      : id_(id) {
+    auto app = std::make_unique<GossipKafka>(config);
     app_ = app.get();
     node_ = std::make_unique<Node>(NodeConfig{Limits{}, 1}, std::move(app));
     step(Message{"c0", id, 1, std::nullopt, InitBody{id, std::move(ids)}});
@@ -134,6 +138,51 @@ TEST(GossipKafka, CommitsMergeByMaximumAcrossNodes) {
         std::get<ListCommittedOffsetsOkBody>(node->request(ListCommittedOffsetsBody{{"k", "x"}}));
     EXPECT_EQ(list.offsets, (KeyOffsets{{"k", 5}}));
   }
+}
+
+// The items of one gossip message, as (kind, key, offset).
+std::vector<std::tuple<GossipItem::Kind, std::string, int64_t>> items_of(const Message& message) {
+  std::vector<std::tuple<GossipItem::Kind, std::string, int64_t>> out;
+  for (const Rc<GossipItem>& item : std::get<GossipBody>(message.body).items) {
+    out.emplace_back(item->kind, item->key, item->offset);
+  }
+  return out;
+}
+
+// Items are shared between the links' outboxes and the batches sent
+// (core/rc.h). A commit not yet sent on one link is raised in place there;
+// the same item, already sent on another link, must stay as it was sent.
+TEST(GossipKafka, RaisingAnUnsentItemLeavesTheCopiesAlreadySentAlone) {
+  constexpr auto kCommit = GossipItem::Kind::kCommit;
+  GossipConfig config;
+  config.batch_items_max = 2;
+  GossipNode n0("n0", {"n0", "n1", "n2"}, config);
+  n0.request(CommitOffsetsBody{{{"k", 5}}});  // seq 1
+  ASSERT_EQ(gossip_sent(n0.tick(100)).size(), 2u);
+  n0.step(Message{"n1", "n0", 0, std::nullopt, GossipBody{1, 1, {}}});  // n1 applied seq 1
+  n0.request(CommitOffsetsBody{{{"a", 1}}});                            // seq 2
+  n0.request(CommitOffsetsBody{{{"b", 1}}});                            // seq 3
+  // n1's link sends seqs 2-3; n2's resends from 1, two items: seq 3 stays unsent there.
+  const auto batches = gossip_sent(n0.tick(300));
+  ASSERT_EQ(batches.size(), 2u);
+  ASSERT_EQ(batches[0].dest, "n1");
+  const auto sent_to_n1 = items_of(batches[0]);
+  EXPECT_EQ(sent_to_n1, (std::vector<std::tuple<GossipItem::Kind, std::string, int64_t>>{
+                            {kCommit, "a", 1}, {kCommit, "b", 1}}));
+  EXPECT_EQ(std::get<GossipBody>(batches[1].body).first_seq, 1);
+  n0.request(CommitOffsetsBody{{{"b", 7}}});  // raises seq 3 in n2's outbox only
+  EXPECT_EQ(items_of(batches[0]), sent_to_n1) << "a batch in flight changed";
+  n0.step(Message{"n2", "n0", 0, std::nullopt, GossipBody{1, 2, {}}});  // n2 applied seqs 1-2
+  n0.step(Message{"n1", "n0", 0, std::nullopt, GossipBody{1, 3, {}}});  // n1 applied seqs 2-3
+  const auto next = gossip_sent(n0.tick(340));
+  ASSERT_EQ(next.size(), 2u);
+  // n1 gets the raise as a new item, seq 4; n2 gets seq 3 raised.
+  EXPECT_EQ(std::get<GossipBody>(next[0].body).first_seq, 4);
+  EXPECT_EQ(items_of(next[0]),
+            (std::vector<std::tuple<GossipItem::Kind, std::string, int64_t>>{{kCommit, "b", 7}}));
+  EXPECT_EQ(std::get<GossipBody>(next[1].body).first_seq, 3);
+  EXPECT_EQ(items_of(next[1]),
+            (std::vector<std::tuple<GossipItem::Kind, std::string, int64_t>>{{kCommit, "b", 7}}));
 }
 
 }  // namespace
