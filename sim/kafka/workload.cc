@@ -31,6 +31,32 @@ std::pair<core::KeyOffsets::iterator, bool> try_emplace_offset(core::KeyOffsets&
   return {offsets.emplace(it, std::string(key), offset), true};
 }
 
+// try_emplace_offset for keys that usually come in ascending order (a poll's
+// reply lists its keys in the order the poll asked, which is the offsets'):
+// each search starts past the previous key's entry, and from the start
+// again for a key that is not past the previous one.
+class AscendingOffsets {
+ public:
+  explicit AscendingOffsets(core::KeyOffsets& offsets) : offsets_(offsets) {}
+  std::pair<core::KeyOffsets::iterator, bool> try_emplace(std::string_view key, int64_t offset) {
+    if (!(previous_ < key)) from_ = 0;
+    const auto begin = offsets_.begin() + static_cast<std::ptrdiff_t>(from_);
+    const auto it = std::lower_bound(begin, offsets_.end(), key, [](const auto& entry, auto k) {
+      return entry.first < k;
+    });
+    const bool found = it != offsets_.end() && it->first == key;
+    const auto at = found ? it : offsets_.emplace(it, std::string(key), offset);
+    from_ = static_cast<size_t>(at - offsets_.begin()) + 1;
+    previous_ = at->first;
+    return {at, !found};
+  }
+
+ private:
+  core::KeyOffsets& offsets_;
+  size_t from_ = 0;
+  std::string_view previous_;  // the last key looked up; valid until the next emplace
+};
+
 core::KeyOffsets::const_iterator find_offset(const core::KeyOffsets& offsets,
                                              std::string_view key) {
   const auto it = lower_bound_by_key(offsets, key);
@@ -460,19 +486,32 @@ void KafkaWorkload::note_final_read(const Worker& worker) {
   for (const checker::PolledKey& polled : worker.op.polled) {
     answered.emplace_back(polled.key, polled.records.size() >= page);
   }
-  std::stable_sort(answered.begin(), answered.end(),
-                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  const auto by_key = [](const auto& a, const auto& b) { return a.first < b.first; };
+  // Usually sorted already: a reply lists its keys in the order the poll asked.
+  if (!std::is_sorted(answered.begin(), answered.end(), by_key)) {
+    std::stable_sort(answered.begin(), answered.end(), by_key);
+  }
+  // The worker's offsets, the answers and the keys read to the end are all
+  // sorted by key: one merging walk through the three.
+  auto answer = answered.begin();
+  auto known = final_read_to_end_.begin();
   for (const auto& [key, offset] : worker.offsets) {
-    const auto it = lower_bound_by_key(answered, key);
-    if (it == answered.end() || it->first != key || !it->second) final_read_to_end_.insert(key);
+    while (answer != answered.end() && answer->first < key) ++answer;
+    if (answer != answered.end() && answer->first == key && answer->second) continue;
+    while (known != final_read_to_end_.end() && *known < key) ++known;
+    if (known == final_read_to_end_.end() || *known != key) {
+      known = final_read_to_end_.emplace_hint(known, key);
+    }
   }
 }
 
 void KafkaWorkload::on_poll_ok(Worker& worker, core::PollOkBody& poll_ok) {
   core::KeyOffsets commits;
   worker.op.polled.clear();
+  AscendingOffsets offsets(worker.offsets);
   for (auto& [key, records] : poll_ok.msgs) {
     checker::PolledKey polled{key, {}};
+    polled.records.reserve(records.size());
     int64_t next = 0;  // an empty list counts as offset -1
     for (const core::Record& record : records) {
       polled.records.push_back(checker::PolledRecord{
@@ -480,7 +519,7 @@ void KafkaWorkload::on_poll_ok(Worker& worker, core::PollOkBody& poll_ok) {
           record.msg.is_integer() ? record.msg.integer() : checker::kNonIntegerValue});
       next = std::max(next, record.offset + 1);
     }
-    auto [it, inserted] = try_emplace_offset(worker.offsets, key, next);
+    auto [it, inserted] = offsets.try_emplace(key, next);
     if (!inserted) it->second = std::max(it->second, next);
     if (!records.empty()) commits.emplace_back(key, next - 1);
     worker.op.polled.push_back(std::move(polled));
