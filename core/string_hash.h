@@ -17,7 +17,10 @@ namespace eddy::core {
 
 struct StringHash {
   using is_transparent = void;
-  size_t operator()(std::string_view text) const noexcept {
+  // Not noexcept, on purpose: libstdc++ then keeps each key's hash in its
+  // node. Without it, a lookup hashed again the key of every node it passed,
+  // to see where the bucket ends, and compared keys whose hashes differ.
+  size_t operator()(std::string_view text) const {
     // Keys are mostly a few characters ("42", "n3"): FNV-1a inline costs a
     // fraction of the library's out-of-line hash, looked up hundreds of
     // thousands of times a run. Longer keys take the library's.
@@ -31,8 +34,22 @@ struct StringHash {
   static constexpr size_t kShortKey = 16;
 };
 
+// Key equality for the same containers: short keys compared in line, not
+// by a call to memcmp (whose set-up costs more than a few bytes' loop).
+struct StringEqual {
+  using is_transparent = void;
+  bool operator()(std::string_view a, std::string_view b) const noexcept {
+    if (a.size() != b.size()) return false;
+    if (a.size() > StringHash::kShortKey) return a == b;
+    for (size_t i = 0; i < a.size(); ++i) {
+      if (a[i] != b[i]) return false;
+    }
+    return true;
+  }
+};
+
 // A hash map keyed by std::string that a string_view looks up without a copy.
 template <class Value>
-using StringMap = std::unordered_map<std::string, Value, StringHash, std::equal_to<>>;
+using StringMap = std::unordered_map<std::string, Value, StringHash, StringEqual>;
 
 }  // namespace eddy::core
