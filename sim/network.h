@@ -29,6 +29,7 @@
 
 #include "core/message.h"
 #include "core/random.h"
+#include "core/string_hash.h"
 #include "sim/options.h"
 #include "sim/sim_event.h"
 
@@ -198,7 +199,7 @@ class Network {
   core::Rng rng_;
   Agenda& agenda_;
   std::vector<Endpoint> endpoints_;
-  std::unordered_map<std::string, EndpointId> by_name_;
+  core::StringMap<EndpointId> by_name_;  // looked up twice per message sent
   int64_t next_message_id_ = 0;
   uint64_t next_seq_ = 0;
   NetStats stats_;
