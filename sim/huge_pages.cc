@@ -120,8 +120,10 @@ void advise_thread_heap(size_t grow_bytes) {
   (void)madvise(reinterpret_cast<void*>(at & ~(kHeapMax - 1)), kHeapMax, MADV_HUGEPAGE);
   // The heap is made writable `grow_bytes` at once: grown block by block, it
   // would leave each new range writable only in part when first written.
-  // The range where this growth ends is written now (the top's header) and
-  // so is the one glibc's arena record is in: the next block starts past it.
+  // Two ranges are spoilt: the one glibc's arena record is in, which the
+  // next block starts past, and the one where this growth ends (the top's
+  // header is written there now), which a thread meets only once it uses
+  // nearly all of the growth.
   (void)touch_and_free(std::min<size_t>(grow_bytes, kHeapMax - 2 * kHugePage));
   skip_to_huge_page_boundary(0);
 #else

@@ -19,12 +19,15 @@ void advise_huge_pages(const void* data, size_t bytes);
 // The same for the whole heap, once, at the start of eddy-sim: glibc's malloc
 // is told to grow its heap `reserve_bytes` at a time and never to give memory
 // back during the run, and to serve blocks up to 32 MiB (a history, a lane)
-// from the heap too; the first growth is then advised as above. A run allocates millions of small
-// blocks (messages, records, ops' vectors) and touched each new 4 KiB page with a fault: on seed
-// 001's command 2,480 faults, a third of its wall time on this virtual machine; with huge pages
-// about 1,100 (tests/sim/huge_pages_test.cc checks that the growth is advised). Only addresses and
-// the kernel's page size change, never what a run does. Under another allocator (ASan's) the heap
-// does not grow and nothing is advised.
+// from the heap too; the first growth is then advised as above, and the
+// next block starts on a 2 MiB boundary past what was written before the
+// advice. A run allocates millions of small blocks (messages, records, ops'
+// vectors) and touched each new 4 KiB page with a fault: on seed 001's
+// command 2,480 faults, a third of its wall time on this virtual machine;
+// about 200 now, most of them the program's own pages (tests/sim/
+// huge_pages_test.cc checks that the growth is advised). Only addresses and
+// the kernel's page size change, never what a run does. Under another
+// allocator (ASan's) the heap does not grow and nothing is advised.
 void use_huge_page_heap(size_t reserve_bytes);
 
 // The same for the calling thread's own heap. glibc gives each thread that
