@@ -5,6 +5,7 @@
 
 #include "core/error_code.h"
 #include "core/overloaded.h"
+#include "sim/kafka/key_offsets.h"
 
 namespace eddy::sim::kafka {
 namespace {
@@ -12,56 +13,6 @@ namespace {
 constexpr TimeUs kFinalPollGapUs = 400'000;  // stagger 1/5 s: gaps U[0, 0.4 s)
 
 TimeUs seconds_to_us(double seconds) { return static_cast<TimeUs>(seconds * 1e6); }
-
-// In (key, value) pairs sorted by key: the first pair whose key is not
-// before `key`.
-template <class Pairs>
-auto lower_bound_by_key(Pairs& pairs, std::string_view key) {
-  return std::lower_bound(pairs.begin(), pairs.end(), key,
-                          [](const auto& entry, std::string_view k) { return entry.first < k; });
-}
-
-// A worker's offsets (a flat map sorted by key): the entry for `key`,
-// inserted with `offset` if absent; the flag says whether it was.
-std::pair<core::KeyOffsets::iterator, bool> try_emplace_offset(core::KeyOffsets& offsets,
-                                                               std::string_view key,
-                                                               int64_t offset) {
-  const auto it = lower_bound_by_key(offsets, key);
-  if (it != offsets.end() && it->first == key) return {it, false};
-  return {offsets.emplace(it, std::string(key), offset), true};
-}
-
-// try_emplace_offset for keys that usually come in ascending order (a poll's
-// reply lists its keys in the order the poll asked, which is the offsets'):
-// each search starts past the previous key's entry, and from the start
-// again for a key that is not past the previous one.
-class AscendingOffsets {
- public:
-  explicit AscendingOffsets(core::KeyOffsets& offsets) : offsets_(offsets) {}
-  std::pair<core::KeyOffsets::iterator, bool> try_emplace(std::string_view key, int64_t offset) {
-    if (!(previous_ < key)) from_ = 0;
-    const auto begin = offsets_.begin() + static_cast<std::ptrdiff_t>(from_);
-    const auto it = std::lower_bound(begin, offsets_.end(), key, [](const auto& entry, auto k) {
-      return entry.first < k;
-    });
-    const bool found = it != offsets_.end() && it->first == key;
-    const auto at = found ? it : offsets_.emplace(it, std::string(key), offset);
-    from_ = static_cast<size_t>(at - offsets_.begin()) + 1;
-    previous_ = at->first;
-    return {at, !found};
-  }
-
- private:
-  core::KeyOffsets& offsets_;
-  size_t from_ = 0;
-  std::string_view previous_;  // the last key looked up; valid until the next emplace
-};
-
-core::KeyOffsets::const_iterator find_offset(const core::KeyOffsets& offsets,
-                                             std::string_view key) {
-  const auto it = lower_bound_by_key(offsets, key);
-  return it != offsets.end() && it->first == key ? it : offsets.end();
-}
 
 std::string error_text(const core::ErrorBody& error) {
   return "error " + std::to_string(error.code) + " (" + std::string(core::error_name(error.code)) +

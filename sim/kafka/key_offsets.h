@@ -1,0 +1,69 @@
+// A kafka worker's offsets (core::KeyOffsets: (key, offset) pairs sorted by
+// key, a flat map) and the lookups the workload makes in them.
+//
+// AscendingOffsets serves an ok poll's reply: its keys come in the order the
+// poll asked, which is the offsets' own, so each search starts past the
+// previous key's entry instead of at the start; a key that is not past the
+// previous one (a node binary may answer in any order) searches from the
+// start again, so the result is try_emplace_offset's in every case
+// (tests/sim/key_offsets_test.cc).
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "core/message.h"
+
+namespace eddy::sim::kafka {
+
+// In (key, value) pairs sorted by key: the first pair whose key is not
+// before `key`.
+template <class Pairs>
+auto lower_bound_by_key(Pairs& pairs, std::string_view key) {
+  return std::lower_bound(pairs.begin(), pairs.end(), key,
+                          [](const auto& entry, std::string_view k) { return entry.first < k; });
+}
+
+// The entry for `key`, inserted with `offset` if absent; the flag says
+// whether it was.
+inline std::pair<core::KeyOffsets::iterator, bool> try_emplace_offset(core::KeyOffsets& offsets,
+                                                                      std::string_view key,
+                                                                      int64_t offset) {
+  const auto it = lower_bound_by_key(offsets, key);
+  if (it != offsets.end() && it->first == key) return {it, false};
+  return {offsets.emplace(it, std::string(key), offset), true};
+}
+
+inline core::KeyOffsets::const_iterator find_offset(const core::KeyOffsets& offsets,
+                                                    std::string_view key) {
+  const auto it = lower_bound_by_key(offsets, key);
+  return it != offsets.end() && it->first == key ? it : offsets.end();
+}
+
+// try_emplace_offset over a run of keys that mostly ascend.
+class AscendingOffsets {
+ public:
+  explicit AscendingOffsets(core::KeyOffsets& offsets) : offsets_(offsets) {}
+  std::pair<core::KeyOffsets::iterator, bool> try_emplace(std::string_view key, int64_t offset) {
+    if (!(previous_ < key)) from_ = 0;
+    const auto begin = offsets_.begin() + static_cast<std::ptrdiff_t>(from_);
+    const auto it = std::lower_bound(begin, offsets_.end(), key,
+                                     [](const auto& entry, auto k) { return entry.first < k; });
+    const bool found = it != offsets_.end() && it->first == key;
+    const auto at = found ? it : offsets_.emplace(it, std::string(key), offset);
+    from_ = static_cast<size_t>(at - offsets_.begin()) + 1;
+    previous_ = at->first;
+    return {at, !found};
+  }
+
+ private:
+  core::KeyOffsets& offsets_;
+  size_t from_ = 0;            // every entry before it has a key up to previous_
+  std::string_view previous_;  // the last key looked up, in offsets_; valid until the next emplace
+};
+
+}  // namespace eddy::sim::kafka
