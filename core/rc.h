@@ -9,8 +9,9 @@
 //
 // How: one heap block holds the count and the value. The count is a plain
 // integer, not an atomic: a node's state, and the messages it sends, are only
-// ever touched by the thread that steps it (the simulator's run, or the
-// stdin node's loop), so no other thread copies or drops an Rc. `mutable_value`
+// ever touched by the thread that steps it (a simulation's run, each on a
+// thread of its own under `fuzz --jobs`, or the stdin node's loop), so no
+// other thread copies or drops an Rc. `mutable_value`
 // is for the one holder of a value that nobody else sees yet (unique()).
 #pragma once
 
@@ -24,7 +25,7 @@ namespace eddy::core {
 template <class T>
 class Rc {
  public:
-  // Pre: made with make(); a default Rc is only there to be assigned.
+  // Empty, holding nothing, until assigned; `operator bool` tells which.
   Rc() = default;
   static Rc make(T value) { return Rc(new Box{std::move(value), 1}); }
 
