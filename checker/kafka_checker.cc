@@ -4,6 +4,7 @@
 #include <array>
 #include <future>
 #include <system_error>
+#include <type_traits>
 #include <unordered_set>
 #include <utility>
 
@@ -234,6 +235,17 @@ bool is_allowed_anomaly(std::string_view type) {
 
 namespace {
 
+// Runs `task` on a thread of its own; where no thread can be started, in
+// line when its result is asked for. Either way get() gives the same result.
+template <typename Task>
+std::future<std::invoke_result_t<Task&>> run_beside(Task task) {
+  try {
+    return std::async(std::launch::async, task);
+  } catch (const std::system_error&) {
+    return std::async(std::launch::deferred, task);
+  }
+}
+
 // check_kafka's passes, with the history's index given and the commit-order
 // pass's anomaly given by `commit_order` once the rest is done.
 template <typename CommitOrder>
@@ -247,13 +259,7 @@ CheckResult check_kafka_with(const History& history, const CheckOptions& options
   // unseen messages and their unknown reasons), so the merge below gives
   // what running them one after the other gave.
   Cases cases;
-  const auto walk = [&] { detail::walk_history(history, index, cases); };
-  std::future<void> walked;
-  try {
-    walked = std::async(std::launch::async, walk);
-  } catch (const std::system_error&) {
-    walked = std::async(std::launch::deferred, walk);
-  }
+  std::future<void> walked = run_beside([&] { detail::walk_history(history, index, cases); });
   Cases others;
   LostWrites(history, index, order, others).run();
   find_unseen(history, index, others);
@@ -293,13 +299,8 @@ CheckResult check_kafka(const History& history, const CheckOptions& options) {
   // build, so it runs on a second thread meanwhile: a pure function of its
   // inputs, joined below, so the result is the same as run in line. Where no
   // thread can be started it runs in line, when asked for.
-  const auto commits_pass = [&] { return detail::find_nonmonotonic_commits(history, options); };
-  std::future<Anomaly> commits_future;
-  try {
-    commits_future = std::async(std::launch::async, commits_pass);
-  } catch (const std::system_error&) {
-    commits_future = std::async(std::launch::deferred, commits_pass);
-  }
+  std::future<Anomaly> commits_future =
+      run_beside([&] { return detail::find_nonmonotonic_commits(history, options); });
   return check_kafka_with(history, options, detail::index_history(history),
                           [&] { return commits_future.get(); });
 }

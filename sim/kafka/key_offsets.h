@@ -20,12 +20,26 @@
 
 namespace eddy::sim::kafka {
 
-// In (key, value) pairs sorted by key: the first pair whose key is not
-// before `key`.
+// In (key, value) pairs sorted by key, [first, last): the first pair whose
+// key is not before `key`.
+template <class It>
+It lower_bound_by_key(It first, It last, std::string_view key) {
+  return std::lower_bound(first, last, key,
+                          [](const auto& entry, std::string_view k) { return entry.first < k; });
+}
 template <class Pairs>
 auto lower_bound_by_key(Pairs& pairs, std::string_view key) {
-  return std::lower_bound(pairs.begin(), pairs.end(), key,
-                          [](const auto& entry, std::string_view k) { return entry.first < k; });
+  return lower_bound_by_key(pairs.begin(), pairs.end(), key);
+}
+
+// The entry for `key`, given where a search for it stopped (`at`): that
+// entry, or one inserted there with `offset`; the flag says whether it was.
+inline std::pair<core::KeyOffsets::iterator, bool> emplace_found(core::KeyOffsets& offsets,
+                                                                 core::KeyOffsets::iterator at,
+                                                                 std::string_view key,
+                                                                 int64_t offset) {
+  if (at != offsets.end() && at->first == key) return {at, false};
+  return {offsets.emplace(at, std::string(key), offset), true};
 }
 
 // The entry for `key`, inserted with `offset` if absent; the flag says
@@ -33,9 +47,7 @@ auto lower_bound_by_key(Pairs& pairs, std::string_view key) {
 inline std::pair<core::KeyOffsets::iterator, bool> try_emplace_offset(core::KeyOffsets& offsets,
                                                                       std::string_view key,
                                                                       int64_t offset) {
-  const auto it = lower_bound_by_key(offsets, key);
-  if (it != offsets.end() && it->first == key) return {it, false};
-  return {offsets.emplace(it, std::string(key), offset), true};
+  return emplace_found(offsets, lower_bound_by_key(offsets, key), key, offset);
 }
 
 inline core::KeyOffsets::const_iterator find_offset(const core::KeyOffsets& offsets,
@@ -50,14 +62,12 @@ class AscendingOffsets {
   explicit AscendingOffsets(core::KeyOffsets& offsets) : offsets_(offsets) {}
   std::pair<core::KeyOffsets::iterator, bool> try_emplace(std::string_view key, int64_t offset) {
     if (!(previous_ < key)) from_ = 0;
-    const auto begin = offsets_.begin() + static_cast<std::ptrdiff_t>(from_);
-    const auto it = std::lower_bound(begin, offsets_.end(), key,
-                                     [](const auto& entry, auto k) { return entry.first < k; });
-    const bool found = it != offsets_.end() && it->first == key;
-    const auto at = found ? it : offsets_.emplace(it, std::string(key), offset);
-    from_ = static_cast<size_t>(at - offsets_.begin()) + 1;
-    previous_ = at->first;
-    return {at, !found};
+    const auto from = offsets_.begin() + static_cast<std::ptrdiff_t>(from_);
+    const auto found =
+        emplace_found(offsets_, lower_bound_by_key(from, offsets_.end(), key), key, offset);
+    from_ = static_cast<size_t>(found.first - offsets_.begin()) + 1;
+    previous_ = found.first->first;
+    return found;
   }
 
  private:

@@ -61,12 +61,18 @@ bool advised_mapping_contains(uintptr_t at) {
   return advised_mapping([&](uintptr_t lo, uintptr_t hi) { return lo <= at && at < hi; });
 }
 
-TEST(HugePages, TheHeapsNewGrowthIsAdvised) {
+// Why these tests cannot run here, or null if they can.
+const char* why_untestable() {
 #if !defined(__linux__) || !defined(__GLIBC__)
-  GTEST_SKIP() << "glibc on Linux only";
+  return "glibc on Linux only";
 #endif
-  if (!kGlibcMalloc) GTEST_SKIP() << "another allocator than glibc's";
-  if (!std::ifstream("/proc/self/smaps")) GTEST_SKIP() << "no /proc/self/smaps";
+  if (!kGlibcMalloc) return "another allocator than glibc's";
+  if (!std::ifstream("/proc/self/smaps")) return "no /proc/self/smaps";
+  return nullptr;
+}
+
+TEST(HugePages, TheHeapsNewGrowthIsAdvised) {
+  if (const char* why = why_untestable()) GTEST_SKIP() << why;
   const auto before = reinterpret_cast<uintptr_t>(sbrk(0));
   use_huge_page_heap(size_t{64} << 20);
   const auto after = reinterpret_cast<uintptr_t>(sbrk(0));
@@ -76,11 +82,7 @@ TEST(HugePages, TheHeapsNewGrowthIsAdvised) {
 }
 
 TEST(HugePages, AThreadsOwnHeapIsAdvisedAndUsedPastItsFirstHugePage) {
-#if !defined(__linux__) || !defined(__GLIBC__)
-  GTEST_SKIP() << "glibc on Linux only";
-#endif
-  if (!kGlibcMalloc) GTEST_SKIP() << "another allocator than glibc's";
-  if (!std::ifstream("/proc/self/smaps")) GTEST_SKIP() << "no /proc/self/smaps";
+  if (const char* why = why_untestable()) GTEST_SKIP() << why;
   constexpr uintptr_t kHeapMax = uintptr_t{64} << 20;  // glibc's, on a 64-bit system
   uintptr_t block_at = 0;
   bool advised = false;
