@@ -55,8 +55,12 @@ GossipKafka::KeyState& GossipKafka::key_state(std::string_view key) {
   return it->second;
 }
 
-void GossipKafka::see_offset(std::string_view key, int64_t offset) {
-  KeyState& state = key_state(key);
+RecordStore& GossipKafka::records_of(std::string_view key, KeyState& state) {
+  if (state.records == nullptr) state.records = &log_.records_of(key);
+  return *state.records;
+}
+
+void GossipKafka::see_offset(std::string_view key, KeyState& state, int64_t offset) {
   if (state.next > offset) return;
   state.next = first_in_class_above(offset);
   broadcast(GossipItem::Kind::kWatermark, key, state.next);
@@ -91,7 +95,10 @@ void GossipKafka::broadcast(GossipItem::Kind kind, std::string_view key, int64_t
 
 int64_t GossipKafka::safe_end(std::string_view key) const {
   const auto it = keys_.find(key);
-  const KeyState* state = it == keys_.end() ? nullptr : &it->second;
+  return safe_end(it == keys_.end() ? nullptr : &it->second);
+}
+
+int64_t GossipKafka::safe_end(const KeyState* state) const {
   int64_t end = state == nullptr ? self_ : state->next;
   if (config_.flaw == GossipConfig::Flaw::kPollPastHoles) return end;
   for (size_t i = 0; i < links_.size(); ++i) {
@@ -118,7 +125,7 @@ bool GossipKafka::serve(Context& ctx, Message& request) {
             const int64_t offset = state.next;
             state.next = first_in_class_above(offset);
             EDDY_INVARIANT(
-                log_.insert(send.key, offset, send.msg),
+                records_of(send.key, state).insert(offset, send.msg),
                 "offset " + std::to_string(offset) + " of '" + send.key + "' taken twice");
             broadcast(GossipItem::Kind::kEntry, send.key, offset, std::move(send.msg));
             broadcast(GossipItem::Kind::kWatermark, send.key, state.next);
@@ -126,8 +133,11 @@ bool GossipKafka::serve(Context& ctx, Message& request) {
             return true;
           },
           [&](PollBody& poll) {
-            ctx.reply(request, poll_reply(log_, poll.offsets, ctx.limits(),
-                                          [this](std::string_view key) { return safe_end(key); }));
+            ctx.reply(request, poll_reply(poll.offsets, ctx.limits(), [this](std::string_view key) {
+                        const auto it = keys_.find(key);
+                        if (it == keys_.end()) return PollView{nullptr, safe_end(nullptr)};
+                        return PollView{it->second.records, safe_end(&it->second)};
+                      }));
             return true;
           },
           [&](CommitOffsetsBody& commit) {
@@ -182,10 +192,12 @@ void GossipKafka::on_gossip(Context& ctx, const std::string& src, GossipBody& go
 
 void GossipKafka::apply(Link& link, const GossipItem& item) {
   switch (item.kind) {
-    case GossipItem::Kind::kEntry:
-      log_.insert(item.key, item.offset, item.msg);  // a copy: the item is shared
-      see_offset(item.key, item.offset);
+    case GossipItem::Kind::kEntry: {
+      KeyState& state = key_state(item.key);
+      records_of(item.key, state).insert(item.offset, item.msg);  // a copy: the item is shared
+      see_offset(item.key, state, item.offset);
       return;
+    }
     case GossipItem::Kind::kWatermark: {
       int64_t& heard =
           key_state(item.key).peer_watermarks[static_cast<size_t>(&link - links_.data())];

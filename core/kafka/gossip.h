@@ -55,6 +55,9 @@ struct GossipConfig {
 class GossipKafka final : public Application {
  public:
   explicit GossipKafka(GossipConfig config = {}) : config_(config) {}
+  // Each key's state points into the node's own log_.
+  GossipKafka(const GossipKafka&) = delete;
+  GossipKafka& operator=(const GossipKafka&) = delete;
 
   void on_init(Context& ctx) override;
   bool on_request(Context& ctx, Message& request) override;
@@ -73,6 +76,9 @@ class GossipKafka final : public Application {
     // speaks of it. Kept here rather than in a map per link so that a poll's
     // safe end costs one lookup of the key, not one per peer.
     std::vector<int64_t> peer_watermarks;
+    // The key's records in log_, once it has one: a send, a poll or an
+    // applied entry then looks the key up once, not once per map.
+    RecordStore* records = nullptr;
   };
   static constexpr int64_t kNeverHeard = INT64_MIN;
   struct Link {
@@ -95,11 +101,15 @@ class GossipKafka final : public Application {
   void on_gossip(Context& ctx, const std::string& src, GossipBody& gossip);
   void apply(Link& link, const GossipItem& item);
   KeyState& key_state(std::string_view key);
+  RecordStore& records_of(std::string_view key, KeyState& state);
+  // safe_end's answer from the key's state (null: a key never heard of).
+  int64_t safe_end(const KeyState* state) const;
   // What is wrong with `key`'s state (its next offset "is already stored"),
   // or null: check_invariants' condition, without a message to build.
   const char* broken_key_state(const std::string& key, const KeyState& state) const;
-  // Raises this node's next offset for `key` above `offset`, in its class.
-  void see_offset(std::string_view key, int64_t offset);
+  // Raises this node's next offset for `key` (whose state is `state`) above
+  // `offset`, in its class.
+  void see_offset(std::string_view key, KeyState& state, int64_t offset);
   void broadcast(GossipItem::Kind kind, std::string_view key, int64_t offset, Value msg = {});
   void flush(Context& ctx);
   void send_batch(Context& ctx, Link& link, int64_t from_seq);

@@ -20,6 +20,11 @@ const KafkaLog::KeyLog* KafkaLog::find(std::string_view key) const {
   return it == logs_.end() ? nullptr : &it->second;
 }
 
+const RecordStore* KafkaLog::find_records(std::string_view key) const {
+  const KeyLog* log = find(key);
+  return log == nullptr ? nullptr : &log->records;
+}
+
 bool KafkaLog::insert(std::string_view key, int64_t offset, Value msg) {
   return log_for(key).records.insert(offset, msg);
 }

@@ -39,6 +39,14 @@ class KafkaLog {
   // Returns how many it appended.
   size_t read(std::string_view key, int64_t from, size_t count_max, std::vector<Record>& out) const;
 
+  // A key's records, for a caller that keeps per-key state of its own and
+  // would otherwise look the key up twice on each request (GossipKafka).
+  // records_of creates the key; the store stays where it is for the life of
+  // the log, since keys are never removed. find_records: null for a key
+  // never stored to.
+  RecordStore& records_of(std::string_view key) { return log_for(key).records; }
+  const RecordStore* find_records(std::string_view key) const;
+
   // Raises the committed offset of `key` to `offset`; a lower offset is
   // ignored, so committed offsets never move backwards.
   void commit(std::string_view key, int64_t offset);
