@@ -1,5 +1,6 @@
 // A kafka worker's offsets (core::KeyOffsets: (key, offset) pairs sorted by
-// key, a flat map) and the lookups the workload makes in them.
+// key, a flat map) and the lookups the workload makes in them and in a
+// list_committed_offsets answer.
 //
 // AscendingOffsets serves an ok poll's reply: its keys come in the order the
 // poll asked, which is the offsets' own, so each search starts past the
@@ -12,6 +13,8 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <iterator>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -54,6 +57,20 @@ inline core::KeyOffsets::const_iterator find_offset(const core::KeyOffsets& offs
                                                     std::string_view key) {
   const auto it = lower_bound_by_key(offsets, key);
   return it != offsets.end() && it->first == key ? it : offsets.end();
+}
+
+// The offset a list_committed_offsets answer gives `key`, looked up in the
+// answer sorted (by key, then offset), `sorted`; a key listed twice (a faulty
+// node) counts as its first listing in the answer as sent, `listed`, as a
+// map built from the answer would keep it.
+inline std::optional<int64_t> listed_offset(const core::KeyOffsets& sorted,
+                                            const core::KeyOffsets& listed, std::string_view key) {
+  const auto it = lower_bound_by_key(sorted, key);
+  if (it == sorted.end() || it->first != key) return std::nullopt;
+  if (std::next(it) == sorted.end() || std::next(it)->first != key) return it->second;
+  return std::find_if(listed.begin(), listed.end(),
+                      [&](const auto& entry) { return entry.first == key; })
+      ->second;
 }
 
 // try_emplace_offset over a run of keys that mostly ascend.

@@ -400,20 +400,20 @@ void KafkaWorkload::on_reply(Worker& worker, core::Message& reply) {
       return malformed();
     case Step::kListCommitted:
       if (auto* ok = std::get_if<core::ListCommittedOffsetsOkBody>(&reply.body)) {
-        const std::map<std::string, int64_t> committed(ok->offsets.begin(), ok->offsets.end());
+        // The history keeps the answer sorted; offsets are looked up there.
+        const core::KeyOffsets& committed = worker.op.committed.emplace(ok->offsets);
+        std::sort(worker.op.committed->begin(), worker.op.committed->end());
         core::KeyOffsets offsets;
         for (const std::string& key : worker.assign_keys) {
           int64_t& offset = try_emplace_offset(offsets, key, 0).first->second;
           if (const auto kept = find_offset(worker.offsets, key); kept != worker.offsets.end()) {
             offset = kept->second;
-          } else if (const auto c = committed.find(key);
-                     c != committed.end() && !world_.options.maelstrom_assign_bug) {
-            offset = c->second;  // resume at the committed message, re-reading it
+          } else if (const auto c = listed_offset(committed, ok->offsets, key);
+                     c && !world_.options.maelstrom_assign_bug) {
+            offset = *c;  // resume at the committed message, re-reading it
           }
         }
         worker.offsets = std::move(offsets);
-        worker.op.committed = ok->offsets;
-        std::sort(worker.op.committed->begin(), worker.op.committed->end());
         complete(worker, checker::OpType::kOk);
         return;
       }

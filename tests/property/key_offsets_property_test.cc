@@ -2,13 +2,16 @@
 // the previous key, finds and inserts exactly as try_emplace_offset does, for
 // any run of keys: ascending (a poll's reply in the order asked), in any
 // other order (a node binary's), with repeats, and with keys absent from the
-// offsets (inserted as it goes).
+// offsets (inserted as it goes). listed_offset, over a sorted copy of a
+// list_committed_offsets answer, finds what a map built from the answer does,
+// keys listed twice included.
 #include <gtest/gtest.h>
 #include <rapidcheck.h>
 #include <rapidcheck/gtest.h>
 
 #include <algorithm>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -50,6 +53,21 @@ RC_GTEST_PROP(KeyOffsets, AscendingOffsetsFindsAndInsertsAsASearchDoes,
   std::sort(lookups.begin(), lookups.end(),
             [](uint8_t a, uint8_t b) { return key_of(a) < key_of(b); });
   check_same_as_try_emplace(start, lookups);
+}
+
+RC_GTEST_PROP(KeyOffsets, ListedOffsetFindsWhatAMapOfTheAnswerDoes,
+              (const std::vector<std::pair<uint8_t, int8_t>>& answer, uint8_t lookup)) {
+  core::KeyOffsets listed;
+  for (const auto& [n, offset] : answer) listed.emplace_back(key_of(n), offset);
+  core::KeyOffsets sorted = listed;
+  std::sort(sorted.begin(), sorted.end());
+  const std::map<std::string, int64_t> as_map(listed.begin(), listed.end());
+  for (const std::string& key : {key_of(lookup), std::string("absent")}) {
+    const auto found = as_map.find(key);
+    const std::optional<int64_t> offset = listed_offset(sorted, listed, key);
+    RC_ASSERT(offset.has_value() == (found != as_map.end()));
+    if (offset) RC_ASSERT(*offset == found->second);
+  }
 }
 
 }  // namespace
