@@ -182,30 +182,36 @@ void GossipKafka::on_gossip(Context& ctx, const std::string& src, GossipBody& go
   // expected number (an earlier one was lost or overtaken) is dropped, and
   // the peer resends from what we acknowledge.
   if (gossip.first_seq > link.applied + 1) return;
+  // Items in a row often name the same key (an entry, then the watermark it
+  // raised): its state is looked up once for the row.
+  const std::string* row_key = nullptr;
+  KeyState* row_state = nullptr;
   for (size_t i = 0; i < gossip.items.size(); ++i) {
     const int64_t seq = gossip.first_seq + static_cast<int64_t>(i);
     if (seq <= link.applied) continue;
-    apply(link, *gossip.items[i]);
+    const GossipItem& item = *gossip.items[i];
+    if (row_key == nullptr || !StringEqual{}(*row_key, item.key)) {
+      row_key = &item.key;
+      row_state = &key_state(item.key);
+    }
+    apply(link, item, *row_state);
     link.applied = seq;
   }
 }
 
-void GossipKafka::apply(Link& link, const GossipItem& item) {
+void GossipKafka::apply(Link& link, const GossipItem& item, KeyState& state) {
   switch (item.kind) {
     case GossipItem::Kind::kEntry: {
-      KeyState& state = key_state(item.key);
       records_of(item.key, state).insert(item.offset, item.msg);  // a copy: the item is shared
       see_offset(item.key, state, item.offset);
       return;
     }
     case GossipItem::Kind::kWatermark: {
-      int64_t& heard =
-          key_state(item.key).peer_watermarks[static_cast<size_t>(&link - links_.data())];
+      int64_t& heard = state.peer_watermarks[static_cast<size_t>(&link - links_.data())];
       heard = heard == kNeverHeard ? item.offset : std::max(heard, item.offset);
       return;
     }
     case GossipItem::Kind::kCommit: {
-      KeyState& state = key_state(item.key);
       if (!state.committed || *state.committed < item.offset) state.committed = item.offset;
       return;
     }

@@ -99,7 +99,8 @@ class GossipKafka final : public Application {
 
   bool serve(Context& ctx, Message& request);
   void on_gossip(Context& ctx, const std::string& src, GossipBody& gossip);
-  void apply(Link& link, const GossipItem& item);
+  // Applies a peer's item to its key's state, `state`.
+  void apply(Link& link, const GossipItem& item, KeyState& state);
   KeyState& key_state(std::string_view key);
   RecordStore& records_of(std::string_view key, KeyState& state);
   // safe_end's answer from the key's state (null: a key never heard of).
