@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <bit>
+#include <string_view>
+#include <vector>
 
 namespace eddy::sim::kafka {
 
@@ -39,14 +41,27 @@ KafkaOp KafkaGenerator::next() {
   if (rng_.chance(assign_p_)) {
     KafkaOp assign;
     assign.f = checker::OpF::kAssign;
-    assign.keys.push_back(pending_->key);
-    if (rng_.below(3) == 0) {
-      for (const auto& [key, unseen] : unseen_) {
-        if (unseen.sent) assign.keys.push_back(key);
-      }
-      std::sort(assign.keys.begin(), assign.keys.end());
-      assign.keys.erase(std::unique(assign.keys.begin(), assign.keys.end()), assign.keys.end());
+    if (rng_.below(3) != 0) {
+      assign.keys.push_back(pending_->key);
+      return assign;
     }
+    // Sorted and unique, as std::string orders them (bytes as unsigned); the
+    // keys, often a hundred or more, are sorted as views compared in line
+    // and copied once.
+    std::vector<std::string_view> keys{pending_->key};
+    for (const auto& [key, unseen] : unseen_) {
+      if (unseen.sent) keys.push_back(key);
+    }
+    std::sort(keys.begin(), keys.end(), [](std::string_view a, std::string_view b) {
+      const size_t common = std::min(a.size(), b.size());
+      for (size_t i = 0; i < common; ++i) {
+        if (a[i] != b[i])
+          return static_cast<unsigned char>(a[i]) < static_cast<unsigned char>(b[i]);
+      }
+      return a.size() < b.size();
+    });
+    keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+    assign.keys.assign(keys.begin(), keys.end());
     return assign;
   }
   KafkaOp op = std::move(*pending_);
