@@ -252,21 +252,28 @@ template <typename CommitOrder>
 CheckResult check_kafka_with(const History& history, const CheckOptions& options,
                              HistoryIndex index, CommitOrder commit_order) {
   const VersionOrder order = detail::build_version_order(history, index);
-  // walk_history, the longest pass, runs beside the others on a thread of
-  // its own. From here on every pass only reads the history, the index and
-  // the order, and each fills cases of its own kinds (the walk: pair cases,
-  // G1a, G1c-realtime, phantom reads, realtime lag; the rest: lost writes,
-  // unseen messages and their unknown reasons), so the merge below gives
-  // what running them one after the other gave.
+  // The walk of the processes, the longest pass, runs beside the others on a
+  // thread of its own. From here on every pass only reads the history, the
+  // index and the order, and each fills cases of its own kinds (the process
+  // walk: poll and send pair cases, realtime lag; the reads: G1a,
+  // G1c-realtime, phantom reads, a poll's internal pair cases; the rest: lost
+  // writes, unseen messages and their unknown reasons), so the merge below
+  // gives what running them one after the other gave.
   Cases cases;
-  std::future<void> walked = run_beside([&] { detail::walk_history(history, index, cases); });
+  std::future<void> walked = run_beside([&] { detail::walk_processes(history, index, cases); });
   Cases others;
+  detail::walk_reads(history, index, others);
   LostWrites(history, index, order, others).run();
   find_unseen(history, index, others);
   CheckResult result;
   add_stats(history, index, options, result);
   result.info_causes = info_causes(history);
   walked.get();
+  cases.int_poll_skip = std::move(others.int_poll_skip);
+  cases.int_nonmonotonic_poll = std::move(others.int_nonmonotonic_poll);
+  cases.g1a = std::move(others.g1a);
+  cases.g1c_realtime = std::move(others.g1c_realtime);
+  cases.phantom_read = std::move(others.phantom_read);
   cases.lost_write = std::move(others.lost_write);
   cases.unseen = std::move(others.unseen);
   cases.unknown_reasons = std::move(others.unknown_reasons);

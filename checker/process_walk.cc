@@ -35,9 +35,101 @@ struct KeyState {
 };
 using ProcessState = std::unordered_map<int32_t, KeyState>;
 
-class Walker {
+// The version-order index of a value; kNone for none.
+int32_t index_of(const HistoryIndex& index, int32_t value) {
+  return value == kNone ? kNone : index.fact(value).index;
+}
+
+// The version-order distance from a to b; 1 (no error) when either index is
+// unknown, as Jepsen does.
+int32_t delta(int32_t index_a, int32_t index_b) {
+  return index_a == kNone || index_b == kNone ? 1 : index_b - index_a;
+}
+
+// A (value_a, value_b) case of `key` with its indices and delta filled in.
+PairCase pair_case(const HistoryIndex& index, int32_t key, int32_t value_a, int32_t value_b) {
+  PairCase pair;
+  pair.key = key;
+  pair.value_a = value_a;
+  pair.value_b = value_b;
+  pair.index_a = index_of(index, value_a);
+  pair.index_b = index_of(index, value_b);
+  pair.delta = delta(pair.index_a, pair.index_b);
+  return pair;
+}
+
+// Calls visit(i, ok, span) for every polled span of every poll completion, in
+// history order.
+template <typename Visit>
+void for_each_polled_span(const History& history, const HistoryIndex& index, Visit visit) {
+  for (int32_t i = 0; i < index.op_count; ++i) {
+    const Op& op = history[static_cast<size_t>(i)];
+    if (!is_client_op(op) || op.type == OpType::kInvoke || op.f != OpF::kPoll) continue;
+    const Range range = index.op_range[static_cast<size_t>(i)];
+    for (int32_t s = range.begin; s < range.end; ++s) {
+      visit(i, op.type == OpType::kOk, index.spans[static_cast<size_t>(s)]);
+    }
+  }
+}
+
+// The checks of each poll's own reads, op by op.
+class ReadChecks {
  public:
-  Walker(const History& history, const HistoryIndex& index, Cases& cases)
+  ReadChecks(const HistoryIndex& index, Cases& cases) : index_(index), cases_(cases) {}
+
+  void check(int32_t i, bool ok, const PolledSpan& span) {
+    check_reads(i, ok, span);
+    check_internal(i, span);
+  }
+
+ private:
+  int32_t value_at(int32_t record) const {
+    return index_.record_value[static_cast<size_t>(record)];
+  }
+
+  // int-poll-skip+nonmonotonic-cases: consecutive records of one key.
+  void check_internal(int32_t i, const PolledSpan& span) {
+    for (int32_t r = span.begin + 1; r < span.end; ++r) {
+      PairCase error = pair_case(index_, span.key, value_at(r - 1), value_at(r));
+      error.op_a = error.op_b = i;
+      if (error.delta > 1) cases_.int_poll_skip.push_back(error);
+      if (error.delta < 1) cases_.int_nonmonotonic_poll.push_back(error);
+    }
+  }
+
+  // Every read against its writer:
+  //  - no send carried the message (or it is not an integer): Elle's wr-graph
+  //    throws no-writer-of-value, so Jepsen's result is :unknown;
+  //  - g1a-cases: an ok poll read a message whose send failed;
+  //  - an ok poll completed before the send of its message was invoked: the
+  //    wr edge send -> poll and the realtime edge poll -> send make a cycle.
+  //    Every cycle over wr and realtime edges contains such a pair (along a
+  //    cycle, each send's invocation would precede the next one's), so these
+  //    are exactly the cases in which Elle reports G1c-realtime.
+  void check_reads(int32_t i, bool ok, const PolledSpan& span) {
+    for (int32_t r = span.begin; r < span.end; ++r) {
+      const int32_t value = value_at(r);
+      const ValueFacts& facts = index_.fact(value);
+      if (!facts.attempted || index_.values.value_of(value) == kNonIntegerValue) {
+        cases_.phantom_read.push_back(ReadCase{value, i, kNone});
+        continue;
+      }
+      if (!ok) continue;
+      if (facts.fail_written) cases_.g1a.push_back(ReadCase{value, i, facts.writer});
+      if (facts.writer_invocation != kNone && i < facts.writer_invocation) {
+        cases_.g1c_realtime.push_back(ReadCase{value, i, facts.writer});
+      }
+    }
+  }
+
+  const HistoryIndex& index_;
+  Cases& cases_;
+};
+
+// The checks that follow each process through the history.
+class ProcessWalker {
+ public:
+  ProcessWalker(const History& history, const HistoryIndex& index, Cases& cases)
       : history_(history), index_(index), cases_(cases) {
     expired_.resize(static_cast<size_t>(index.key_count()));
     assigned_stamp_.assign(static_cast<size_t>(index.key_count()), 0);
@@ -55,16 +147,6 @@ class Walker {
   }
 
  private:
-  int32_t index_of(int32_t value) const {
-    return value == kNone ? kNone : index_.fact(value).index;
-  }
-
-  // The version-order distance from a to b; 1 (no error) when either index
-  // is unknown, as Jepsen does.
-  static int32_t delta(int32_t index_a, int32_t index_b) {
-    return index_a == kNone || index_b == kNone ? 1 : index_b - index_a;
-  }
-
   int32_t value_at(int32_t record) const {
     return index_.record_value[static_cast<size_t>(record)];
   }
@@ -145,8 +227,6 @@ class Walker {
     ProcessState& process = processes_[op.process];
     for (int32_t s = range.begin; s < range.end; ++s) {
       const PolledSpan& span = index_.spans[static_cast<size_t>(s)];
-      check_reads(i, ok, span);
-      check_internal(i, span);
       check_against_last(i, span, process);
       if (!ok) continue;
       KeyState& state = process[span.key];
@@ -162,58 +242,12 @@ class Walker {
   void check_against_last(int32_t i, const PolledSpan& span, const ProcessState& process) {
     const auto it = process.find(span.key);
     if (it == process.end() || it->second.last_read_op == kNone) return;
-    PairCase error;
-    error.key = span.key;
-    error.value_a = it->second.last_read_value;
-    error.value_b = span.begin < span.end ? value_at(span.begin) : kNone;
-    error.index_a = index_of(error.value_a);
-    error.index_b = index_of(error.value_b);
-    error.delta = delta(error.index_a, error.index_b);
+    PairCase error = pair_case(index_, span.key, it->second.last_read_value,
+                               span.begin < span.end ? value_at(span.begin) : kNone);
     error.op_a = it->second.last_read_op;
     error.op_b = i;
     if (error.delta > 1) cases_.poll_skip.push_back(error);
     if (error.delta < 1) cases_.nonmonotonic_poll.push_back(error);
-  }
-
-  // int-poll-skip+nonmonotonic-cases: consecutive records of one key.
-  void check_internal(int32_t i, const PolledSpan& span) {
-    for (int32_t r = span.begin + 1; r < span.end; ++r) {
-      PairCase error;
-      error.key = span.key;
-      error.value_a = value_at(r - 1);
-      error.value_b = value_at(r);
-      error.index_a = index_of(error.value_a);
-      error.index_b = index_of(error.value_b);
-      error.delta = delta(error.index_a, error.index_b);
-      error.op_a = error.op_b = i;
-      if (error.delta > 1) cases_.int_poll_skip.push_back(error);
-      if (error.delta < 1) cases_.int_nonmonotonic_poll.push_back(error);
-    }
-  }
-
-  // Every read against its writer:
-  //  - no send carried the message (or it is not an integer): Elle's wr-graph
-  //    throws no-writer-of-value, so Jepsen's result is :unknown;
-  //  - g1a-cases: an ok poll read a message whose send failed;
-  //  - an ok poll completed before the send of its message was invoked: the
-  //    wr edge send -> poll and the realtime edge poll -> send make a cycle.
-  //    Every cycle over wr and realtime edges contains such a pair (along a
-  //    cycle, each send's invocation would precede the next one's), so these
-  //    are exactly the cases in which Elle reports G1c-realtime.
-  void check_reads(int32_t i, bool ok, const PolledSpan& span) {
-    for (int32_t r = span.begin; r < span.end; ++r) {
-      const int32_t value = value_at(r);
-      const ValueFacts& facts = index_.fact(value);
-      if (!facts.attempted || index_.values.value_of(value) == kNonIntegerValue) {
-        cases_.phantom_read.push_back(ReadCase{value, i, kNone});
-        continue;
-      }
-      if (!ok) continue;
-      if (facts.fail_written) cases_.g1a.push_back(ReadCase{value, i, facts.writer});
-      if (facts.writer_invocation != kNone && i < facts.writer_invocation) {
-        cases_.g1c_realtime.push_back(ReadCase{value, i, facts.writer});
-      }
-    }
   }
 
   // nonmonotonic-send-cases, over ok and info completions.
@@ -222,13 +256,7 @@ class Walker {
     const int32_t value = index_.op_value[static_cast<size_t>(i)];
     KeyState& state = processes_[op.process][index_.values.key_of(value)];
     if (state.last_send_op != kNone) {
-      PairCase error;
-      error.key = index_.values.key_of(value);
-      error.value_a = state.last_send_value;
-      error.value_b = value;
-      error.index_a = index_of(error.value_a);
-      error.index_b = index_of(error.value_b);
-      error.delta = delta(error.index_a, error.index_b);
+      PairCase error = pair_case(index_, index_.values.key_of(value), state.last_send_value, value);
       error.op_a = state.last_send_op;
       error.op_b = i;
       if (error.delta < 1) cases_.nonmonotonic_send.push_back(error);
@@ -275,8 +303,15 @@ class Walker {
 
 }  // namespace
 
-void walk_history(const History& history, const HistoryIndex& index, Cases& cases) {
-  Walker(history, index, cases).run();
+void walk_processes(const History& history, const HistoryIndex& index, Cases& cases) {
+  ProcessWalker(history, index, cases).run();
+}
+
+void walk_reads(const History& history, const HistoryIndex& index, Cases& cases) {
+  ReadChecks checks(index, cases);
+  for_each_polled_span(history, index, [&](int32_t i, bool ok, const PolledSpan& span) {
+    checks.check(i, ok, span);
+  });
 }
 
 }  // namespace eddy::checker::detail

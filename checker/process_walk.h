@@ -1,5 +1,5 @@
-// walk_history: the checks that follow the history in order, per op or per
-// process. Internal to the checker. From jepsen tests/kafka.clj:
+// walk_processes and walk_reads: the checks that follow the history in order,
+// per process or per op. Internal to the checker. From jepsen tests/kafka.clj:
 //  - poll-skip+nonmonotonic-cases (per process, polls against the process's
 //    last ok poll of the key; an ok/info assign keeps only assigned keys);
 //  - nonmonotonic-send-cases (per process, ok/info sends; same assign rule);
@@ -16,7 +16,17 @@
 
 namespace eddy::checker::detail {
 
-// Needs index.facts' version-order indices (build_version_order first).
-void walk_history(const History& history, const HistoryIndex& index, Cases& cases);
+// Two passes, each filling case lists of its own, so that they may run on two
+// threads at once; both need index.facts' version-order indices
+// (build_version_order first).
+//
+// Per process: poll-skip and nonmonotonic polls against the process's last
+// ok poll, nonmonotonic sends, realtime lag. Fills poll_skip,
+// nonmonotonic_poll, nonmonotonic_send and worst_lag.
+void walk_processes(const History& history, const HistoryIndex& index, Cases& cases);
+// Per poll: each read against its writer, and consecutive records of a key.
+// Fills phantom_read, g1a, g1c_realtime, int_poll_skip and
+// int_nonmonotonic_poll.
+void walk_reads(const History& history, const HistoryIndex& index, Cases& cases);
 
 }  // namespace eddy::checker::detail
