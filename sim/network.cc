@@ -2,6 +2,7 @@
 
 #include <cassert>
 #include <cmath>
+#include <memory>
 #include <utility>
 
 #include "core/invariant.h"
@@ -66,8 +67,13 @@ uint32_t Network::admit(core::Message&& message, EndpointId src) {
   }
   const uint32_t slot = free_slots_.back();
   free_slots_.pop_back();
-  pool_[slot].message = std::move(message);
-  pool_[slot].src = src;
+  // Built afresh in the slot rather than assigned over the message it held
+  // (delivered, and moved from): a move-assignment's checks of what the
+  // target holds cost more than ending it and moving into the room.
+  InFlight& room = pool_[slot];
+  std::destroy_at(&room.message);
+  std::construct_at(&room.message, std::move(message));
+  room.src = src;
   return slot;
 }
 
