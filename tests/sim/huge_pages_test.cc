@@ -7,11 +7,14 @@
 // advise_thread_heap: a thread's next block lies in its own heap, advised,
 // past the heap's first 2 MiB (which glibc wrote in before the advice).
 // Skipped where the allocator is not glibc's (ASan's replaces it) or there
-// is no /proc.
+// is no /proc. Each check runs in a process of its own (gtest re-runs this
+// binary for the one test): it checks how a fresh process's heaps grow,
+// which the other tests of a whole-binary run would have grown already.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -71,35 +74,62 @@ const char* why_untestable() {
   return nullptr;
 }
 
-TEST(HugePages, TheHeapsNewGrowthIsAdvised) {
-  if (const char* why = why_untestable()) GTEST_SKIP() << why;
+// Runs `check` in a fresh process, which fails with the reason `check`
+// returns (empty: it passed) on its standard error.
+void expect_in_fresh_process(std::string (*check)()) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(
+      {
+        const std::string failure = check();
+        std::fputs(failure.c_str(), stderr);
+        std::_Exit(failure.empty() ? 0 : 1);
+      },
+      ::testing::ExitedWithCode(0), "");
+}
+
+std::string check_heap_growth_advised() {
   const auto before = reinterpret_cast<uintptr_t>(sbrk(0));
   use_huge_page_heap(size_t{64} << 20);
   const auto after = reinterpret_cast<uintptr_t>(sbrk(0));
-  ASSERT_GE(after - before, size_t{64} << 20) << "the heap did not grow by the reserve";
-  EXPECT_TRUE(advised_mapping_starts_at(before))
-      << "no mapping advised for huge pages starts at the heap's old end";
+  if (after - before < size_t{64} << 20) return "the heap did not grow by the reserve";
+  if (!advised_mapping_starts_at(before)) {
+    return "no mapping advised for huge pages starts at the heap's old end";
+  }
+  return "";
 }
 
-TEST(HugePages, AThreadsOwnHeapIsAdvisedAndUsedPastItsFirstHugePage) {
-  if (const char* why = why_untestable()) GTEST_SKIP() << why;
+std::string check_thread_heap_advised() {
   constexpr uintptr_t kHeapMax = uintptr_t{64} << 20;  // glibc's, on a 64-bit system
   uintptr_t block_at = 0;
   bool advised = false;
   std::thread([&] {
     advise_thread_heap(size_t{8} << 20);
     auto* const block = static_cast<volatile char*>(std::malloc(4096));
-    ASSERT_NE(block, nullptr);
+    if (block == nullptr) return;
     *block = 1;
     block_at = reinterpret_cast<uintptr_t>(block);
     advised = advised_mapping_contains(block_at);
     std::free(const_cast<char*>(block));
   }).join();
-  ASSERT_GT(block_at, reinterpret_cast<uintptr_t>(sbrk(0)))
-      << "the thread allocated from the main arena, not from a heap of its own";
-  EXPECT_TRUE(advised) << "the thread's heap is not advised for huge pages";
-  EXPECT_GE(block_at & (kHeapMax - 1), uintptr_t{2} << 20)
-      << "the thread's next block is in its heap's first 2 MiB, written before the advice";
+  if (block_at == 0) return "the thread's block was not allocated";
+  if (block_at <= reinterpret_cast<uintptr_t>(sbrk(0))) {
+    return "the thread allocated from the main arena, not from a heap of its own";
+  }
+  if (!advised) return "the thread's heap is not advised for huge pages";
+  if ((block_at & (kHeapMax - 1)) < uintptr_t{2} << 20) {
+    return "the thread's next block is in its heap's first 2 MiB, written before the advice";
+  }
+  return "";
+}
+
+TEST(HugePages, TheHeapsNewGrowthIsAdvised) {
+  if (const char* why = why_untestable()) GTEST_SKIP() << why;
+  expect_in_fresh_process(check_heap_growth_advised);
+}
+
+TEST(HugePages, AThreadsOwnHeapIsAdvisedAndUsedPastItsFirstHugePage) {
+  if (const char* why = why_untestable()) GTEST_SKIP() << why;
+  expect_in_fresh_process(check_thread_heap_advised);
 }
 
 }  // namespace
