@@ -28,6 +28,9 @@ struct KeyState {
   int32_t last_send_op = kNone;     // nonmonotonic-send's last-sends[k]
   int32_t last_send_value = kNone;
   int64_t lag_offset = kNoLagOffset;  // realtime-lag's process-offsets[k]
+  // expired[k][lag_offset + 1], kept with lag_offset: every ok poll measures
+  // the lag of every key the process tracks, most of them unchanged since.
+  int64_t lag_expired_us = kNever;
 
   bool empty() const {
     return last_read_op == kNone && last_send_op == kNone && lag_offset == kNoLagOffset;
@@ -192,6 +195,11 @@ class ProcessWalker {
     return it == points.end() ? kNever : it->time_us;
   }
 
+  void set_lag_offset(int32_t key, KeyState& state, int64_t offset) const {
+    state.lag_offset = offset;
+    state.lag_expired_us = expired_at(key, offset + 1);
+  }
+
   // assign (ok or info): keep only the assigned keys' last reads and sends;
   // an ok assign also resets realtime-lag's offsets to the assigned keys,
   // keeping those it had and starting the others at -1.
@@ -215,8 +223,9 @@ class ProcessWalker {
     }
     if (!ok) return;
     for (int32_t k = range.begin; k < range.end; ++k) {
-      KeyState& state = process[index_.assign_keys[static_cast<size_t>(k)]];
-      if (state.lag_offset == kNoLagOffset) state.lag_offset = -1;
+      const int32_t key = index_.assign_keys[static_cast<size_t>(k)];
+      KeyState& state = process[key];
+      if (state.lag_offset == kNoLagOffset) set_lag_offset(key, state, -1);
     }
   }
 
@@ -232,7 +241,9 @@ class ProcessWalker {
       KeyState& state = process[span.key];
       state.last_read_op = i;
       state.last_read_value = span.begin < span.end ? value_at(span.end - 1) : kNone;
-      state.lag_offset = std::max(state.lag_offset, max_offset(span));
+      if (const int64_t offset = max_offset(span); offset > state.lag_offset) {
+        set_lag_offset(span.key, state, offset);
+      }
     }
     if (ok) measure_lag(i, op, process);
   }
@@ -273,7 +284,7 @@ class ProcessWalker {
         invocation == kNone ? op.time_us : history_[static_cast<size_t>(invocation)].time_us;
     for (const auto& [key, state] : process) {
       if (state.lag_offset == kNoLagOffset) continue;
-      const int64_t expired_us = expired_at(key, state.lag_offset + 1);
+      const int64_t expired_us = state.lag_expired_us;
       const int64_t lag_us =
           expired_us == kNever ? 0 : std::max<int64_t>(0, invoked_us - expired_us);
       const int32_t rank = index_.key_rank[static_cast<size_t>(key)];
