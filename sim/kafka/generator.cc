@@ -2,8 +2,6 @@
 
 #include <algorithm>
 #include <bit>
-#include <string_view>
-#include <vector>
 
 namespace eddy::sim::kafka {
 
@@ -45,23 +43,13 @@ KafkaOp KafkaGenerator::next() {
       assign.keys.push_back(pending_->key);
       return assign;
     }
-    // Sorted and unique, as std::string orders them (bytes as unsigned); the
-    // keys, often a hundred or more, are sorted as views compared in line
-    // and copied once.
-    std::vector<std::string_view> keys{pending_->key};
-    for (const auto& [key, unseen] : unseen_) {
-      if (unseen.sent) keys.push_back(key);
-    }
-    std::sort(keys.begin(), keys.end(), [](std::string_view a, std::string_view b) {
-      const size_t common = std::min(a.size(), b.size());
-      for (size_t i = 0; i < common; ++i) {
-        if (a[i] != b[i])
-          return static_cast<unsigned char>(a[i]) < static_cast<unsigned char>(b[i]);
-      }
-      return a.size() < b.size();
-    });
-    keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
-    assign.keys.assign(keys.begin(), keys.end());
+    // The drawn op's key and every key with acknowledged sends not yet all
+    // polled: sorted and unique, merged from the kept sorted list.
+    const auto at = std::lower_bound(sent_unseen_.begin(), sent_unseen_.end(), pending_->key);
+    assign.keys.reserve(sent_unseen_.size() + 1);
+    assign.keys.assign(sent_unseen_.begin(), at);
+    if (at == sent_unseen_.end() || *at != pending_->key) assign.keys.push_back(pending_->key);
+    assign.keys.insert(assign.keys.end(), at, sent_unseen_.end());
     return assign;
   }
   KafkaOp op = std::move(*pending_);
@@ -80,12 +68,17 @@ void KafkaGenerator::note_max(const std::string& key, int64_t offset) {
 
 void KafkaGenerator::retire_if_polled(core::StringMap<Unseen>::iterator it) {
   const Unseen& unseen = it->second;
-  if (unseen.sent && unseen.polled && *unseen.polled >= *unseen.sent) unseen_.erase(it);
+  if (!unseen.sent || !unseen.polled || *unseen.polled < *unseen.sent) return;
+  sent_unseen_.erase(std::lower_bound(sent_unseen_.begin(), sent_unseen_.end(), it->first));
+  unseen_.erase(it);
 }
 
 void KafkaGenerator::on_ok_send(const std::string& key, int64_t offset) {
   note_max(key, offset);
   const auto it = unseen_.try_emplace(key).first;
+  if (!it->second.sent) {
+    sent_unseen_.insert(std::lower_bound(sent_unseen_.begin(), sent_unseen_.end(), key), key);
+  }
   it->second.sent = std::max(it->second.sent.value_or(offset), offset);
   retire_if_polled(it);
 }

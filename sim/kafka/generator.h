@@ -64,12 +64,16 @@ class KafkaGenerator {
   double assign_p_;
   core::Rng rng_;
   // Hashed, not ordered: these are looked up once or twice per op, and no
-  // output iterates them unsorted (max_offsets() and next()'s assign sort).
+  // output iterates them unsorted (max_offsets() sorts; an assign takes the
+  // sorted sent_unseen_).
   std::vector<int64_t> slots_;                       // the active keys
   std::unordered_map<int64_t, int64_t> next_value_;  // per key, from 1
   std::optional<KafkaOp> pending_;                   // an op displaced by an assign
   core::StringMap<int64_t> max_offsets_;
   core::StringMap<Unseen> unseen_;
+  // unseen_'s keys with a sent offset, sorted: what an assign of every
+  // unseen key takes, without walking the map's scattered nodes and sorting.
+  std::vector<std::string> sent_unseen_;
 };
 
 }  // namespace eddy::sim::kafka
