@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Two eddy-sim builds timed side by side on issue 11's commands.
 
-    python3 bench/sim_speed_ab.py OLD_EDDY_SIM NEW_EDDY_SIM [ROUNDS=4] [RUNS=10]
+    python3 bench/sim_speed_ab.py OLD_EDDY_SIM NEW_EDDY_SIM [ROUNDS=4] [RUNS=10] [GAP_S=0]
 
 This machine's speed drifts by a fifth within an hour, so a figure means
 something only beside another taken at the same time. Each round runs every
@@ -10,7 +10,14 @@ whole process (start-up, run, checker, run folder with report.html), timed
 from its fork to its exit. Prints, per command and build, the best and the
 median wall time and what they are in real-time speed (Maelstrom time over
 wall time), and the two builds' ratios.
+
+GAP_S seconds of idle before each run measure what a user running one command
+meets: on a virtual machine memory the guest left free for a few seconds may
+have to be backed by the host again (docs/performance.md), which runs back to
+back never see. A build given as PATH|VAR=VALUE runs with that environment
+variable set (EDDY_HUGE_PAGES=1, say).
 """
+import os
 import statistics
 import subprocess
 import sys
@@ -34,19 +41,23 @@ def main():
     builds = {"old": sys.argv[1], "new": sys.argv[2]}
     rounds = int(sys.argv[3]) if len(sys.argv) > 3 else 4
     runs = int(sys.argv[4]) if len(sys.argv) > 4 else 10
+    gap_s = float(sys.argv[5]) if len(sys.argv) > 5 else 0.0
     times = {(name, build): [] for name, _, _ in COMMANDS for build in builds}
     with tempfile.TemporaryDirectory() as scratch:
         for _ in range(rounds):
             for number, (name, args, _) in enumerate(COMMANDS):
-                for build, path in builds.items():
+                for build, spec in builds.items():
+                    path, *assignments = spec.split("|")
+                    env = dict(os.environ, **dict(a.split("=", 1) for a in assignments))
                     # Each build and command into its own folder, as a user's
                     # repeated command goes into its previous run's.
                     out = f"{scratch}/{build}-{number}"
                     argv = [path, "test", *args.split(), "--seed", "1", "-q", "--out", out]
                     for _ in range(runs):
+                        time.sleep(gap_s)
                         start = time.perf_counter()
                         subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                       check=True)
+                                       check=True, env=env)
                         times[(name, build)].append(time.perf_counter() - start)
     for name, _, virtual_s in COMMANDS:
         cells = []

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <limits>
+#include <string_view>
 
 #include "sim/sanitizer.h"
 
@@ -15,8 +16,14 @@
 
 namespace eddy::sim {
 
+bool huge_pages_wanted() {
+  const char* wanted = std::getenv("EDDY_HUGE_PAGES");
+  return wanted != nullptr && std::string_view(wanted) == "1";
+}
+
 void advise_huge_pages(const void* data, size_t bytes) {
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
+  if (!huge_pages_wanted()) return;
   constexpr uintptr_t kHugePage = uintptr_t{2} << 20;
   constexpr uintptr_t kPage = 4096;
   if (bytes < kHugePage) return;
@@ -79,18 +86,19 @@ void skip_to_huge_page_boundary(uintptr_t past) {
 }  // namespace
 #endif
 
-void use_huge_page_heap(size_t reserve_bytes) {
+void prepare_heap(size_t reserve_bytes) {
 #if defined(__linux__) && defined(__GLIBC__) && defined(MADV_HUGEPAGE)
   const int reserve = static_cast<int>(
       std::min<size_t>(reserve_bytes, static_cast<size_t>(std::numeric_limits<int>::max())));
   // Blocks up to 32 MiB from the heap, not a mapping each, faulted in page
   // by page (a larger one, a history at high rates, stays a mapping of its
-  // own, advised by reserve_history); memory freed kept for reuse; and the
+  // own); memory freed kept for reuse; and the
   // heap grown `reserve` at a time. Other threads keep arenas of their own
   // (advise_thread_heap).
   (void)mallopt(M_MMAP_THRESHOLD, std::min(reserve, 32 << 20));
   (void)mallopt(M_TRIM_THRESHOLD, std::numeric_limits<int>::max());
   (void)mallopt(M_TOP_PAD, reserve);
+  if (!huge_pages_wanted()) return;
   // A block larger than what is left of the heap's start-up growth makes it
   // grow by `reserve` now; that growth, the heap's new end, is advised.
   constexpr size_t kProbe = kHugePage;
@@ -110,7 +118,7 @@ void use_huge_page_heap(size_t reserve_bytes) {
 
 void advise_thread_heap(size_t grow_bytes) {
 #if defined(__linux__) && defined(__GLIBC__) && defined(MADV_HUGEPAGE)
-  if (kAddressSanitized) return;  // ASan's allocator: no glibc heaps to find
+  if (kAddressSanitized || !huge_pages_wanted()) return;  // (ASan's allocator: no glibc heaps)
   // glibc maps a thread arena's heap aligned to the heap's largest size,
   // 64 MiB on a 64-bit system, and makes it writable as it grows; the main
   // arena is the brk heap, below the program break.

@@ -1,40 +1,49 @@
-// advise_huge_pages: asks Linux to back a large buffer with transparent huge
-// pages (madvise MADV_HUGEPAGE), where the system allows it ("madvise" or
-// "always" in /sys/kernel/mm/transparent_hugepage/enabled).
+// The heap's policy and transparent huge pages, which only a run's speed
+// sees: nothing that reaches a run's output.
 //
-// Why: a run's history is reserved at once (sim/workload.h) and then written
-// front to back, a page fault per 4 KiB; seed 001's history alone is about
-// 13 MB, 3,300 faults, which cost more than a fifth of the run's wall time on
-// a virtual machine. With huge pages it is a handful. Only the kernel's
-// choice of page size changes: nothing that reaches a run's output.
+// Huge pages are opt-in (EDDY_HUGE_PAGES=1 in the environment). On this
+// virtual machine they made back-to-back runs faster, a fault per 2 MiB
+// instead of per 4 KiB, but a single run after a few idle seconds three to
+// four times slower: a free 2 MiB block is what the guest reports to the
+// host as unused (virtio-balloon free page reporting), so a huge page the
+// guest hands out again is often memory the host must back anew, 512 of
+// its pages at a time, up to 5 ms a fault. Measured with
+// bench/sim_speed_ab.py and its gap between runs (docs/performance.md): seed
+// 001's command 159 ms against 40 ms after idle seconds, and the partition
+// command's median was no better with huge pages even back to back, with
+// runs up to 290 ms among them. Other machines may differ; the opt-in keeps
+// the choice open and testable.
 #pragma once
 
 #include <cstddef>
 
 namespace eddy::sim {
 
-// Best effort: buffers under 2 MiB, other systems and refusals are ignored.
+// Whether huge pages are asked for: EDDY_HUGE_PAGES=1.
+bool huge_pages_wanted();
+
+// Asks Linux to back a large buffer (a run's history, sim/workload.h) with
+// transparent huge pages (madvise MADV_HUGEPAGE) where the system allows it
+// ("madvise" or "always" in /sys/kernel/mm/transparent_hugepage/enabled).
+// Only when huge_pages_wanted(); best effort: buffers under 2 MiB, other
+// systems and refusals are ignored.
 void advise_huge_pages(const void* data, size_t bytes);
 
-// The same for the whole heap, once, at the start of eddy-sim: glibc's malloc
-// is told to grow its heap `reserve_bytes` at a time and never to give memory
-// back during the run, and to serve blocks up to 32 MiB (a history, a lane)
-// from the heap too; the first growth is then advised as above, and the
-// next block starts on a 2 MiB boundary past what was written before the
-// advice. A run allocates millions of small blocks (messages, records, ops'
-// vectors) and touched each new 4 KiB page with a fault: on seed 001's
-// command 2,480 faults, a third of its wall time on this virtual machine;
-// about 200 now, most of them the program's own pages (tests/sim/
-// huge_pages_test.cc checks that the growth is advised). Only addresses and
-// the kernel's page size change, never what a run does. Under another
-// allocator (ASan's) the heap does not grow and nothing is advised.
-void use_huge_page_heap(size_t reserve_bytes);
+// The heap's policy, once, at the start of eddy-sim: glibc's malloc is told
+// to grow its heap `reserve_bytes` at a time and never to give memory back
+// during the run, and to serve blocks up to 32 MiB (a history, a lane) from
+// the heap too, rather than a mapping each, which the system would hand
+// back and fault in anew. With huge_pages_wanted(), the first growth is
+// then advised as above, and the next block starts on a 2 MiB boundary past
+// what was written before the advice (tests/sim/huge_pages_test.cc checks
+// both). Only addresses and page sizes change, never what a run does. Under
+// another allocator (ASan's) the heap does not grow and nothing is advised.
+void prepare_heap(size_t reserve_bytes);
 
-// The same for the calling thread's own heap. glibc gives each thread that
-// allocates an arena of its own, in a heap it maps apart (64 MiB reserved,
-// made writable as it grows); this advises that reservation and makes its
-// first `grow_bytes` writable at once. Called first thing on each thread
-// that allocates while the run goes on (the history's feed, the report's
+// With huge_pages_wanted(), the same for the calling thread's own heap. glibc gives each thread
+// that allocates an arena of its own, in a heap it maps apart (64 MiB reserved, made writable as it
+// grows); this advises that reservation and makes its first `grow_bytes` writable at once. Called
+// first thing on each thread that allocates while the run goes on (the history's feed, the report's
 // columns). Why not one arena for every thread, as before: the feed
 // allocates while the run does, and the shared arena's lock then put the
 // run to sleep 100 to 400 times per partition command. A thread on the

@@ -562,7 +562,7 @@ int run_compare(const CompareArgs& args) {
 
 int main(int argc, char** argv) {
   // Before anything of size is allocated (sim/huge_pages.h).
-  sim::use_huge_page_heap(size_t{256} << 20);
+  sim::prepare_heap(size_t{256} << 20);
   broken::register_broken_variants();
   CLI::App app{
       "eddy-sim: Eddy's deterministic cluster simulator, with Maelstrom's flags.\n"

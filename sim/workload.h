@@ -22,8 +22,8 @@ namespace eddy::sim {
 // completion per op. A kafka entry is a few hundred bytes; growing the
 // history by doubling moved each entry about twice and faulted in twice the
 // memory. Capped at 256 MiB, so that a huge rate cannot reserve gigabytes
-// (a longer history grows past it as before); backed by huge pages where
-// Linux allows (sim/huge_pages.h).
+// (a longer history grows past it as before); backed by huge pages when
+// asked for and Linux allows (sim/huge_pages.h).
 template <class Entry>
 void reserve_history(RecordedHistory<Entry>& history, const SimOptions& options) {
   constexpr double kEntriesMax = static_cast<double>((size_t{256} << 20) / sizeof(Entry));

@@ -1,11 +1,13 @@
-// use_huge_page_heap (sim/huge_pages.h): after the call, the heap's new
-// growth is a mapping advised for transparent huge pages. /proc/self/smaps
-// shows it as a mapping with "hg" among its VmFlags that starts where the
-// heap ended before the call. This is what the simulator's speed rests on,
-// and a compiler may drop the probe allocation that makes the heap grow
-// (a malloc paired with a free): that once left the advice silently undone.
-// advise_thread_heap: a thread's next block lies in its own heap, advised,
-// past the heap's first 2 MiB (which glibc wrote in before the advice).
+// sim/huge_pages.h, with huge pages asked for (EDDY_HUGE_PAGES=1):
+// prepare_heap leaves the heap's new growth a mapping advised for transparent
+// huge pages; /proc/self/smaps shows it as a mapping with "hg" among its
+// VmFlags that starts where the heap ended before the call. A compiler may
+// drop the probe allocation that makes the heap grow (a malloc paired with a
+// free): that once left the advice silently undone. advise_thread_heap: a
+// thread's next block lies in its own heap, advised, past the heap's first
+// 2 MiB (which glibc wrote in before the advice). Without the opt-in nothing
+// is advised: the default, since huge pages made single runs on a virtual
+// machine slower (sim/huge_pages.h).
 // Skipped where the allocator is not glibc's (ASan's replaces it) or there
 // is no /proc. Each check runs in a process of its own (gtest re-runs this
 // binary for the one test): it checks how a fresh process's heaps grow,
@@ -60,6 +62,19 @@ bool advised_mapping(Pick is_it) {
 bool advised_mapping_starts_at(uintptr_t start) {
   return advised_mapping([&](uintptr_t lo, uintptr_t) { return lo == start; });
 }
+bool any_mapping_advised() {
+  std::ifstream smaps("/proc/self/smaps");
+  std::string line;
+  while (std::getline(smaps, line)) {
+    if (line.rfind("VmFlags:", 0) != 0) continue;
+    std::istringstream flags(line.substr(8));
+    std::string flag;
+    while (flags >> flag) {
+      if (flag == "hg") return true;
+    }
+  }
+  return false;
+}
 bool advised_mapping_contains(uintptr_t at) {
   return advised_mapping([&](uintptr_t lo, uintptr_t hi) { return lo <= at && at < hi; });
 }
@@ -76,10 +91,15 @@ const char* why_untestable() {
 
 // Runs `check` in a fresh process, which fails with the reason `check`
 // returns (empty: it passed) on its standard error.
-void expect_in_fresh_process(std::string (*check)()) {
+void expect_in_fresh_process(std::string (*check)(), bool huge_pages) {
   GTEST_FLAG_SET(death_test_style, "threadsafe");
   EXPECT_EXIT(
       {
+        if (huge_pages) {
+          setenv("EDDY_HUGE_PAGES", "1", 1);
+        } else {
+          unsetenv("EDDY_HUGE_PAGES");
+        }
         const std::string failure = check();
         std::fputs(failure.c_str(), stderr);
         std::_Exit(failure.empty() ? 0 : 1);
@@ -89,13 +109,30 @@ void expect_in_fresh_process(std::string (*check)()) {
 
 std::string check_heap_growth_advised() {
   const auto before = reinterpret_cast<uintptr_t>(sbrk(0));
-  use_huge_page_heap(size_t{64} << 20);
+  prepare_heap(size_t{64} << 20);
   const auto after = reinterpret_cast<uintptr_t>(sbrk(0));
   if (after - before < size_t{64} << 20) return "the heap did not grow by the reserve";
   if (!advised_mapping_starts_at(before)) {
     return "no mapping advised for huge pages starts at the heap's old end";
   }
   return "";
+}
+
+std::string check_nothing_advised() {
+  prepare_heap(size_t{64} << 20);
+  auto* const history = static_cast<volatile char*>(std::malloc(size_t{8} << 20));
+  if (history == nullptr) return "no block";
+  *history = 1;
+  advise_huge_pages(const_cast<char*>(history), size_t{8} << 20);
+  std::thread([] {
+    advise_thread_heap(size_t{8} << 20);
+    auto* const block = static_cast<volatile char*>(std::malloc(4096));
+    if (block != nullptr) *block = 1;
+    std::free(const_cast<char*>(block));
+  }).join();
+  const bool advised = any_mapping_advised();
+  std::free(const_cast<char*>(history));
+  return advised ? "a mapping is advised for huge pages without EDDY_HUGE_PAGES=1" : "";
 }
 
 std::string check_thread_heap_advised() {
@@ -124,12 +161,17 @@ std::string check_thread_heap_advised() {
 
 TEST(HugePages, TheHeapsNewGrowthIsAdvised) {
   if (const char* why = why_untestable()) GTEST_SKIP() << why;
-  expect_in_fresh_process(check_heap_growth_advised);
+  expect_in_fresh_process(check_heap_growth_advised, /*huge_pages=*/true);
 }
 
 TEST(HugePages, AThreadsOwnHeapIsAdvisedAndUsedPastItsFirstHugePage) {
   if (const char* why = why_untestable()) GTEST_SKIP() << why;
-  expect_in_fresh_process(check_thread_heap_advised);
+  expect_in_fresh_process(check_thread_heap_advised, /*huge_pages=*/true);
+}
+
+TEST(HugePages, NothingIsAdvisedUnlessAskedFor) {
+  if (const char* why = why_untestable()) GTEST_SKIP() << why;
+  expect_in_fresh_process(check_nothing_advised, /*huge_pages=*/false);
 }
 
 }  // namespace
