@@ -146,6 +146,8 @@ class RecordedHistory {
   // (Moved in, or copied from a const entry.)
   template <class E>
   Entry& append(E&& entry) {
+    // Before the storage the prefault works on is freed by a growth.
+    if (entries_.size() == entries_.capacity()) prefault_.wait();
     if (feed_ == nullptr) return entries_.emplace_back(std::forward<E>(entry));
     feed_->publish(entries_.size());
     if (entries_.size() < entries_.capacity()) return entries_.emplace_back(std::forward<E>(entry));
@@ -154,8 +156,15 @@ class RecordedHistory {
     return *appended;
   }
   void reserve(size_t count) {
+    prefault_.wait();
     if (feed_ == nullptr || count <= entries_.capacity()) return entries_.reserve(count);
     move_storage([&] { entries_.reserve(count); });
+  }
+  // Has the room past the last entry faulted in on another thread while the
+  // run fills it (PrefaultBeside, sim/huge_pages.h).
+  void prefault_room() {
+    prefault_ = PrefaultBeside(entries_.data() + entries_.size(),
+                               (entries_.capacity() - entries_.size()) * sizeof(Entry));
   }
   size_t size() const { return entries_.size(); }
   const std::vector<Entry>& entries() const { return entries_; }
@@ -163,6 +172,7 @@ class RecordedHistory {
   size_t capacity() const { return entries_.capacity(); }
   // The whole history; the feed, if any, has seen every entry first.
   std::vector<Entry> take() {
+    prefault_.wait();
     if (feed_ != nullptr) {
       feed_->close(entries_.size());
       EDDY_INVARIANT(feed_->seen() == entries_.size(), "the history's reader missed entries");
@@ -181,6 +191,7 @@ class RecordedHistory {
 
   std::vector<Entry> entries_;
   HistoryFeed<Entry>* feed_ = nullptr;
+  PrefaultBeside prefault_;  // after entries_: done with their storage first
 };
 
 }  // namespace eddy::sim

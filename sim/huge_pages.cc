@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <limits>
 #include <string_view>
+#include <system_error>
 
 #include "sim/sanitizer.h"
 
@@ -136,6 +137,27 @@ void advise_thread_heap(size_t grow_bytes) {
   skip_to_huge_page_boundary(0);
 #else
   (void)grow_bytes;
+#endif
+}
+
+PrefaultBeside::PrefaultBeside(void* data, size_t bytes) {
+#if defined(__linux__) && defined(MADV_POPULATE_WRITE)
+  constexpr uintptr_t kPage = 4096;
+  // The whole pages inside the buffer: the ones at its ends may hold others'
+  // blocks, which the call would leave as they are anyway.
+  const auto begin = (reinterpret_cast<uintptr_t>(data) + kPage - 1) & ~(kPage - 1);
+  const auto end = (reinterpret_cast<uintptr_t>(data) + bytes) & ~(kPage - 1);
+  if (end <= begin) return;
+  try {
+    thread_ = std::thread([begin, end] {
+      (void)madvise(reinterpret_cast<void*>(begin), end - begin, MADV_POPULATE_WRITE);
+    });
+  } catch (const std::system_error&) {
+    // No thread: the pages fault in as they are written, as before.
+  }
+#else
+  (void)data;
+  (void)bytes;
 #endif
 }
 

@@ -22,14 +22,16 @@ namespace eddy::sim {
 // completion per op. A kafka entry is a few hundred bytes; growing the
 // history by doubling moved each entry about twice and faulted in twice the
 // memory. Capped at 256 MiB, so that a huge rate cannot reserve gigabytes
-// (a longer history grows past it as before); backed by huge pages when
-// asked for and Linux allows (sim/huge_pages.h).
+// (a longer history grows past it as before); faulted in on the other core
+// while the run fills it, and backed by huge pages when asked for and Linux
+// allows (sim/huge_pages.h).
 template <class Entry>
 void reserve_history(RecordedHistory<Entry>& history, const SimOptions& options) {
   constexpr double kEntriesMax = static_cast<double>((size_t{256} << 20) / sizeof(Entry));
   const double expected = 2.0 * options.rate_per_s * options.time_limit_s + 1024.0;
   history.reserve(static_cast<size_t>(std::clamp(expected, 0.0, kEntriesMax)));
   advise_huge_pages(history.data(), history.capacity() * sizeof(Entry));
+  history.prefault_room();
 }
 
 class Workload {

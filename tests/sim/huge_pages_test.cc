@@ -12,9 +12,13 @@
 // is no /proc. Each check runs in a process of its own (gtest re-runs this
 // binary for the one test): it checks how a fresh process's heaps grow,
 // which the other tests of a whole-binary run would have grown already.
+// PrefaultBeside: a buffer's pages are resident once it is done, and its
+// bytes unchanged.
 #include <gtest/gtest.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -22,6 +26,7 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "sim/huge_pages.h"
 #include "sim/sanitizer.h"
@@ -172,6 +177,43 @@ TEST(HugePages, AThreadsOwnHeapIsAdvisedAndUsedPastItsFirstHugePage) {
 TEST(HugePages, NothingIsAdvisedUnlessAskedFor) {
   if (const char* why = why_untestable()) GTEST_SKIP() << why;
   expect_in_fresh_process(check_nothing_advised, /*huge_pages=*/false);
+}
+
+// PrefaultBeside: once waited for, every whole page inside the buffer is
+// resident, and what the buffer held is unchanged.
+TEST(PrefaultBeside, FaultsTheBuffersPagesInAndLeavesItsBytes) {
+#if defined(__linux__) && defined(MADV_POPULATE_WRITE)
+  constexpr size_t kPage = 4096;
+  constexpr size_t kBytes = 256 * kPage;
+  void* const mapped =
+      mmap(nullptr, kBytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  ASSERT_NE(mapped, MAP_FAILED);
+  auto* const bytes = static_cast<unsigned char*>(mapped);
+  if (madvise(bytes, kPage, MADV_POPULATE_WRITE) != 0) {
+    munmap(mapped, kBytes);
+    GTEST_SKIP() << "MADV_POPULATE_WRITE refused (Linux before 5.14?)";
+  }
+  bytes[0] = 42;
+  bytes[kBytes - 1] = 7;
+  std::vector<unsigned char> resident(kBytes / kPage);
+  ASSERT_EQ(mincore(bytes, kBytes, resident.data()), 0);
+  ASSERT_EQ(std::count_if(resident.begin(), resident.end(), [](unsigned char r) { return r & 1; }),
+            2)
+      << "a page was resident before the prefault";
+  {
+    PrefaultBeside prefault(bytes, kBytes);
+    prefault.wait();
+  }
+  ASSERT_EQ(mincore(bytes, kBytes, resident.data()), 0);
+  EXPECT_TRUE(std::all_of(resident.begin(), resident.end(), [](unsigned char r) { return r & 1; }))
+      << "some page of the buffer is not resident after the prefault";
+  EXPECT_EQ(bytes[0], 42);
+  EXPECT_EQ(bytes[kBytes - 1], 7);
+  EXPECT_EQ(bytes[kBytes / 2], 0);
+  munmap(mapped, kBytes);
+#else
+  GTEST_SKIP() << "Linux 5.14's MADV_POPULATE_WRITE only";
+#endif
 }
 
 }  // namespace
