@@ -2,17 +2,16 @@
 // sees: nothing that reaches a run's output.
 //
 // Huge pages are opt-in (EDDY_HUGE_PAGES=1 in the environment). On this
-// virtual machine they made back-to-back runs faster, a fault per 2 MiB
-// instead of per 4 KiB, but a single run after a few idle seconds three to
+// virtual machine they made runs back to back 10-25% faster at the median,
+// a fault per 2 MiB instead of per 4 KiB (with now and then a run of up to
+// 290 ms among them), but a single run after a few idle seconds three to
 // four times slower: a free 2 MiB block is what the guest reports to the
-// host as unused (virtio-balloon free page reporting), so a huge page the
-// guest hands out again is often memory the host must back anew, 512 of
-// its pages at a time, up to 5 ms a fault. Measured with
-// bench/sim_speed_ab.py and its gap between runs (docs/performance.md): seed
-// 001's command 159 ms against 40 ms after idle seconds, and the partition
-// command's median was no better with huge pages even back to back, with
-// runs up to 290 ms among them. Other machines may differ; the opt-in keeps
-// the choice open and testable.
+// host as unused (virtio-balloon free page reporting, at order 9 here), so
+// a huge page handed out again is often memory the host must back anew, 512
+// of its pages at a time, up to 5 ms a fault. Measured with
+// bench/sim_speed_ab.py and its gap between runs (docs/performance.md, "Single
+// runs"): seed 001's command 138-200 ms against 34-40 ms after idle seconds.
+// Other machines may differ; the opt-in keeps the choice open and tested.
 #pragma once
 
 #include <cstddef>
@@ -58,7 +57,7 @@ void advise_thread_heap(size_t grow_bytes = size_t{48} << 20);
 // run's history: each 4 KiB page's first write was a fault on the run's own
 // thread, about 3,000 of them for seed 001's, and the kernel's work of
 // backing them now happens on the other core. Seed 001's command: median
-// 34.4 -> 28.8 ms back to back (docs/performance.md). Best effort: without
+// 37.8 -> 33.2 ms back to back (docs/performance.md). Best effort: without
 // the call or a thread, nothing happens. Waited for by wait() and the
 // destructor, so that the buffer outlives it.
 class PrefaultBeside {
