@@ -36,6 +36,16 @@ namespace {
 
 constexpr bool kGlibcMalloc = !kAddressSanitized;
 
+// Whether a smaps "VmFlags:" line has "hg": advised for huge pages.
+bool flags_say_advised(const std::string& line) {
+  std::istringstream flags(line.substr(8));
+  std::string flag;
+  while (flags >> flag) {
+    if (flag == "hg") return true;
+  }
+  return false;
+}
+
 // Whether the first mapping `is_it(lo, hi)` picks is advised for huge pages.
 template <class Pick>
 bool advised_mapping(Pick is_it) {
@@ -52,14 +62,7 @@ bool advised_mapping(Pick is_it) {
                          std::stoull(line.substr(dash + 1, space - dash - 1), nullptr, 16));
       continue;
     }
-    if (in_mapping && line.rfind("VmFlags:", 0) == 0) {
-      std::istringstream flags(line.substr(8));
-      std::string flag;
-      while (flags >> flag) {
-        if (flag == "hg") return true;
-      }
-      return false;
-    }
+    if (in_mapping && line.rfind("VmFlags:", 0) == 0) return flags_say_advised(line);
   }
   return false;
 }
@@ -71,12 +74,7 @@ bool any_mapping_advised() {
   std::ifstream smaps("/proc/self/smaps");
   std::string line;
   while (std::getline(smaps, line)) {
-    if (line.rfind("VmFlags:", 0) != 0) continue;
-    std::istringstream flags(line.substr(8));
-    std::string flag;
-    while (flags >> flag) {
-      if (flag == "hg") return true;
-    }
+    if (line.rfind("VmFlags:", 0) == 0 && flags_say_advised(line)) return true;
   }
   return false;
 }
