@@ -17,6 +17,26 @@
 
 namespace eddy::sim {
 
+#if defined(__linux__)
+namespace {
+
+constexpr uintptr_t kPage = 4096;
+constexpr uintptr_t kHugePage = uintptr_t{2} << 20;
+
+// The whole pages inside a buffer, [begin, end): madvise wants page-aligned
+// bounds, and the pages at the buffer's ends may hold others' blocks.
+struct PageRange {
+  uintptr_t begin;
+  uintptr_t end;
+};
+[[maybe_unused]] PageRange whole_pages(const void* data, size_t bytes) {
+  const auto at = reinterpret_cast<uintptr_t>(data);
+  return {(at + kPage - 1) & ~(kPage - 1), (at + bytes) & ~(kPage - 1)};
+}
+
+}  // namespace
+#endif
+
 bool huge_pages_wanted() {
   const char* wanted = std::getenv("EDDY_HUGE_PAGES");
   return wanted != nullptr && std::string_view(wanted) == "1";
@@ -24,15 +44,10 @@ bool huge_pages_wanted() {
 
 void advise_huge_pages(const void* data, size_t bytes) {
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
-  if (!huge_pages_wanted()) return;
-  constexpr uintptr_t kHugePage = uintptr_t{2} << 20;
-  constexpr uintptr_t kPage = 4096;
-  if (bytes < kHugePage) return;
-  // madvise wants page-aligned bounds: the whole pages inside the buffer.
-  const auto begin = (reinterpret_cast<uintptr_t>(data) + kPage - 1) & ~(kPage - 1);
-  const auto end = (reinterpret_cast<uintptr_t>(data) + bytes) & ~(kPage - 1);
-  if (end <= begin) return;
-  (void)madvise(reinterpret_cast<void*>(begin), end - begin, MADV_HUGEPAGE);
+  if (!huge_pages_wanted() || bytes < kHugePage) return;
+  const PageRange pages = whole_pages(data, bytes);
+  if (pages.end <= pages.begin) return;
+  (void)madvise(reinterpret_cast<void*>(pages.begin), pages.end - pages.begin, MADV_HUGEPAGE);
 #else
   (void)data;
   (void)bytes;
@@ -41,8 +56,6 @@ void advise_huge_pages(const void* data, size_t bytes) {
 
 #if defined(__linux__) && defined(__GLIBC__) && defined(MADV_HUGEPAGE)
 namespace {
-
-constexpr uintptr_t kHugePage = uintptr_t{2} << 20;
 
 // A huge page backs a 2 MiB range of an advised mapping on its first fault
 // only if the range is writable as a whole and none of its 4 KiB pages is
@@ -93,9 +106,8 @@ void prepare_heap(size_t reserve_bytes) {
       std::min<size_t>(reserve_bytes, static_cast<size_t>(std::numeric_limits<int>::max())));
   // Blocks up to 32 MiB from the heap, not a mapping each, faulted in page
   // by page (a larger one, a history at high rates, stays a mapping of its
-  // own); memory freed kept for reuse; and the
-  // heap grown `reserve` at a time. Other threads keep arenas of their own
-  // (advise_thread_heap).
+  // own); memory freed kept for reuse; and the heap grown `reserve` at a
+  // time. Other threads keep arenas of their own (advise_thread_heap).
   (void)mallopt(M_MMAP_THRESHOLD, std::min(reserve, 32 << 20));
   (void)mallopt(M_TRIM_THRESHOLD, std::numeric_limits<int>::max());
   (void)mallopt(M_TOP_PAD, reserve);
@@ -142,15 +154,12 @@ void advise_thread_heap(size_t grow_bytes) {
 
 PrefaultBeside::PrefaultBeside(void* data, size_t bytes) {
 #if defined(__linux__) && defined(MADV_POPULATE_WRITE)
-  constexpr uintptr_t kPage = 4096;
-  // The whole pages inside the buffer: the ones at its ends may hold others'
-  // blocks, which the call would leave as they are anyway.
-  const auto begin = (reinterpret_cast<uintptr_t>(data) + kPage - 1) & ~(kPage - 1);
-  const auto end = (reinterpret_cast<uintptr_t>(data) + bytes) & ~(kPage - 1);
-  if (end <= begin) return;
+  const PageRange pages = whole_pages(data, bytes);
+  if (pages.end <= pages.begin) return;
   try {
-    thread_ = std::thread([begin, end] {
-      (void)madvise(reinterpret_cast<void*>(begin), end - begin, MADV_POPULATE_WRITE);
+    thread_ = std::thread([pages] {
+      (void)madvise(reinterpret_cast<void*>(pages.begin), pages.end - pages.begin,
+                    MADV_POPULATE_WRITE);
     });
   } catch (const std::system_error&) {
     // No thread: the pages fault in as they are written, as before.

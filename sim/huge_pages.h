@@ -40,15 +40,16 @@ void advise_huge_pages(const void* data, size_t bytes);
 // another allocator (ASan's) the heap does not grow and nothing is advised.
 void prepare_heap(size_t reserve_bytes);
 
-// With huge_pages_wanted(), the same for the calling thread's own heap. glibc gives each thread
-// that allocates an arena of its own, in a heap it maps apart (64 MiB reserved, made writable as it
-// grows); this advises that reservation and makes its first `grow_bytes` writable at once. Called
-// first thing on each thread that allocates while the run goes on (the history's feed, the report's
-// columns). Why not one arena for every thread, as before: the feed
-// allocates while the run does, and the shared arena's lock then put the
-// run to sleep 100 to 400 times per partition command. A thread on the
-// main arena (glibc's arena limit reached) or on another allocator is left
-// as it is.
+// With huge_pages_wanted(), the same for the calling thread's own heap.
+// glibc gives each thread that allocates an arena of its own, in a heap it
+// maps apart (64 MiB reserved, made writable as it grows); this advises that
+// reservation and makes its first `grow_bytes` writable at once. Called
+// first thing on each thread that allocates while the run goes on (the
+// history's feed, the report's columns). Why not one arena for every
+// thread: the feed allocates while the run does, and the shared arena's
+// lock then put the run to sleep 100 to 400 times per partition command. A
+// thread on the main arena (glibc's arena limit reached) or on another
+// allocator is left as it is.
 void advise_thread_heap(size_t grow_bytes = size_t{48} << 20);
 
 // Faults a buffer's pages in on a thread of its own (madvise
