@@ -38,6 +38,11 @@ struct KeyState {
 };
 using ProcessState = std::unordered_map<int32_t, KeyState>;
 
+// The value a polled record read.
+int32_t value_at(const HistoryIndex& index, int32_t record) {
+  return index.record_value[static_cast<size_t>(record)];
+}
+
 // The version-order index of a value; kNone for none.
 int32_t index_of(const HistoryIndex& index, int32_t value) {
   return value == kNone ? kNone : index.fact(value).index;
@@ -86,14 +91,10 @@ class ReadChecks {
   }
 
  private:
-  int32_t value_at(int32_t record) const {
-    return index_.record_value[static_cast<size_t>(record)];
-  }
-
   // int-poll-skip+nonmonotonic-cases: consecutive records of one key.
   void check_internal(int32_t i, const PolledSpan& span) {
     for (int32_t r = span.begin + 1; r < span.end; ++r) {
-      PairCase error = pair_case(index_, span.key, value_at(r - 1), value_at(r));
+      PairCase error = pair_case(index_, span.key, value_at(index_, r - 1), value_at(index_, r));
       error.op_a = error.op_b = i;
       if (error.delta > 1) cases_.int_poll_skip.push_back(error);
       if (error.delta < 1) cases_.int_nonmonotonic_poll.push_back(error);
@@ -111,7 +112,7 @@ class ReadChecks {
   //    are exactly the cases in which Elle reports G1c-realtime.
   void check_reads(int32_t i, bool ok, const PolledSpan& span) {
     for (int32_t r = span.begin; r < span.end; ++r) {
-      const int32_t value = value_at(r);
+      const int32_t value = value_at(index_, r);
       const ValueFacts& facts = index_.fact(value);
       if (!facts.attempted || index_.values.value_of(value) == kNonIntegerValue) {
         cases_.phantom_read.push_back(ReadCase{value, i, kNone});
@@ -150,10 +151,6 @@ class ProcessWalker {
   }
 
  private:
-  int32_t value_at(int32_t record) const {
-    return index_.record_value[static_cast<size_t>(record)];
-  }
-
   void build_expired() {
     for (int32_t i = 0; i < index_.op_count; ++i) {
       const Op& op = history_[static_cast<size_t>(i)];
@@ -240,7 +237,7 @@ class ProcessWalker {
       if (!ok) continue;
       KeyState& state = process[span.key];
       state.last_read_op = i;
-      state.last_read_value = span.begin < span.end ? value_at(span.end - 1) : kNone;
+      state.last_read_value = span.begin < span.end ? value_at(index_, span.end - 1) : kNone;
       if (const int64_t offset = max_offset(span); offset > state.lag_offset) {
         set_lag_offset(span.key, state, offset);
       }
@@ -254,7 +251,7 @@ class ProcessWalker {
     const auto it = process.find(span.key);
     if (it == process.end() || it->second.last_read_op == kNone) return;
     PairCase error = pair_case(index_, span.key, it->second.last_read_value,
-                               span.begin < span.end ? value_at(span.begin) : kNone);
+                               span.begin < span.end ? value_at(index_, span.begin) : kNone);
     error.op_a = it->second.last_read_op;
     error.op_b = i;
     if (error.delta > 1) cases_.poll_skip.push_back(error);
