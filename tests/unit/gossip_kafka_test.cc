@@ -141,8 +141,9 @@ TEST(GossipKafka, CommitsMergeByMaximumAcrossNodes) {
 }
 
 // The items of one gossip message, as (kind, key, offset).
-std::vector<std::tuple<GossipItem::Kind, std::string, int64_t>> items_of(const Message& message) {
-  std::vector<std::tuple<GossipItem::Kind, std::string, int64_t>> out;
+using Items = std::vector<std::tuple<GossipItem::Kind, std::string, int64_t>>;
+Items items_of(const Message& message) {
+  Items out;
   for (const Rc<GossipItem>& item : std::get<GossipBody>(message.body).items) {
     out.emplace_back(item->kind, item->key, item->offset);
   }
@@ -167,8 +168,7 @@ TEST(GossipKafka, RaisingAnUnsentItemLeavesTheCopiesAlreadySentAlone) {
   ASSERT_EQ(batches.size(), 2u);
   ASSERT_EQ(batches[0].dest, "n1");
   const auto sent_to_n1 = items_of(batches[0]);
-  EXPECT_EQ(sent_to_n1, (std::vector<std::tuple<GossipItem::Kind, std::string, int64_t>>{
-                            {kCommit, "a", 1}, {kCommit, "b", 1}}));
+  EXPECT_EQ(sent_to_n1, (Items{{kCommit, "a", 1}, {kCommit, "b", 1}}));
   EXPECT_EQ(std::get<GossipBody>(batches[1].body).first_seq, 1);
   n0.request(CommitOffsetsBody{{{"b", 7}}});  // raises seq 3 in n2's outbox only
   EXPECT_EQ(items_of(batches[0]), sent_to_n1) << "a batch in flight changed";
@@ -178,11 +178,9 @@ TEST(GossipKafka, RaisingAnUnsentItemLeavesTheCopiesAlreadySentAlone) {
   ASSERT_EQ(next.size(), 2u);
   // n1 gets the raise as a new item, seq 4; n2 gets seq 3 raised.
   EXPECT_EQ(std::get<GossipBody>(next[0].body).first_seq, 4);
-  EXPECT_EQ(items_of(next[0]),
-            (std::vector<std::tuple<GossipItem::Kind, std::string, int64_t>>{{kCommit, "b", 7}}));
+  EXPECT_EQ(items_of(next[0]), (Items{{kCommit, "b", 7}}));
   EXPECT_EQ(std::get<GossipBody>(next[1].body).first_seq, 3);
-  EXPECT_EQ(items_of(next[1]),
-            (std::vector<std::tuple<GossipItem::Kind, std::string, int64_t>>{{kCommit, "b", 7}}));
+  EXPECT_EQ(items_of(next[1]), (Items{{kCommit, "b", 7}}));
 }
 
 }  // namespace
