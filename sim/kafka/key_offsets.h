@@ -7,7 +7,7 @@
 // previous key's entry instead of at the start; a key that is not past the
 // previous one (a node binary may answer in any order) searches from the
 // start again, so the result is try_emplace_offset's in every case
-// (tests/sim/key_offsets_test.cc).
+// (tests/property/key_offsets_property_test.cc).
 #pragma once
 
 #include <algorithm>
