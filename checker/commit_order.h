@@ -40,7 +40,7 @@ class CommitOrderPass {
     int64_t op_index = 0;
   };
   using KnownByKey = std::unordered_map<std::string, Known>;
-  static void raise(KnownByKey& known, const std::string& key, int64_t offset, int64_t op_index);
+  static void raise(KnownByKey& known, std::string_view key, int64_t offset, int64_t op_index);
 
   size_t examples_max_;
   Anomaly anomaly_;

@@ -13,6 +13,8 @@
 #include <utility>
 #include <vector>
 
+#include "checker/short_string.h"
+
 namespace eddy::checker {
 
 enum class OpType : uint8_t { kInvoke, kOk, kFail, kInfo };
@@ -37,44 +39,48 @@ struct PolledRecord {
 };
 // One key's records in a poll reply, in the order the node returned them.
 struct PolledKey {
-  std::string key;
+  ShortString key;
   std::vector<PolledRecord> records;
   friend bool operator==(const PolledKey&, const PolledKey&) = default;
 };
 
 inline constexpr int64_t kNemesisProcess = -1;
 
+// Laid out small (216 bytes): a run holds every entry until the checker has
+// run, and an entry's bytes are page faults and moves (short_string.h).
 struct Op {
   int64_t index = 0;    // position in the history, from 0
   int64_t time_us = 0;  // since the start of the run
   int64_t process = 0;  // Jepsen's process: a worker's client incarnation, or kNemesisProcess
   OpType type = OpType::kInvoke;
   OpF f = OpF::kSend;
+  // assign: seek_to_beginning for the final phase's assigns.
+  bool seek_to_beginning = false;
 
   // send: the key and message; the offset on an ok completion.
-  std::string key;
+  ShortString key;
   int64_t value = 0;
   std::optional<int64_t> offset;
   // poll (ok completions): what the node returned, key by key.
   std::vector<PolledKey> polled;
-  // assign: the keys assigned; seek_to_beginning for the final phase's assigns.
+  // assign: the keys assigned.
   std::vector<std::string> keys;
-  bool seek_to_beginning = false;
   // assign ok (not seek_to_beginning): what list_committed_offsets answered,
   // sorted by key; nullopt where the history does not record it. An ok poll
   // implies its client then committed, per key with records, the highest
   // offset it polled.
   std::optional<std::vector<std::pair<std::string, int64_t>>> committed;
   // info/fail: why the outcome is not ok.
-  std::string error;
+  ShortString error;
   // kNemesis: what the nemesis did ("start-partition majority [n0 n1] | [n2]").
-  std::string nemesis;
+  ShortString nemesis;
   // Diagnostics, not used by the checks: the node and client id involved.
-  std::string node;
-  std::string client;
+  ShortString node;
+  ShortString client;
 
   friend bool operator==(const Op&, const Op&) = default;
 };
+static_assert(sizeof(Op) <= 216, "see the comment above Op");
 
 using History = std::vector<Op>;
 

@@ -77,10 +77,10 @@ void HistoryIndexer::pair(int32_t i, const Op& op) {
 
 // Maelstrom's keys are small integers written in decimal: those index a
 // vector, with no string hashing. Any other key goes to the hash map.
-int32_t HistoryIndexer::key_id(const std::string& key) {
+int32_t HistoryIndexer::key_id(std::string_view key) {
   const std::optional<size_t> number = small_key(key);
   if (!number) {
-    const auto [it, added] = key_ids_.try_emplace(key, index_.key_count());
+    const auto [it, added] = key_ids_.try_emplace(std::string(key), index_.key_count());
     if (added) add_key(key);
     return it->second;
   }
@@ -95,7 +95,7 @@ int32_t HistoryIndexer::key_id(const std::string& key) {
 
 // The number a canonical decimal key ("0", "17", not "017" or "-1") below
 // kSmallKeys stands for.
-std::optional<size_t> HistoryIndexer::small_key(const std::string& key) {
+std::optional<size_t> HistoryIndexer::small_key(std::string_view key) {
   if (key.empty() || key.size() > 6 || (key[0] == '0' && key.size() > 1)) return std::nullopt;
   size_t number = 0;
   for (const char c : key) {
@@ -105,8 +105,8 @@ std::optional<size_t> HistoryIndexer::small_key(const std::string& key) {
   return number < kSmallKeys ? std::optional<size_t>(number) : std::nullopt;
 }
 
-void HistoryIndexer::add_key(const std::string& key) {
-  index_.key_names.push_back(key);
+void HistoryIndexer::add_key(std::string_view key) {
+  index_.key_names.emplace_back(key);
   index_.key_read_ok.push_back(0);
   index_.key_first_touch.push_back(kNone);
 }

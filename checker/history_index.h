@@ -108,9 +108,9 @@ class HistoryIndexer {
 
  private:
   void pair(int32_t i, const Op& op);
-  int32_t key_id(const std::string& key);
-  static std::optional<size_t> small_key(const std::string& key);
-  void add_key(const std::string& key);
+  int32_t key_id(std::string_view key);
+  static std::optional<size_t> small_key(std::string_view key);
+  void add_key(std::string_view key);
   int32_t value_id(int32_t key, int64_t value);
   void touch(int32_t key, int32_t i);
   void add_send(int32_t i, const Op& op);

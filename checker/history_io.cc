@@ -418,7 +418,9 @@ class FastParser {
     }
   }
 
-  bool read_string_into(std::string& out) {
+  // Into a std::string or a ShortString.
+  template <class Text>
+  bool read_string_into(Text& out) {
     skip_whitespace();
     std::string_view text;
     if (!read_string(text)) return false;
@@ -490,8 +492,7 @@ class FastParser {
       } while (consume(','));
       if (!consume('}')) return false;
     }
-    return sort_members(polled,
-                        [](const PolledKey& entry) -> const std::string& { return entry.key; });
+    return sort_members(polled, [](const PolledKey& entry) { return entry.key.view(); });
   }
 
   bool read_keys(std::vector<std::string>& keys) {

@@ -182,7 +182,7 @@ std::vector<std::string> info_causes(const History& history) {
   for (const Op& op : history) {
     if (!detail::is_client_op(op) || op.type != OpType::kInfo) continue;
     if ((op.f != OpF::kSend && op.f != OpF::kPoll) || op.error.empty()) continue;
-    if (seen.insert(op.error).second) causes.push_back(op.error);
+    if (seen.insert(op.error.str()).second) causes.push_back(op.error.str());
   }
   return causes;
 }

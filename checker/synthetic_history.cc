@@ -30,7 +30,7 @@ struct Worker {
   Op pending;  // the invocation in flight
 };
 
-size_t key_index(const std::string& name) {
+size_t key_index(std::string_view name) {
   size_t index = 0;
   std::from_chars(name.data(), name.data() + name.size(), index);
   return index;

@@ -12,6 +12,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 
 namespace eddy::core {
 
@@ -51,5 +52,14 @@ struct StringEqual {
 // A hash map keyed by std::string that a string_view looks up without a copy.
 template <class Value>
 using StringMap = std::unordered_map<std::string, Value, StringHash, StringEqual>;
+
+// try_emplace by a string_view: a std::string is built only for a key not
+// yet in the map (C++20's try_emplace takes the key type alone).
+template <class Value>
+std::pair<typename StringMap<Value>::iterator, bool> try_emplace_view(StringMap<Value>& map,
+                                                                      std::string_view key) {
+  if (const auto it = map.find(key); it != map.end()) return {it, false};
+  return map.try_emplace(std::string(key));
+}
 
 }  // namespace eddy::core

@@ -104,8 +104,8 @@ bool unseen_for_want_of_reads(const checker::History& history,
   bool unseen = false;
   for (const checker::Op& op : history) {
     if (op.f == checker::OpF::kSend && op.type == checker::OpType::kOk && op.offset &&
-        !polled.contains({op.key, *op.offset})) {
-      if (read_to_end.contains(op.key)) return false;
+        !polled.contains({op.key.str(), *op.offset})) {
+      if (read_to_end.contains(op.key.str())) return false;
       unseen = true;
     }
   }

@@ -20,10 +20,10 @@ using checker::OpType;
 // a string each: a run has tens of thousands.
 using core::append_int;
 
-void append_error(std::string& out, const std::string& error) {
+void append_error(std::string& out, std::string_view error) {
   constexpr size_t kErrorMax = 80;
   out += " (";
-  out.append(error, 0, kErrorMax);
+  out.append(error.substr(0, kErrorMax));
   if (error.size() > kErrorMax) out += "...";
   out += ')';
 }
@@ -241,7 +241,7 @@ template <class HistoryOp>
 void ReportBuilder<HistoryOp>::add(const HistoryOp& e) {
   data_.end_us = std::max(data_.end_us, e.time_us);
   if (e.process == checker::kNemesisProcess || is_nemesis(e)) {
-    nemesis_.push_back(NemesisEntry{e.time_us, e.nemesis});
+    nemesis_.push_back(NemesisEntry{e.time_us, std::string(std::string_view(e.nemesis))});
     data_.span_of_index.push_back(-1);
     return;
   }
@@ -453,7 +453,7 @@ void add_kafka_anomalies(ReportData& data, const checker::History& history,
     for (size_t i = 0; i < history.size(); ++i) {
       const checker::Op& op = history[i];
       if (op.f == checker::OpF::kSend && op.type != OpType::kInvoke && data.span_of_index[i] >= 0)
-        sends[{op.key, op.value}].push_back(data.span_of_index[i]);
+        sends[{op.key.str(), op.value}].push_back(data.span_of_index[i]);
     }
   };
   std::vector<std::string> keys;

@@ -61,9 +61,9 @@ std::map<std::string, int64_t> KafkaGenerator::max_offsets() const {
   return {max_offsets_.begin(), max_offsets_.end()};
 }
 
-void KafkaGenerator::note_max(const std::string& key, int64_t offset) {
-  auto [it, inserted] = max_offsets_.try_emplace(key, offset);
-  if (!inserted) it->second = std::max(it->second, offset);
+void KafkaGenerator::note_max(std::string_view key, int64_t offset) {
+  auto [it, inserted] = core::try_emplace_view(max_offsets_, key);
+  it->second = inserted ? offset : std::max(it->second, offset);
 }
 
 void KafkaGenerator::retire_if_polled(core::StringMap<Unseen>::iterator it) {
@@ -73,11 +73,12 @@ void KafkaGenerator::retire_if_polled(core::StringMap<Unseen>::iterator it) {
   unseen_.erase(it);
 }
 
-void KafkaGenerator::on_ok_send(const std::string& key, int64_t offset) {
+void KafkaGenerator::on_ok_send(std::string_view key, int64_t offset) {
   note_max(key, offset);
-  const auto it = unseen_.try_emplace(key).first;
+  const auto it = core::try_emplace_view(unseen_, key).first;
   if (!it->second.sent) {
-    sent_unseen_.insert(std::lower_bound(sent_unseen_.begin(), sent_unseen_.end(), key), key);
+    sent_unseen_.insert(std::lower_bound(sent_unseen_.begin(), sent_unseen_.end(), key),
+                        std::string(key));
   }
   it->second.sent = std::max(it->second.sent.value_or(offset), offset);
   retire_if_polled(it);
@@ -90,7 +91,7 @@ void KafkaGenerator::on_ok_poll(const std::vector<checker::PolledKey>& polled) {
     for (const checker::PolledRecord& record : key.records)
       highest = std::max(highest, record.offset);
     note_max(key.key, highest);
-    const auto it = unseen_.try_emplace(key.key).first;
+    const auto it = core::try_emplace_view(unseen_, key.key).first;
     it->second.polled = std::max(it->second.polled.value_or(highest), highest);
     retire_if_polled(it);
   }

@@ -40,7 +40,7 @@ class KafkaGenerator {
   KafkaOp next();
 
   // Feedback from ok completions: sent and polled offsets per key.
-  void on_ok_send(const std::string& key, int64_t offset);
+  void on_ok_send(std::string_view key, int64_t offset);
   void on_ok_poll(const std::vector<checker::PolledKey>& polled);
 
   // Highest offset any ok op saw per key: what the final polls must reach.
@@ -56,7 +56,7 @@ class KafkaGenerator {
     std::optional<int64_t> polled;
   };
 
-  void note_max(const std::string& key, int64_t offset);
+  void note_max(std::string_view key, int64_t offset);
   // Forgets `it`'s key once every offset sent has been polled.
   void retire_if_polled(core::StringMap<Unseen>::iterator it);
 

@@ -382,7 +382,7 @@ void KafkaWorkload::on_reply(Worker& worker, core::Message& reply) {
         generator_.on_ok_poll(worker.op.polled);
         if (phase_ == Phase::kFinal) {
           for (const checker::PolledKey& key : worker.op.polled) {
-            const auto target = worker.targets.find(key.key);
+            const auto target = worker.targets.find(key.key.str());
             if (target == worker.targets.end()) continue;
             for (const checker::PolledRecord& record : key.records) {
               if (record.offset >= target->second) {

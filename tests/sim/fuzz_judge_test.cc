@@ -59,7 +59,7 @@ TEST(FuzzJudge, TheWorkloadRecordsTheKeysAFinalPollReadToTheEnd) {
   options.limits.poll_msgs_per_key_max = 100'000;
   const SimResult whole = Simulation(options).run();
   for (const checker::Op& op : whole.history) {
-    if (op.f == checker::OpF::kSend && op.type == checker::OpType::kOk) keys.insert(op.key);
+    if (op.f == checker::OpF::kSend && op.type == checker::OpType::kOk) keys.insert(op.key.str());
   }
   EXPECT_EQ(whole.final_read_to_end, keys);
   // One record a page: a thread stops at the highest offset it knew of at

@@ -65,13 +65,13 @@ FaultAvailability availability_during_faults(const checker::History& history) {
   std::map<int64_t, Pending> open;  // process -> the tallies its pending op counts in
   for (const checker::Op& op : history) {
     if (op.f == OpF::kNemesis) {
-      fault_active = op.nemesis.rfind("start", 0) == 0;
+      fault_active = op.nemesis.view().starts_with("start");
       continue;
     }
     if (op.f != OpF::kSend && op.f != OpF::kPoll) continue;
     if (op.type == OpType::kInvoke) {
       if (!fault_active) continue;
-      Pending pending{op.f == OpF::kSend ? &out.send : &out.poll, &out.by_node[op.node]};
+      Pending pending{op.f == OpF::kSend ? &out.send : &out.poll, &out.by_node[op.node.str()]};
       ++pending.by_f->invoked;
       ++pending.by_node->invoked;
       open[op.process] = pending;

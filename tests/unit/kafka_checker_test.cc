@@ -764,7 +764,7 @@ TEST(KafkaChecker, LargeMessagesAndOddKeysGiveTheSameVerdict) {
   History history = make_synthetic_history(options);
   const CheckResult plain = check_kafka(history);
   // "07" is not a canonical decimal, so it is a key of its own kind.
-  const auto odd_key = [](std::string& key) { key = "0" + key; };
+  const auto odd_key = [](auto& key) { key = "0" + std::string(std::string_view(key)); };
   const auto large = [](int64_t message) { return message * 1'000'003 - 500; };
   for (Op& op : history) {
     if (op.f == OpF::kSend) {
