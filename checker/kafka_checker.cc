@@ -319,6 +319,8 @@ KafkaHistoryPasses::KafkaHistoryPasses(const CheckOptions& options)
 KafkaHistoryPasses::~KafkaHistoryPasses() = default;
 KafkaHistoryPasses::KafkaHistoryPasses(KafkaHistoryPasses&&) noexcept = default;
 
+void KafkaHistoryPasses::reserve(size_t ops) { index_->reserve(ops); }
+
 void KafkaHistoryPasses::add(const Op& op) {
   index_->add(op);
   commit_order_->add(op);

@@ -127,6 +127,9 @@ class KafkaHistoryPasses {
   ~KafkaHistoryPasses();
   KafkaHistoryPasses(KafkaHistoryPasses&&) noexcept;
   KafkaHistoryPasses& operator=(KafkaHistoryPasses&&) = delete;
+  // Room for a history of about `ops` entries, so that the index does not
+  // grow by doubling (and fault its pages in twice) while a run feeds it.
+  void reserve(size_t ops);
   // The next op of the history, in order.
   void add(const Op& op);
 

@@ -3,17 +3,26 @@
 #include <system_error>
 #include <utility>
 
+#include "sim/workload.h"
+
 namespace eddy::sim {
 
 LiveHistory::LiveHistory(std::filesystem::path dir, const SimOptions& options,
                          PreviousRun& previous)
     : dir_(std::move(dir)), linkv_(options.workload == "lin-kv"), previous_(previous) {
-  if (!linkv_) kafka_passes_.emplace();
+  // Reserved as the history is (sim/workload.h): grown by doubling, the
+  // report's spans and the index faulted in about twice their pages.
+  if (!linkv_) {
+    kafka_passes_.emplace();
+    kafka_passes_->reserve(expected_history_entries<checker::Op>(options));
+  }
   if (options.html_report) {
     if (linkv_) {
       linkv_report_.emplace();
+      linkv_report_->reserve(expected_history_entries<checker::LinKvOp>(options));
     } else {
       kafka_report_.emplace();
+      kafka_report_->reserve(expected_history_entries<checker::Op>(options));
     }
   }
 }

@@ -26,10 +26,14 @@ namespace eddy::sim {
 // while the run fills it, and backed by huge pages when asked for and Linux
 // allows (sim/huge_pages.h).
 template <class Entry>
-void reserve_history(RecordedHistory<Entry>& history, const SimOptions& options) {
+size_t expected_history_entries(const SimOptions& options) {
   constexpr double kEntriesMax = static_cast<double>((size_t{256} << 20) / sizeof(Entry));
   const double expected = 2.0 * options.rate_per_s * options.time_limit_s + 1024.0;
-  history.reserve(static_cast<size_t>(std::clamp(expected, 0.0, kEntriesMax)));
+  return static_cast<size_t>(std::clamp(expected, 0.0, kEntriesMax));
+}
+template <class Entry>
+void reserve_history(RecordedHistory<Entry>& history, const SimOptions& options) {
+  history.reserve(expected_history_entries<Entry>(options));
   advise_huge_pages(history.data(), history.capacity() * sizeof(Entry));
   history.prefault_room();
 }
