@@ -123,32 +123,43 @@ class EventQueue {
     }
   };
 
-  // A FIFO of entries sorted by (due, seq): [head_, end) waits.
+  // A FIFO of entries sorted by (due, seq), in a ring whose size is a power
+  // of two: its storage is the lane's peak (rounded up), and an entry is
+  // written once. The vector with a consumed prefix it replaces grew to
+  // about twice the peak, moved its tail back each time the prefix was half
+  // of it, and on seed 001's command faulted in 438 pages of the run's ~1000.
   class Lane {
    public:
-    bool empty() const { return head_ == entries_.size(); }
-    size_t size() const { return entries_.size() - head_; }
-    const Entry& front() const { return entries_[head_]; }
+    bool empty() const { return size_ == 0; }
+    size_t size() const { return size_; }
+    const Entry& front() const { return ring_[head_]; }
     // Whether an entry due at `due_us` (with a sequence number above all
     // here) keeps the lane sorted.
-    bool accepts(TimeUs due_us) const { return empty() || entries_.back().due_us <= due_us; }
-    void push(const Entry& entry) { entries_.push_back(entry); }
+    bool accepts(TimeUs due_us) const { return empty() || back().due_us <= due_us; }
+    void push(const Entry& entry) {
+      if (size_ == ring_.size()) grow();
+      ring_[(head_ + size_) & (ring_.size() - 1)] = entry;
+      ++size_;
+    }
     void drop_front() {
-      ++head_;
-      // Reclaim the consumed prefix once it is most of the lane (amortised
-      // O(1); the lane's storage stays at its peak and is reused).
-      if (head_ == entries_.size()) {
-        entries_.clear();
-        head_ = 0;
-      } else if (head_ >= 1024 && head_ * 2 >= entries_.size()) {
-        entries_.erase(entries_.begin(), entries_.begin() + static_cast<std::ptrdiff_t>(head_));
-        head_ = 0;
-      }
+      head_ = (head_ + 1) & (ring_.size() - 1);
+      --size_;
     }
 
    private:
-    std::vector<Entry> entries_;
+    static constexpr size_t kFirstCapacity = 64;
+    const Entry& back() const { return ring_[(head_ + size_ - 1) & (ring_.size() - 1)]; }
+    // Doubles the ring, its entries in order from index 0.
+    void grow() {
+      std::vector<Entry> bigger(std::max(kFirstCapacity, 2 * ring_.size()));
+      for (size_t i = 0; i < size_; ++i) bigger[i] = ring_[(head_ + i) & (ring_.size() - 1)];
+      ring_ = std::move(bigger);
+      head_ = 0;
+    }
+
+    std::vector<Entry> ring_;
     size_t head_ = 0;
+    size_t size_ = 0;
   };
 
   // The lane whose head comes before the heap's top and the other lane's, or

@@ -122,10 +122,11 @@ TEST(EventQueue, NowLaneTakesEventsDueAtThePoppedTimeInScheduleOrder) {
   EXPECT_EQ(order, (std::vector<int64_t>{5, 2, 3, 4, 6, 1}));
 }
 
-TEST(EventQueue, LaneReclaimsItsConsumedPrefixKeepingOrder) {
+TEST(EventQueue, LaneWrapsAroundItsRingAndGrowsKeepingOrder) {
   // Timeouts 5,000 us ahead of a clock stepping 1 us per call, each call also
-  // scheduling a delivery on the heap: the lane's head passes 1,024 with
-  // thousands still waiting, so its prefix is erased several times.
+  // scheduling a delivery on the heap: the lane's ring doubles up to 8,192
+  // entries while its head moves, then wraps around it twice with 5,000
+  // waiting.
   EventQueue<Payload> queue;
   std::vector<int64_t> popped;
   int64_t next_id = 0;
