@@ -6,6 +6,7 @@
 // on every run; where iteration order reaches output, sort anyway.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -46,6 +47,21 @@ struct StringEqual {
       if (a[i] != b[i]) return false;
     }
     return true;
+  }
+};
+
+// std::string's order (bytes compared as unsigned char, then length), with
+// short keys compared in line: sorted key lists are searched hundreds of
+// thousands of times a run, and each comparison was a call to memcmp.
+struct StringLess {
+  using is_transparent = void;
+  bool operator()(std::string_view a, std::string_view b) const noexcept {
+    const size_t common = std::min(a.size(), b.size());
+    if (common > StringHash::kShortKey) return a < b;
+    for (size_t i = 0; i < common; ++i) {
+      if (a[i] != b[i]) return static_cast<unsigned char>(a[i]) < static_cast<unsigned char>(b[i]);
+    }
+    return a.size() < b.size();
   }
 };
 

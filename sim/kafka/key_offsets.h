@@ -20,6 +20,7 @@
 #include <utility>
 
 #include "core/message.h"
+#include "core/string_hash.h"
 
 namespace eddy::sim::kafka {
 
@@ -27,8 +28,9 @@ namespace eddy::sim::kafka {
 // key is not before `key`.
 template <class It>
 It lower_bound_by_key(It first, It last, std::string_view key) {
-  return std::lower_bound(first, last, key,
-                          [](const auto& entry, std::string_view k) { return entry.first < k; });
+  return std::lower_bound(first, last, key, [](const auto& entry, std::string_view k) {
+    return core::StringLess{}(entry.first, k);
+  });
 }
 template <class Pairs>
 auto lower_bound_by_key(Pairs& pairs, std::string_view key) {
@@ -41,7 +43,7 @@ inline std::pair<core::KeyOffsets::iterator, bool> emplace_found(core::KeyOffset
                                                                  core::KeyOffsets::iterator at,
                                                                  std::string_view key,
                                                                  int64_t offset) {
-  if (at != offsets.end() && at->first == key) return {at, false};
+  if (at != offsets.end() && core::StringEqual{}(at->first, key)) return {at, false};
   return {offsets.emplace(at, std::string(key), offset), true};
 }
 
@@ -56,7 +58,7 @@ inline std::pair<core::KeyOffsets::iterator, bool> try_emplace_offset(core::KeyO
 inline core::KeyOffsets::const_iterator find_offset(const core::KeyOffsets& offsets,
                                                     std::string_view key) {
   const auto it = lower_bound_by_key(offsets, key);
-  return it != offsets.end() && it->first == key ? it : offsets.end();
+  return it != offsets.end() && core::StringEqual{}(it->first, key) ? it : offsets.end();
 }
 
 // The offset a list_committed_offsets answer gives `key`, looked up in the
@@ -78,7 +80,7 @@ class AscendingOffsets {
  public:
   explicit AscendingOffsets(core::KeyOffsets& offsets) : offsets_(offsets) {}
   std::pair<core::KeyOffsets::iterator, bool> try_emplace(std::string_view key, int64_t offset) {
-    if (!(previous_ < key)) from_ = 0;
+    if (!core::StringLess{}(previous_, key)) from_ = 0;
     const auto from = offsets_.begin() + static_cast<std::ptrdiff_t>(from_);
     const auto found =
         emplace_found(offsets_, lower_bound_by_key(from, offsets_.end(), key), key, offset);

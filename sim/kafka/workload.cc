@@ -437,7 +437,9 @@ void KafkaWorkload::note_final_read(const Worker& worker) {
   for (const checker::PolledKey& polled : worker.op.polled) {
     answered.emplace_back(polled.key, polled.records.size() >= page);
   }
-  const auto by_key = [](const auto& a, const auto& b) { return a.first < b.first; };
+  const auto by_key = [](const auto& a, const auto& b) {
+    return core::StringLess{}(a.first, b.first);
+  };
   // Usually sorted already: a reply lists its keys in the order the poll asked.
   if (!std::is_sorted(answered.begin(), answered.end(), by_key)) {
     std::stable_sort(answered.begin(), answered.end(), by_key);
@@ -447,10 +449,13 @@ void KafkaWorkload::note_final_read(const Worker& worker) {
   auto answer = answered.begin();
   auto known = final_read_to_end_.begin();
   for (const auto& [key, offset] : worker.offsets) {
-    while (answer != answered.end() && answer->first < key) ++answer;
-    if (answer != answered.end() && answer->first == key && answer->second) continue;
-    while (known != final_read_to_end_.end() && *known < key) ++known;
-    if (known == final_read_to_end_.end() || *known != key) {
+    const core::StringLess less;
+    while (answer != answered.end() && less(answer->first, key)) ++answer;
+    if (answer != answered.end() && core::StringEqual{}(answer->first, key) && answer->second) {
+      continue;
+    }
+    while (known != final_read_to_end_.end() && less(*known, key)) ++known;
+    if (known == final_read_to_end_.end() || !core::StringEqual{}(*known, key)) {
       known = final_read_to_end_.emplace_hint(known, key);
     }
   }
