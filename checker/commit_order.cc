@@ -17,13 +17,13 @@ CommitOrderPass::CommitOrderPass(const CheckOptions& options)
 
 void CommitOrderPass::raise(KnownByKey& known, std::string_view key, int64_t offset,
                             int64_t op_index) {
-  auto [it, fresh] = known.try_emplace(std::string(key), Known{offset, op_index});
-  if (!fresh && offset > it->second.offset) it->second = Known{offset, op_index};
+  auto [it, fresh] = core::try_emplace_view(known, key);
+  if (fresh || offset > it->second.offset) it->second = Known{offset, op_index};
 }
 
 void CommitOrderPass::add(const Op& op) {
   if (op.process == kNemesisProcess) return;
-  KnownByKey& known = known_by_node_[op.node.str()];
+  KnownByKey& known = core::try_emplace_view(known_by_node_, op.node).first->second;
   if (op.f == OpF::kPoll && op.type == OpType::kOk) {
     // Raising by each record in turn leaves the highest of them, made
     // known by this op: raising once by that highest is the same, with

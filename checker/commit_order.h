@@ -18,6 +18,7 @@
 
 #include "checker/history.h"
 #include "checker/kafka_checker.h"
+#include "core/string_hash.h"
 
 namespace eddy::checker::detail {
 
@@ -39,12 +40,12 @@ class CommitOrderPass {
     int64_t offset = 0;
     int64_t op_index = 0;
   };
-  using KnownByKey = std::unordered_map<std::string, Known>;
+  using KnownByKey = core::StringMap<Known>;  // looked up, never iterated
   static void raise(KnownByKey& known, std::string_view key, int64_t offset, int64_t op_index);
 
   size_t examples_max_;
   Anomaly anomaly_;
-  std::unordered_map<std::string, KnownByKey> known_by_node_;
+  core::StringMap<KnownByKey> known_by_node_;
   // What each process's assign in flight must at least see, fixed when it
   // was invoked.
   std::unordered_map<int64_t, std::map<std::string, Known>> expected_by_process_;
