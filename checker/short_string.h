@@ -1,6 +1,6 @@
-// ShortString: a string of 16 bytes for the short texts a
-// history entry carries (a key, a node or client id, an error or nemesis
-// text), where std::string takes 32.
+// ShortString: a string of 16 bytes for the short texts a history entry
+// carries (a key, a node or client id, an error or nemesis text), where
+// std::string takes 32.
 //
 // Why: a run keeps its whole history in memory for the checker, 40,000
 // entries for seed 001's command, and every byte of an entry is a byte the
@@ -12,8 +12,8 @@
 // How: up to 15 bytes are stored inline, the last byte holding 15 minus the
 // size (so it is 0, a terminator, when the text fills all 15); a longer text
 // lives on the heap, with its pointer in the first 8 bytes and its size in the
-// next 7, and 0x80 in the last byte marks it. Ids ("n0", "c12"), keys ("9")
-// and offsets stay inline: copying one is two 8-byte moves and no call. A
+// next 7, and 0x80 in the last byte marks it. Ids ("n0", "c12") and keys
+// ("9") stay inline: copying one is two 8-byte moves and no call. A
 // moved-from string is empty. Reading goes through string_view, so every
 // algorithm of <string_view> applies (`view()`, or the implicit conversion).
 #pragma once

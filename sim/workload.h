@@ -18,19 +18,22 @@
 
 namespace eddy::sim {
 
-// Reserves a run's history when the main phase begins: an invocation and a
-// completion per op. A kafka entry is a few hundred bytes; growing the
-// history by doubling moved each entry about twice and faulted in twice the
-// memory. Capped at 256 MiB, so that a huge rate cannot reserve gigabytes
-// (a longer history grows past it as before); faulted in on the other core
-// while the run fills it, and backed by huge pages when asked for and Linux
-// allows (sim/huge_pages.h).
+// The entries a run's history is expected to hold: an invocation and a
+// completion per op, capped at 256 MiB of entries so that a huge rate cannot
+// reserve gigabytes (a longer history grows past it as before). What follows
+// the history op by op (sim/live_history.h) reserves as much.
 template <class Entry>
 size_t expected_history_entries(const SimOptions& options) {
   constexpr double kEntriesMax = static_cast<double>((size_t{256} << 20) / sizeof(Entry));
   const double expected = 2.0 * options.rate_per_s * options.time_limit_s + 1024.0;
   return static_cast<size_t>(std::clamp(expected, 0.0, kEntriesMax));
 }
+
+// Reserves a run's history when the main phase begins. A kafka entry is a
+// couple of hundred bytes; growing the history by doubling moved each entry
+// about twice and faulted in twice the memory. Faulted in on the other core
+// while the run fills it, and backed by huge pages when asked for and Linux
+// allows (sim/huge_pages.h).
 template <class Entry>
 void reserve_history(RecordedHistory<Entry>& history, const SimOptions& options) {
   history.reserve(expected_history_entries<Entry>(options));

@@ -448,8 +448,8 @@ void KafkaWorkload::note_final_read(const Worker& worker) {
   // sorted by key: one merging walk through the three.
   auto answer = answered.begin();
   auto known = final_read_to_end_.begin();
+  const core::StringLess less;
   for (const auto& [key, offset] : worker.offsets) {
-    const core::StringLess less;
     while (answer != answered.end() && less(answer->first, key)) ++answer;
     if (answer != answered.end() && core::StringEqual{}(answer->first, key) && answer->second) {
       continue;

@@ -125,8 +125,8 @@ TEST(EventQueue, NowLaneTakesEventsDueAtThePoppedTimeInScheduleOrder) {
 TEST(EventQueue, LaneWrapsAroundItsRingAndGrowsKeepingOrder) {
   // Timeouts 5,000 us ahead of a clock stepping 1 us per call, each call also
   // scheduling a delivery on the heap: the lane's ring doubles up to 8,192
-  // entries while its head moves, then wraps around it twice with 5,000
-  // waiting.
+  // entries, then its head wraps around it about twice with 5,000 waiting.
+  // (Growth past a wrapped head is PopsInDueThenScheduleOrder's to find.)
   EventQueue<Payload> queue;
   std::vector<int64_t> popped;
   int64_t next_id = 0;
