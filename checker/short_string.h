@@ -154,7 +154,9 @@ class ShortString {
     if (on_heap()) delete[] data();
   }
 
-  alignas(8) char bytes_[16];
+  // Zeroed first: a copy of an inline text copies all 16 bytes, none left
+  // indeterminate.
+  alignas(8) char bytes_[16] = {};
 };
 static_assert(sizeof(ShortString) == 16);
 
