@@ -45,7 +45,7 @@ KafkaOp KafkaGenerator::next() {
     }
     // The drawn op's key and every key with acknowledged sends not yet all
     // polled: sorted and unique, merged from the kept sorted list.
-    const auto at = std::lower_bound(sent_unseen_.begin(), sent_unseen_.end(), pending_->key);
+    const auto at = sent_unseen_at(pending_->key);
     assign.keys.reserve(sent_unseen_.size() + 1);
     assign.keys.assign(sent_unseen_.begin(), at);
     if (at == sent_unseen_.end() || *at != pending_->key) assign.keys.push_back(pending_->key);
@@ -66,10 +66,14 @@ void KafkaGenerator::note_max(std::string_view key, int64_t offset) {
   it->second = inserted ? offset : std::max(it->second, offset);
 }
 
+std::vector<std::string>::iterator KafkaGenerator::sent_unseen_at(std::string_view key) {
+  return std::lower_bound(sent_unseen_.begin(), sent_unseen_.end(), key, core::StringLess{});
+}
+
 void KafkaGenerator::retire_if_polled(core::StringMap<Unseen>::iterator it) {
   const Unseen& unseen = it->second;
   if (!unseen.sent || !unseen.polled || *unseen.polled < *unseen.sent) return;
-  sent_unseen_.erase(std::lower_bound(sent_unseen_.begin(), sent_unseen_.end(), it->first));
+  sent_unseen_.erase(sent_unseen_at(it->first));
   unseen_.erase(it);
 }
 
@@ -77,8 +81,7 @@ void KafkaGenerator::on_ok_send(std::string_view key, int64_t offset) {
   note_max(key, offset);
   const auto it = core::try_emplace_view(unseen_, key).first;
   if (!it->second.sent) {
-    sent_unseen_.insert(std::lower_bound(sent_unseen_.begin(), sent_unseen_.end(), key),
-                        std::string(key));
+    sent_unseen_.insert(sent_unseen_at(key), std::string(key));
   }
   it->second.sent = std::max(it->second.sent.value_or(offset), offset);
   retire_if_polled(it);

@@ -57,6 +57,9 @@ class KafkaGenerator {
   };
 
   void note_max(std::string_view key, int64_t offset);
+  // Where `key` is or would go in sent_unseen_ (std::string's order, compared
+  // in line).
+  std::vector<std::string>::iterator sent_unseen_at(std::string_view key);
   // Forgets `it`'s key once every offset sent has been polled.
   void retire_if_polled(core::StringMap<Unseen>::iterator it);
 
