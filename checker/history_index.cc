@@ -107,6 +107,7 @@ std::optional<size_t> HistoryIndexer::small_key(std::string_view key) {
 
 void HistoryIndexer::add_key(std::string_view key) {
   index_.key_names.emplace_back(key);
+  index_.key_log.emplace_back();
   index_.key_read_ok.push_back(0);
   index_.key_first_touch.push_back(kNone);
 }
@@ -136,7 +137,9 @@ void HistoryIndexer::add_send(int32_t i, const Op& op) {
     facts.sent_ok = true;
     touch(key, i);
     index_.last_ok_data_op = i;
+    if (op.offset) log_version(index_, key, value, op.value, *op.offset, i);
   }
+  if (op.type == OpType::kInfo && op.offset) index_.info_sends_with_offset.push_back(i);
 }
 void HistoryIndexer::add_poll(int32_t i, const Op& op) {
   if (op.type == OpType::kInvoke) return;
@@ -154,6 +157,7 @@ void HistoryIndexer::add_poll(int32_t i, const Op& op) {
       ValueFacts& facts = index_.fact(value);
       if (facts.first_reader == kNone) facts.first_reader = i;
       if (ok) facts.read_ok = true;
+      log_version(index_, key, value, record.value, record.offset, i);
     }
     span.end = static_cast<int32_t>(index_.record_value.size());
     index_.spans.push_back(span);
@@ -191,6 +195,21 @@ bool key_less(const std::string& a, const std::string& b) {
   if (ia && ib) return *ia != *ib ? *ia < *ib : a < b;
   if (ia || ib) return ia.has_value();
   return a < b;
+}
+
+void log_version(HistoryIndex& index, int32_t key, int32_t value, int64_t message, int64_t offset,
+                 int32_t op) {
+  if (offset < 0) {
+    // version-orders-update-log indexes a vector by offset: Jepsen throws.
+    NegativeOffset& first = index.first_negative_offset;
+    if (first.op == kNone || op < first.op) first = NegativeOffset{op, key, offset};
+    return;
+  }
+  ValueFacts& facts = index.fact(value);
+  // Most records repeat a fact already known: left out before the sort.
+  if (facts.first_offset == offset) return;
+  if (facts.first_offset == kNoOffset) facts.first_offset = offset;
+  index.key_log[static_cast<size_t>(key)].push_back(LoggedVersion{offset, message, value});
 }
 
 HistoryIndex index_history(const History& history) {

@@ -50,7 +50,25 @@ struct ValueFacts {
   int32_t last_index = kNone;   // where it last appears
   int32_t index = kNone;        // Jepsen's by-value: unknown (kNone) if it never wins an offset
   int32_t offset_count = 0;     // offsets holding it (duplicate when >= 2)
+  // The first offset it was logged at (log_version): a record that repeats
+  // it, most of them, is not logged again.
   int64_t first_offset = kNoOffset;
+};
+
+// One entry of a key's version log (HistoryIndex::key_log): a message at an
+// offset, as a committed send or a polled record gave it.
+struct LoggedVersion {
+  int64_t offset = 0;
+  int64_t message = 0;
+  int32_t value = 0;  // value id of (key, message)
+};
+
+// Where Jepsen's version-orders would throw: the first negative offset the
+// log met, by op number.
+struct NegativeOffset {
+  int32_t op = kNone;
+  int32_t key = 0;
+  int64_t offset = 0;
 };
 
 struct Range {
@@ -87,6 +105,17 @@ struct HistoryIndex {
   std::vector<int32_t> assign_keys;
 
   int32_t last_ok_data_op = kNone;  // the last ok send or poll (unseen's final snapshot)
+
+  // The version order's raw material, gathered op by op while the history is
+  // still being recorded, so that build_version_order, after the run, only
+  // sorts each key's log: by key id, every (offset, message) of an ok send
+  // and of a poll completion's records, but for the repeats first_offset
+  // filters out (unsorted, and perhaps still holding duplicates).
+  std::vector<std::vector<LoggedVersion>> key_log;
+  // Info sends with an offset: in the log only if an ok poll read their
+  // message (must-have-committed?), which only the whole history tells.
+  std::vector<int32_t> info_sends_with_offset;
+  NegativeOffset first_negative_offset;
 
   int32_t key_count() const { return static_cast<int32_t>(key_names.size()); }
   const ValueFacts& fact(int32_t value_id) const { return facts[static_cast<size_t>(value_id)]; }
@@ -129,5 +158,11 @@ class HistoryIndexer {
 };
 
 HistoryIndex index_history(const History& history);
+
+// Logs `message` of `key` (value id `value`) at `offset` into
+// index.key_log, as op `op` gave it; a repeat of the value's first offset is
+// left out, and a negative offset is only noted (first_negative_offset).
+void log_version(HistoryIndex& index, int32_t key, int32_t value, int64_t message, int64_t offset,
+                 int32_t op);
 
 }  // namespace eddy::checker::detail

@@ -1,27 +1,24 @@
 #include "checker/version_order.h"
 
 #include <algorithm>
+#include <string>
 #include <tuple>
+#include <vector>
 
 namespace eddy::checker::detail {
 namespace {
 
-// One (key, offset, message) fact. Sorted by key rank, offset and message.
-struct Triple {
-  int32_t key_rank;
-  int32_t value;  // value id
-  int64_t offset;
-  int64_t message;
-};
-
-bool triple_less(const Triple& a, const Triple& b) {
-  return std::tie(a.key_rank, a.offset, a.message) < std::tie(b.key_rank, b.offset, b.message);
+bool offset_message_less(const LoggedVersion& a, const LoggedVersion& b) {
+  return std::tie(a.offset, a.message) < std::tie(b.offset, b.message);
 }
 
-bool same_triple(const Triple& a, const Triple& b) {
-  return a.key_rank == b.key_rank && a.offset == b.offset && a.value == b.value;
+bool same_version(const LoggedVersion& a, const LoggedVersion& b) {
+  return a.offset == b.offset && a.value == b.value;
 }
 
+// The facts were logged while the history was indexed (log_version): what is
+// left is the info sends only the whole history can place, then each key's
+// log sorted by offset and message and swept, keys in report order.
 class Builder {
  public:
   Builder(const History& history, HistoryIndex& index) : history_(history), index_(index) {
@@ -31,90 +28,68 @@ class Builder {
   }
 
   VersionOrder run() && {
-    collect();
-    std::sort(triples_.begin(), triples_.end(), triple_less);
-    triples_.erase(std::unique(triples_.begin(), triples_.end(), same_triple), triples_.end());
-    for (size_t a = 0; a < triples_.size();) {
-      size_t b = a;
-      while (b < triples_.size() && triples_[b].key_rank == triples_[a].key_rank) ++b;
-      sweep_key(a, b);
-      a = b;
+    log_committed_info_sends();
+    note_negative_offset();
+    std::vector<int32_t> keys_by_rank(static_cast<size_t>(index_.key_count()));
+    for (int32_t key = 0; key < index_.key_count(); ++key) {
+      keys_by_rank[static_cast<size_t>(index_.key_rank[static_cast<size_t>(key)])] = key;
+    }
+    for (const int32_t key : keys_by_rank) {
+      std::vector<LoggedVersion>& log = index_.key_log[static_cast<size_t>(key)];
+      if (log.empty()) continue;
+      // A key's log mostly arrives in offset order already.
+      if (!std::is_sorted(log.begin(), log.end(), offset_message_less)) {
+        std::sort(log.begin(), log.end(), offset_message_less);
+      }
+      log.erase(std::unique(log.begin(), log.end(), same_version), log.end());
+      sweep_key(key, log);
     }
     return std::move(order_);
   }
 
  private:
-  // version-orders: all of a committed op's micro-ops, only the polls of any
-  // other. In a history that means ok sends (and info sends with an offset
-  // whose message was read) and every poll completion.
-  void collect() {
-    for (int32_t i = 0; i < index_.op_count; ++i) {
+  // version-orders takes all of a committed op's micro-ops: an info send is
+  // committed (must-have-committed?) when an ok poll read its message.
+  void log_committed_info_sends() {
+    for (const int32_t i : index_.info_sends_with_offset) {
       const Op& op = history_[static_cast<size_t>(i)];
-      if (!is_client_op(op) || op.type == OpType::kInvoke) continue;
-      if (op.f == OpF::kSend && op.offset && committed(i, op)) {
-        add(index_.op_value[static_cast<size_t>(i)], *op.offset);
-      } else if (op.f == OpF::kPoll) {
-        const Range range = index_.op_range[static_cast<size_t>(i)];
-        for (int32_t s = range.begin; s < range.end; ++s) {
-          const PolledSpan& span = index_.spans[static_cast<size_t>(s)];
-          for (int32_t r = span.begin; r < span.end; ++r) {
-            add(index_.record_value[static_cast<size_t>(r)],
-                index_.record_offset[static_cast<size_t>(r)]);
-          }
-        }
-      }
+      const int32_t value = index_.op_value[static_cast<size_t>(i)];
+      if (!index_.fact(value).read_ok) continue;
+      log_version(index_, index_.values.key_of(value), value, op.value, *op.offset, i);
     }
   }
 
-  // must-have-committed?: ok, or info with a message some ok poll read.
-  bool committed(int32_t i, const Op& op) const {
-    return op.type == OpType::kOk || (op.type == OpType::kInfo &&
-                                      index_.fact(index_.op_value[static_cast<size_t>(i)]).read_ok);
+  void note_negative_offset() {
+    const NegativeOffset& negative = index_.first_negative_offset;
+    if (negative.op == kNone) return;
+    order_.problems.push_back("negative offset " + std::to_string(negative.offset) + " for key " +
+                              index_.key_names[static_cast<size_t>(negative.key)] +
+                              " (Jepsen's version-orders throws)");
   }
 
-  void add(int32_t value, int64_t offset) {
-    if (offset < 0) {
-      // version-orders-update-log indexes a vector by offset: Jepsen throws.
-      if (order_.problems.empty()) {
-        order_.problems.push_back(
-            "negative offset " + std::to_string(offset) + " for key " +
-            index_.key_names[static_cast<size_t>(index_.values.key_of(value))] +
-            " (Jepsen's version-orders throws)");
-      }
-      return;
-    }
-    ValueFacts& facts = index_.fact(value);
-    // Most records repeat a fact already known: skip them before the sort.
-    if (facts.first_offset == offset) return;
-    if (facts.first_offset == kNoOffset) facts.first_offset = offset;
-    const int32_t key = index_.values.key_of(value);
-    triples_.push_back(Triple{index_.key_rank[static_cast<size_t>(key)], value, offset,
-                              index_.values.value_of(value)});
-  }
-
-  // One key's triples [a, b), sorted by offset then message.
-  void sweep_key(size_t a, size_t b) {
-    const int32_t key = index_.values.key_of(triples_[a].value);
+  // One key's log, sorted by offset then message, without repeats.
+  void sweep_key(int32_t key, const std::vector<LoggedVersion>& log) {
     Range& order = order_.key_order[static_cast<size_t>(key)];
     Range& values = order_.key_values[static_cast<size_t>(key)];
     order.begin = static_cast<int32_t>(order_.by_index.size());
     values.begin = static_cast<int32_t>(order_.values_in_log.size());
     int32_t dense = 0;
     bool duplicates = false;
-    for (size_t g = a, h = a; g < b; g = h, ++dense) {
-      while (h < b && triples_[h].offset == triples_[g].offset) ++h;
-      order_.by_index.push_back(triples_[g].value);
-      if (h - g >= 2) add_inconsistent(key, g, h, dense);
+    const size_t b = log.size();
+    for (size_t g = 0, h = 0; g < b; g = h, ++dense) {
+      while (h < b && log[h].offset == log[g].offset) ++h;
+      order_.by_index.push_back(log[g].value);
+      if (h - g >= 2) add_inconsistent(key, log, g, h, dense);
       for (size_t t = g; t < h; ++t) {
-        ValueFacts& facts = index_.fact(triples_[t].value);
+        ValueFacts& facts = index_.fact(log[t].value);
         if (facts.first_index == kNone) {
           facts.first_index = dense;
-          order_.values_in_log.push_back(triples_[t].value);
+          order_.values_in_log.push_back(log[t].value);
         }
         facts.last_index = dense;
         if (++facts.offset_count == 2) duplicates = true;
       }
-      index_.fact(triples_[g].value).index = dense;  // by-value keeps the last index
+      index_.fact(log[g].value).index = dense;  // by-value keeps the last index
     }
     order.end = static_cast<int32_t>(order_.by_index.size());
     values.end = static_cast<int32_t>(order_.values_in_log.size());
@@ -124,22 +99,23 @@ class Builder {
                 return std::make_pair(index_.fact(x).last_index, index_.values.value_of(x)) <
                        std::make_pair(index_.fact(y).last_index, index_.values.value_of(y));
               });
-    if (duplicates) add_duplicates(key, a, b);
+    if (duplicates) add_duplicates(key, log);
   }
 
-  void add_inconsistent(int32_t key, size_t g, size_t h, int32_t dense) {
-    InconsistentOffset error{key, triples_[g].offset, dense, {}};
-    for (size_t t = g; t < h; ++t) error.values.push_back(triples_[t].message);
+  void add_inconsistent(int32_t key, const std::vector<LoggedVersion>& log, size_t g, size_t h,
+                        int32_t dense) {
+    InconsistentOffset error{key, log[g].offset, dense, {}};
+    for (size_t t = g; t < h; ++t) error.values.push_back(log[t].message);
     order_.inconsistent.push_back(std::move(error));
   }
 
   // duplicate-cases: a message at two or more offsets of one key.
-  void add_duplicates(int32_t key, size_t a, size_t b) {
-    std::vector<Triple> held;
-    for (size_t t = a; t < b; ++t) {
-      if (index_.fact(triples_[t].value).offset_count >= 2) held.push_back(triples_[t]);
+  void add_duplicates(int32_t key, const std::vector<LoggedVersion>& log) {
+    std::vector<LoggedVersion> held;
+    for (const LoggedVersion& version : log) {
+      if (index_.fact(version.value).offset_count >= 2) held.push_back(version);
     }
-    std::sort(held.begin(), held.end(), [](const Triple& x, const Triple& y) {
+    std::sort(held.begin(), held.end(), [](const LoggedVersion& x, const LoggedVersion& y) {
       return std::tie(x.message, x.offset) < std::tie(y.message, y.offset);
     });
     for (size_t g = 0, h = 0; g < held.size(); g = h) {
@@ -154,7 +130,6 @@ class Builder {
   const History& history_;
   HistoryIndex& index_;
   VersionOrder order_;
-  std::vector<Triple> triples_;
 };
 
 }  // namespace

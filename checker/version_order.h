@@ -8,6 +8,11 @@
 // that hold something, ascending, so gaps in offsets are not skips. At each
 // offset, by-index takes the smallest message (Clojure takes the first in its
 // set's hash order; any fixed choice will do, and the smallest is stable).
+//
+// The indexer logs each key's (offset, message) facts op by op
+// (HistoryIndex::key_log), which for a simulated run is while the run goes
+// on, on the history's own thread; what is left here, after the run, is
+// sorting each key's log (mostly in order already) and sweeping it.
 #pragma once
 
 #include <cstdint>
