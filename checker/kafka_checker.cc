@@ -196,9 +196,8 @@ std::string join(const std::vector<std::string>& parts, std::string_view separat
   return out;
 }
 
-void add_stats(const History& history, const HistoryIndex& index, const CheckOptions& options,
+void add_stats(detail::StatsSummary stats, const HistoryIndex& index, const CheckOptions& options,
                CheckResult& result) {
-  detail::StatsSummary stats = detail::compute_stats(history, index.invocation_of);
   result.by_f = std::move(stats.by_f);
   result.stats_problems = std::move(stats.problems);
   result.availability = stats.availability;
@@ -246,11 +245,12 @@ std::future<std::invoke_result_t<Task&>> run_beside(Task task) {
   }
 }
 
-// check_kafka's passes, with the history's index given and the commit-order
-// pass's anomaly given by `commit_order` once the rest is done.
+// check_kafka's passes, with the history's index and stats given and the
+// commit-order pass's anomaly given by `commit_order` once the rest is done.
 template <typename CommitOrder>
 CheckResult check_kafka_with(const History& history, const CheckOptions& options,
-                             HistoryIndex index, CommitOrder commit_order) {
+                             HistoryIndex index, detail::StatsSummary stats,
+                             CommitOrder commit_order) {
   const VersionOrder order = detail::build_version_order(history, index);
   // The walk of the processes, the longest pass, runs beside the others on a
   // thread of its own. From here on every pass only reads the history, the
@@ -266,7 +266,7 @@ CheckResult check_kafka_with(const History& history, const CheckOptions& options
   LostWrites(history, index, order, others).run();
   find_unseen(history, index, others);
   CheckResult result;
-  add_stats(history, index, options, result);
+  add_stats(std::move(stats), index, options, result);
   result.info_causes = info_causes(history);
   walked.get();
   cases.int_poll_skip = std::move(others.int_poll_skip);
@@ -309,13 +309,14 @@ CheckResult check_kafka(const History& history, const CheckOptions& options) {
   std::future<Anomaly> commits_future =
       run_beside([&] { return detail::find_nonmonotonic_commits(history, options); });
   return check_kafka_with(history, options, detail::index_history(history),
-                          [&] { return commits_future.get(); });
+                          detail::compute_stats(history), [&] { return commits_future.get(); });
 }
 
 KafkaHistoryPasses::KafkaHistoryPasses(const CheckOptions& options)
     : options_(options),
       index_(std::make_unique<detail::HistoryIndexer>()),
-      commit_order_(std::make_unique<detail::CommitOrderPass>(options)) {}
+      commit_order_(std::make_unique<detail::CommitOrderPass>(options)),
+      stats_(std::make_unique<detail::KafkaStatsPass>()) {}
 KafkaHistoryPasses::~KafkaHistoryPasses() = default;
 KafkaHistoryPasses::KafkaHistoryPasses(KafkaHistoryPasses&&) noexcept = default;
 
@@ -324,6 +325,7 @@ void KafkaHistoryPasses::reserve(size_t ops) { index_->reserve(ops); }
 void KafkaHistoryPasses::add(const Op& op) {
   index_->add(op);
   commit_order_->add(op);
+  stats_->add(op);
 }
 
 CheckResult check_kafka(const History& history, KafkaHistoryPasses&& passes) {
@@ -332,6 +334,7 @@ CheckResult check_kafka(const History& history, KafkaHistoryPasses&& passes) {
                  "the checker's passes were fed " + std::to_string(index.op_count) +
                      " ops of a history of " + std::to_string(history.size()));
   return check_kafka_with(history, passes.options_, std::move(index),
+                          std::move(*passes.stats_).finish(),
                           [&] { return std::move(*passes.commit_order_).finish(); });
 }
 

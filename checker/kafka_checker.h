@@ -116,10 +116,12 @@ CheckResult check_kafka(const History& history, const CheckOptions& options = {}
 namespace detail {
 class HistoryIndexer;
 class CommitOrderPass;
+class KafkaStatsPass;
 }  // namespace detail
 
-// The passes of check_kafka that read the history alone (its index and the
-// commit-order pass), run op by op as a history is recorded
+// The passes of check_kafka that read the history alone (its index with the
+// version order's log, the commit-order pass and the stats), run op by op as
+// a history is recorded
 // (sim/live_history.h); check_kafka(history, passes) then does the rest.
 class KafkaHistoryPasses {
  public:
@@ -138,6 +140,7 @@ class KafkaHistoryPasses {
   CheckOptions options_;
   std::unique_ptr<detail::HistoryIndexer> index_;
   std::unique_ptr<detail::CommitOrderPass> commit_order_;
+  std::unique_ptr<detail::KafkaStatsPass> stats_;
 };
 
 // As check_kafka(history, options), with `passes` fed every op of `history`

@@ -99,28 +99,41 @@ std::string availability_shortfall(double ok_fraction,
          std::to_string(*availability_min);
 }
 
-StatsSummary compute_stats(const History& history, const std::vector<int32_t>& invocation_of) {
+namespace {
+
+std::vector<std::string> kafka_f_names() {
   std::vector<std::string> names;
   for (const OpF f : {OpF::kSend, OpF::kPoll, OpF::kAssign, OpF::kCrash}) {
     names.emplace_back(to_string(f));
   }
-  StatsAccumulator stats(std::move(names), static_cast<int>(OpF::kCrash));
-  for (size_t i = 0; i < history.size(); ++i) {
-    const Op& op = history[i];
-    if (!is_client_op(op)) continue;
-    const auto f = static_cast<size_t>(op.f);
-    if (op.type == OpType::kInvoke) {
-      stats.add_invocation(f);
-      continue;
-    }
-    const int32_t invocation = invocation_of[i];
-    stats.add_completion(f, op.type,
-                         invocation == kNone
-                             ? std::nullopt
-                             : std::optional<int64_t>(
-                                   op.time_us - history[static_cast<size_t>(invocation)].time_us));
+  return names;
+}
+
+}  // namespace
+
+KafkaStatsPass::KafkaStatsPass() : stats_(kafka_f_names(), static_cast<int>(OpF::kCrash)) {}
+
+void KafkaStatsPass::add(const Op& op) {
+  if (!is_client_op(op)) return;
+  const auto f = static_cast<size_t>(op.f);
+  InFlight& in_flight = in_flight_[op.process];
+  if (op.type == OpType::kInvoke) {
+    in_flight = InFlight{true, op.time_us};
+    stats_.add_invocation(f);
+    return;
   }
-  return stats.finish();
+  stats_.add_completion(
+      f, op.type,
+      in_flight.pending ? std::optional<int64_t>(op.time_us - in_flight.invoked_us) : std::nullopt);
+  in_flight.pending = false;
+}
+
+StatsSummary KafkaStatsPass::finish() && { return stats_.finish(); }
+
+StatsSummary compute_stats(const History& history) {
+  KafkaStatsPass pass;
+  for (const Op& op : history) pass.add(op);
+  return std::move(pass).finish();
 }
 
 }  // namespace eddy::checker::detail

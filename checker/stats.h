@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "checker/history.h"
+#include "checker/process_table.h"
 #include "checker/verdict.h"
 
 namespace eddy::checker::detail {
@@ -57,9 +58,27 @@ class StatsAccumulator {
   StatsSummary summary_;
 };
 
-// The kafka history's stats. invocation_of: for each op, the invocation it
-// completes (HistoryIndex).
-StatsSummary compute_stats(const History& history, const std::vector<int32_t>& invocation_of);
+// The kafka history's stats, op by op: for a history still being recorded
+// (check_kafka's live passes, sim/live_history.h), so that only finish()
+// is left once it ends. A completion's latency is from its process's
+// invocation in flight (Jepsen's model: one op at a time per process).
+class KafkaStatsPass {
+ public:
+  KafkaStatsPass();
+  void add(const Op& op);
+  StatsSummary finish() &&;
+
+ private:
+  struct InFlight {
+    bool pending = false;  // the process has an invocation in flight
+    int64_t invoked_us = 0;
+  };
+  StatsAccumulator stats_;
+  ProcessTable<InFlight> in_flight_;
+};
+
+// The same over a whole history.
+StatsSummary compute_stats(const History& history);
 
 // Maelstrom's --availability rule: why `ok_fraction` falls short of
 // `availability_min`, or empty when it does not (or there is no minimum).

@@ -61,7 +61,8 @@ int64_t expect_fed_as_final(const SimOptions& options) {
   // report.html from the data built as the run went: the same page.
   EXPECT_EQ(page_of(std::move(report).finish()),
             page_of(html_report::build_report_data(result.history)));
-  // The whole check, its index and commit-order pass fed: the same result.
+  // The whole check, its index (with the version log), commit-order pass and
+  // stats fed: the same result.
   EXPECT_EQ(checker::to_json(checker::check_kafka(result.history, std::move(passes))),
             checker::to_json(checker::check_kafka(result.history)));
   return fed.count;
