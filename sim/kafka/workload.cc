@@ -464,6 +464,9 @@ void KafkaWorkload::note_final_read(const Worker& worker) {
 void KafkaWorkload::on_poll_ok(Worker& worker, core::PollOkBody& poll_ok) {
   core::KeyOffsets commits;
   worker.op.polled.clear();
+  // Reserved whole: grown key by key, a reply of k keys allocated about
+  // log2(k) arrays and kept the last one's slack in the history.
+  worker.op.polled.reserve(poll_ok.msgs.size());
   AscendingOffsets offsets(worker.offsets);
   for (auto& [key, records] : poll_ok.msgs) {
     checker::PolledKey polled{key, {}};
