@@ -3,8 +3,13 @@
 #include "sim/html_report/html_report.h"
 
 #include <algorithm>
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
 #include <fstream>
 #include <functional>
+#include <iterator>
 #include <string_view>
 #include <type_traits>
 
@@ -81,31 +86,89 @@ std::string script_safe(const std::string& json_text) {
 
 // The two large parts (ops and messages) are written by hand, as columns:
 // nlohmann's tree of 200,000 small values costs more than the run's checker.
-void append_string(std::string& out, std::string_view text) {
-  out += '"';
-  size_t run = 0;  // start of the characters not yet copied
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char ch = text[i];
-    const bool control = static_cast<unsigned char>(ch) < 0x20;
-    if (ch != '"' && ch != '\\' && ch != '<' && !control) continue;
-    out.append(text, run, i - run);
-    run = i + 1;
-    if (ch == '"') {
-      out += "\\\"";
-    } else if (ch == '\\') {
-      out += "\\\\";
-    } else if (ch == '<') {
-      out += "\\u003c";  // see script_safe
-    } else {
-      static constexpr char kHex[] = "0123456789abcdef";
-      out += "\\u00";
-      out += kHex[(ch >> 4) & 0xf];
-      out += kHex[ch & 0xf];
-    }
+// Each column is written into a buffer on the stack, a chunk at a time, and
+// appended to the page's text (reserved whole by columns_json) at once per
+// chunk: per character or per number, a string append cost more than the
+// writing, and room made in the text itself was zero-filled first.
+class ColumnWriter {
+ public:
+  explicit ColumnWriter(std::string& out) : out_(out) {}
+  ColumnWriter(const ColumnWriter&) = delete;
+  ColumnWriter& operator=(const ColumnWriter&) = delete;
+  ~ColumnWriter() { flush(); }
+
+  void put(char ch) {
+    if (at_ == std::end(buffer_)) flush();
+    *at_++ = ch;
   }
-  out.append(text, run, text.size() - run);
-  out += '"';
-}
+  void put_int(int64_t value) {
+    if (std::end(buffer_) - at_ < static_cast<std::ptrdiff_t>(core::kIntBytesMax)) flush();
+    at_ = core::write_int(at_, value);
+  }
+  // `text` as a JSON string, '<' escaped too (see script_safe).
+  void put_string(std::string_view text) {
+    // An escaped character takes at most 6 bytes (a control character's
+    // backslash, 'u' and four hex digits).
+    const size_t most = 6 * text.size() + 2;
+    if (most > kBytes) {  // longer than a chunk: straight into the text
+      flush();
+      const size_t start = out_.size();
+      out_.resize(start + most);
+      out_.resize(static_cast<size_t>(write_string(out_.data() + start, text) - out_.data()));
+      return;
+    }
+    if (static_cast<size_t>(std::end(buffer_) - at_) < most) flush();
+    at_ = write_string(at_, text);
+  }
+
+ private:
+  static constexpr size_t kBytes = size_t{16} << 10;
+
+  // Which bytes a JSON string in the page escapes: '"', '\\', '<' and the
+  // control characters.
+  static constexpr std::array<bool, 256> kEscaped = [] {
+    std::array<bool, 256> escaped{};
+    for (size_t byte = 0; byte < 0x20; ++byte) escaped[byte] = true;
+    escaped['"'] = escaped['\\'] = escaped['<'] = true;
+    return escaped;
+  }();
+
+  static char* write_string(char* at, std::string_view text) {
+    static constexpr char kHex[] = "0123456789abcdef";
+    *at++ = '"';
+    for (size_t i = 0; i < text.size();) {
+      // A run of plain bytes at once, then one escaped.
+      size_t end = i;
+      while (end < text.size() && !kEscaped[static_cast<unsigned char>(text[end])]) ++end;
+      std::memcpy(at, text.data() + i, end - i);
+      at += end - i;
+      if (end == text.size()) break;
+      const char ch = text[end];
+      const auto byte = static_cast<unsigned char>(ch);
+      *at++ = '\\';
+      if (ch == '"' || ch == '\\') {
+        *at++ = ch;
+      } else {  // '<' and the control characters: 'u' and four hex digits
+        *at++ = 'u';
+        *at++ = '0';
+        *at++ = '0';
+        *at++ = kHex[byte >> 4];
+        *at++ = kHex[byte & 0xf];
+      }
+      i = end + 1;
+    }
+    *at++ = '"';
+    return at;
+  }
+  void flush() {
+    out_.append(buffer_, static_cast<size_t>(at_ - buffer_));
+    at_ = buffer_;
+  }
+
+  std::string& out_;
+  char buffer_[kBytes];
+  char* at_ = buffer_;
+};
 
 using Put = std::function<void(std::string_view)>;
 
@@ -115,27 +178,15 @@ void append_column(std::string& out, std::string_view name, const std::vector<It
   out += '"';
   out += name;
   out += "\":[";
-  if constexpr (std::is_same_v<decltype(get(items.front())), std::string_view>) {
+  {
+    ColumnWriter column(out);
     for (size_t i = 0; i < items.size(); ++i) {
-      if (i > 0) out += ',';
-      append_string(out, get(items[i]));
-    }
-  } else {
-    // Numbers written in place, into room for the longest, then trimmed: a
-    // string append per number cost more than writing the number. A chunk at
-    // a time: room for a whole column at once was zero-filled, and its pages
-    // faulted in, for about three times the bytes the column takes.
-    constexpr size_t kChunk = 512;
-    for (size_t first = 0; first < items.size(); first += kChunk) {
-      const size_t last = std::min(items.size(), first + kChunk);
-      const size_t start = out.size();
-      out.resize(start + (last - first) * (core::kIntBytesMax + 1));
-      char* at = out.data() + start;
-      for (size_t i = first; i < last; ++i) {
-        if (i > 0) *at++ = ',';
-        at = core::write_int(at, static_cast<int64_t>(get(items[i])));
+      if (i > 0) column.put(',');
+      if constexpr (std::is_same_v<decltype(get(items[i])), std::string_view>) {
+        column.put_string(get(items[i]));
+      } else {
+        column.put_int(static_cast<int64_t>(get(items[i])));
       }
-      out.resize(static_cast<size_t>(at - out.data()));
     }
   }
   out += ']';

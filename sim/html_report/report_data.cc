@@ -264,6 +264,7 @@ void ReportBuilder<HistoryOp>::add(const HistoryOp& e) {
     // A completion without an invocation (a hand-written or cut history):
     // an op of no duration, kept so that the checker's indexes still map.
     id = new_span(e);
+    uninvoked_processes_.insert(e.process);
   }
   OpSpan& span = data_.ops[static_cast<size_t>(id)];
   span.outcome = outcome_of(e.type);
@@ -303,11 +304,13 @@ void ReportBuilder<HistoryOp>::keep_text(const InFlight& in_flight) {
 
 template <class HistoryOp>
 ReportData ReportBuilder<HistoryOp>::finish(const ReportOptions& options) && {
-  std::set<int64_t> processes;
+  // Every span's process: one that invoked (open_ has each), or one whose
+  // completion came without an invocation.
+  std::set<int64_t> processes = std::move(uninvoked_processes_);
   for (const auto& [process, in_flight] : open_) {
     if (in_flight.span >= 0) keep_text(in_flight);
+    processes.insert(process);
   }
-  for (const OpSpan& span : data_.ops) processes.insert(span.process);
   data_.processes.assign(processes.begin(), processes.end());
   data_.throughput = bin_throughput(data_, options.throughput_bins_max);
   data_.nemesis = nemesis_intervals(nemesis_, data_.end_us);
@@ -417,25 +420,36 @@ void sample_latency(ReportData& data, const ReportOptions& options) {
     for (const int64_t id : link.ops) keep[static_cast<size_t>(id)] = true;
   }
   // Spikes are what a latency plot is for: each bin's slowest ok op per f
-  // stays, whatever the stride drops.
-  std::map<std::pair<int, int64_t>, int64_t> slowest;  // (f, bin) -> span
+  // stays, whatever the stride drops. Per f and bin in flat tables: f is a
+  // small index and the bins are the throughput's, a few hundred.
   const auto latency = [&](int64_t id) {
     const OpSpan& op = data.ops[static_cast<size_t>(id)];
     return op.complete_us - op.invoke_us;
   };
+  const int64_t bin_us = data.throughput.bin_us;
+  size_t fs = 0;
+  size_t bins = 0;
+  for (const int64_t id : completed) {
+    const OpSpan& op = data.ops[static_cast<size_t>(id)];
+    fs = std::max(fs, static_cast<size_t>(op.f) + 1);
+    bins = std::max(bins, static_cast<size_t>(op.complete_us / bin_us) + 1);
+  }
+  std::vector<int64_t> slowest(fs * bins, -1);  // by f * bins + bin: a span, or -1
   const int64_t budget =
       std::max<int64_t>(static_cast<int64_t>(options.latency_points_max) - kept, 1);
   s.stride = std::max<int64_t>((ok + budget - 1) / budget, 1);
-  std::map<int, int64_t> ordinal;  // per f
+  std::vector<int64_t> ordinal(fs, 0);  // per f
   for (const int64_t id : completed) {
     const OpSpan& op = data.ops[static_cast<size_t>(id)];
     if (op.outcome != Outcome::kOk) continue;
-    if (ordinal[op.f]++ % s.stride == 0) keep[static_cast<size_t>(id)] = true;
-    auto [it, added] =
-        slowest.emplace(std::make_pair(op.f, op.complete_us / data.throughput.bin_us), id);
-    if (!added && latency(id) > latency(it->second)) it->second = id;
+    const auto f = static_cast<size_t>(op.f);
+    if (ordinal[f]++ % s.stride == 0) keep[static_cast<size_t>(id)] = true;
+    int64_t& slot = slowest[f * bins + static_cast<size_t>(op.complete_us / bin_us)];
+    if (slot < 0 || latency(id) > latency(slot)) slot = id;
   }
-  for (const auto& [bin, id] : slowest) keep[static_cast<size_t>(id)] = true;
+  for (const int64_t id : slowest) {
+    if (id >= 0) keep[static_cast<size_t>(id)] = true;
+  }
   data.latency_points.clear();
   for (const int64_t id : completed) {
     if (keep[static_cast<size_t>(id)]) data.latency_points.push_back(id);

@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -156,6 +157,7 @@ class ReportBuilder {
   ReportData data_;
   std::map<std::string_view, int> f_ids_;  // f -> index into data_.fs
   std::map<int64_t, InFlight> open_;       // by process
+  std::set<int64_t> uninvoked_processes_;  // completions with no invocation
   std::vector<NemesisEntry> nemesis_;
 };
 extern template class ReportBuilder<checker::Op>;

@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "checker/kafka_checker.h"
 #include "checker/linkv_checker.h"
 #include "sim/html_report/diagram_data.h"
@@ -262,6 +264,38 @@ TEST(DiagramData, ReadsJournalLinesAsTheRunFolderWritesThem) {
   const auto refused = read_journal(bad);
   ASSERT_FALSE(refused.ok());
   EXPECT_NE(refused.error().find("line 1"), std::string::npos);
+}
+
+// The columns are escaped by hand, into a buffer a chunk at a time: every
+// op's text reads back as it was, with quotes, backslashes, control
+// characters and '<' in it, and with a text too long for one chunk (the
+// report cuts an op's error short, so that one is made by hand).
+TEST(HtmlReport, ColumnsReadBackAsTheTextsTheyEscape) {
+  checker::History history = g1a_history();
+  history[1].error = std::string("quote \" backslash \\ bell \x01 tab \t nul ") +
+                     std::string(1, '\0') + " lt < end";
+  const RunCheck check = run_check_of(checker::check_kafka(history));
+  ReportData data = report_data_of(history, check);
+  OpSpan long_op = data.ops.back();
+  long_op.text_offset = data.texts.size();
+  data.texts += std::string(5000, '"') + "\x1f" + std::string(3000, 'x');
+  long_op.text_size = data.texts.size() - long_op.text_offset;
+  data.ops.push_back(long_op);
+  const std::string columns = columns_json(data, nullptr);
+  EXPECT_EQ(columns.find('<'), std::string::npos);
+  const nlohmann::json parsed = nlohmann::json::parse("{" + columns + "}");
+  const nlohmann::json& texts = parsed["ops"]["t"];
+  ASSERT_EQ(texts.size(), data.ops.size());
+  bool control = false;
+  for (size_t i = 0; i < data.ops.size(); ++i) {
+    EXPECT_EQ(texts[i].get<std::string>(), data.text(data.ops[i])) << "op " << i;
+    control = control || data.text(data.ops[i]).find('\x01') != std::string_view::npos;
+  }
+  EXPECT_TRUE(control) << "the error's control characters reach an op's text";
+  ASSERT_EQ(parsed["ops"]["s"].size(), data.ops.size());
+  for (size_t i = 0; i < data.ops.size(); ++i) {
+    EXPECT_EQ(parsed["ops"]["s"][i].get<int64_t>(), data.ops[i].invoke_us);
+  }
 }
 
 TEST(HtmlReport, EmbeddedTextCannotCloseItsScriptAndTheSameInputGivesTheSameBytes) {
