@@ -108,6 +108,7 @@ std::optional<size_t> HistoryIndexer::small_key(std::string_view key) {
 void HistoryIndexer::add_key(std::string_view key) {
   index_.key_names.emplace_back(key);
   index_.key_log.emplace_back();
+  index_.offsets_reached.emplace_back();
   index_.key_read_ok.push_back(0);
   index_.key_first_touch.push_back(kNone);
 }
@@ -140,17 +141,24 @@ void HistoryIndexer::add_send(int32_t i, const Op& op) {
     if (op.offset) log_version(index_, key, value, op.value, *op.offset, i);
   }
   if (op.type == OpType::kInfo && op.offset) index_.info_sends_with_offset.push_back(i);
+  // op->max-send-offsets starts its max at 0.
+  if ((op.type == OpType::kOk || op.type == OpType::kInfo) && op.offset) {
+    reach_offset(key, std::max<int64_t>(0, *op.offset), op.time_us);
+  }
 }
 void HistoryIndexer::add_poll(int32_t i, const Op& op) {
   if (op.type == OpType::kInvoke) return;
   const bool ok = op.type == OpType::kOk;
+  const bool reaches = ok || op.type == OpType::kInfo;
   if (ok) index_.last_ok_data_op = i;
   Range& range = index_.op_range[static_cast<size_t>(i)];
   range.begin = static_cast<int32_t>(index_.spans.size());
   for (const PolledKey& polled : op.polled) {
     const int32_t key = key_id(polled.key);
     PolledSpan span{key, static_cast<int32_t>(index_.record_value.size()), 0};
+    int64_t highest = -1;  // op->max-poll-offsets: an empty list gives -1
     for (const PolledRecord& record : polled.records) {
+      highest = std::max(highest, record.offset);
       const int32_t value = value_id(key, record.value);
       index_.record_value.push_back(value);
       index_.record_offset.push_back(record.offset);
@@ -161,6 +169,7 @@ void HistoryIndexer::add_poll(int32_t i, const Op& op) {
     }
     span.end = static_cast<int32_t>(index_.record_value.size());
     index_.spans.push_back(span);
+    if (reaches) reach_offset(key, highest, op.time_us);
     if (ok) {
       index_.key_read_ok[static_cast<size_t>(key)] = 1;
       touch(key, i);
@@ -176,6 +185,13 @@ void HistoryIndexer::add_assign(int32_t i, const Op& op) {
   for (const std::string& key : op.keys) index_.assign_keys.push_back(key_id(key));
   range.end = static_cast<int32_t>(index_.assign_keys.size());
 }
+void HistoryIndexer::reach_offset(int32_t key, int64_t offset, int64_t time_us) {
+  std::vector<OffsetReached>& points = index_.offsets_reached[static_cast<size_t>(key)];
+  if (offset >= 0 && (points.empty() || offset > points.back().offset)) {
+    points.push_back(OffsetReached{offset, time_us});
+  }
+}
+
 void HistoryIndexer::rank_keys() {
   std::vector<int32_t> order(index_.key_names.size());
   std::iota(order.begin(), order.end(), 0);

@@ -63,6 +63,13 @@ struct LoggedVersion {
   int32_t value = 0;  // value id of (key, message)
 };
 
+// realtime-lag's `expired[k]` as the points where it grows: from the op
+// completed at `time_us` on, some ok/info op had seen `offset` of the key.
+struct OffsetReached {
+  int64_t offset = 0;
+  int64_t time_us = 0;
+};
+
 // Where Jepsen's version-orders would throw: the first negative offset the
 // log met, by op number.
 struct NegativeOffset {
@@ -116,6 +123,10 @@ struct HistoryIndex {
   // message (must-have-committed?), which only the whole history tells.
   std::vector<int32_t> info_sends_with_offset;
   NegativeOffset first_negative_offset;
+  // By key id: where realtime-lag's expired[k] grows (element j of Jepsen's
+  // vector is the completion time of the first ok/info op whose highest
+  // offset of k is >= j), gathered op by op as the log is.
+  std::vector<std::vector<OffsetReached>> offsets_reached;
 
   int32_t key_count() const { return static_cast<int32_t>(key_names.size()); }
   const ValueFacts& fact(int32_t value_id) const { return facts[static_cast<size_t>(value_id)]; }
@@ -145,6 +156,7 @@ class HistoryIndexer {
   void add_send(int32_t i, const Op& op);
   void add_poll(int32_t i, const Op& op);
   void add_assign(int32_t i, const Op& op);
+  void reach_offset(int32_t key, int64_t offset, int64_t time_us);
   void rank_keys();
 
   HistoryIndex index_;

@@ -13,14 +13,6 @@ namespace {
 constexpr int64_t kNoLagOffset = std::numeric_limits<int64_t>::min();
 constexpr int64_t kNever = std::numeric_limits<int64_t>::max();
 
-// realtime-lag's `expired[k]`: element j is the completion time of the first
-// ok/info op whose highest offset for k is >= j. Stored as the points where
-// the highest offset seen so far grows, so sparse offsets cost nothing.
-struct Breakpoint {
-  int64_t offset;
-  int64_t time_us;
-};
-
 // What one process remembers about one key.
 struct KeyState {
   int32_t last_read_op = kNone;     // poll-skip's last-reads[k]
@@ -135,12 +127,10 @@ class ProcessWalker {
  public:
   ProcessWalker(const History& history, const HistoryIndex& index, Cases& cases)
       : history_(history), index_(index), cases_(cases) {
-    expired_.resize(static_cast<size_t>(index.key_count()));
     assigned_stamp_.assign(static_cast<size_t>(index.key_count()), 0);
   }
 
   void run() {
-    build_expired();
     for (int32_t i = 0; i < index_.op_count; ++i) {
       const Op& op = history_[static_cast<size_t>(i)];
       if (!is_client_op(op) || op.type == OpType::kInvoke) continue;
@@ -151,24 +141,6 @@ class ProcessWalker {
   }
 
  private:
-  void build_expired() {
-    for (int32_t i = 0; i < index_.op_count; ++i) {
-      const Op& op = history_[static_cast<size_t>(i)];
-      if (!is_client_op(op) || (op.type != OpType::kOk && op.type != OpType::kInfo)) continue;
-      if (op.f == OpF::kSend && op.offset) {
-        // op->max-send-offsets starts its max at 0.
-        const int32_t key = index_.values.key_of(index_.op_value[static_cast<size_t>(i)]);
-        extend_expired(key, std::max<int64_t>(0, *op.offset), op.time_us);
-      } else if (op.f == OpF::kPoll) {
-        const Range range = index_.op_range[static_cast<size_t>(i)];
-        for (int32_t s = range.begin; s < range.end; ++s) {
-          const PolledSpan& span = index_.spans[static_cast<size_t>(s)];
-          extend_expired(span.key, max_offset(span), op.time_us);
-        }
-      }
-    }
-  }
-
   int64_t max_offset(const PolledSpan& span) const {
     int64_t offset = -1;  // op->max-poll-offsets: an empty list gives -1
     for (int32_t r = span.begin; r < span.end; ++r) {
@@ -177,18 +149,11 @@ class ProcessWalker {
     return offset;
   }
 
-  void extend_expired(int32_t key, int64_t offset, int64_t time_us) {
-    std::vector<Breakpoint>& points = expired_[static_cast<size_t>(key)];
-    if (offset >= 0 && (points.empty() || offset > points.back().offset)) {
-      points.push_back(Breakpoint{offset, time_us});
-    }
-  }
-
   int64_t expired_at(int32_t key, int64_t offset) const {
-    const std::vector<Breakpoint>& points = expired_[static_cast<size_t>(key)];
+    const std::vector<OffsetReached>& points = index_.offsets_reached[static_cast<size_t>(key)];
     const auto it = std::lower_bound(
         points.begin(), points.end(), offset,
-        [](const Breakpoint& point, int64_t wanted) { return point.offset < wanted; });
+        [](const OffsetReached& point, int64_t wanted) { return point.offset < wanted; });
     return it == points.end() ? kNever : it->time_us;
   }
 
@@ -300,7 +265,6 @@ class ProcessWalker {
   const History& history_;
   const HistoryIndex& index_;
   Cases& cases_;
-  std::vector<std::vector<Breakpoint>> expired_;  // by key id
   ProcessTable<ProcessState> processes_;
   std::vector<uint32_t> assigned_stamp_;  // by key id: == stamp_ when in the current assign
   uint32_t stamp_ = 0;
