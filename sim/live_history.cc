@@ -19,9 +19,11 @@ LiveHistory::LiveHistory(std::filesystem::path dir, const SimOptions& options,
   if (options.html_report) {
     if (linkv_) {
       linkv_report_.emplace();
+      linkv_report_->write_ops_columns();
       linkv_report_->reserve(expected_history_entries<checker::LinKvOp>(options));
     } else {
       kafka_report_.emplace();
+      kafka_report_->write_ops_columns();
       kafka_report_->reserve(expected_history_entries<checker::Op>(options));
     }
   }
@@ -80,9 +82,9 @@ std::optional<checker::KafkaHistoryPasses> LiveHistory::take_kafka_passes() {
   return passes;
 }
 
-html_report::ReportData LiveHistory::finish_report_data() {
-  if (kafka_report_) return std::move(*kafka_report_).finish();
-  if (linkv_report_) return std::move(*linkv_report_).finish();
+html_report::FinishedReport LiveHistory::finish_report_data() {
+  if (kafka_report_) return std::move(*kafka_report_).finish_with_ops_json();
+  if (linkv_report_) return std::move(*linkv_report_).finish_with_ops_json();
   return {};
 }
 

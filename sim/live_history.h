@@ -50,9 +50,10 @@ class LiveHistory {
   // The checker's passes, fed the whole history (kafka runs; after the run).
   std::optional<checker::KafkaHistoryPasses> take_kafka_passes();
   // report.html's data, fed the whole history and finished (after the run,
-  // when options.html_report is on). It shares nothing with
+  // when options.html_report is on), with its ops' columns written as the
+  // run went (ReportBuilder::write_ops_columns). It shares nothing with
   // take_kafka_passes, so the two may be called on different threads.
-  html_report::ReportData finish_report_data();
+  html_report::FinishedReport finish_report_data();
 
  private:
   void open();

@@ -315,6 +315,16 @@ PreparedReport prepare_run_html(const SimOptions& o, const SimResult& result,
   return PreparedReport{std::move(data), std::move(columns)};
 }
 
+PreparedReport prepare_run_html(const SimOptions& o, const SimResult& result,
+                                html_report::FinishedReport finished) {
+  if (finished.ops_json.empty()) return prepare_run_html(o, result, std::move(finished.data));
+  std::optional<html_report::DiagramData> diagram;
+  if (o.journal) diagram = html_report::build_diagram(html_report::journal_lines(result.journal));
+  std::string columns =
+      html_report::columns_json(std::move(finished.ops_json), diagram ? &*diagram : nullptr);
+  return PreparedReport{std::move(finished.data), std::move(columns)};
+}
+
 std::string write_run_html(const std::string& dir, const SimOptions& o, const SimResult& result,
                            const RunCheck& check) {
   html_report::ReportData data = o.workload == "lin-kv"

@@ -58,6 +58,9 @@ struct PreparedReport {
 };
 PreparedReport prepare_run_html(const SimOptions& options, const SimResult& result,
                                 html_report::ReportData data);
+// The same from a run's live builder: its ops' columns are already written.
+PreparedReport prepare_run_html(const SimOptions& options, const SimResult& result,
+                                html_report::FinishedReport finished);
 // The same page as write_run_html's, from a prepared report: the checker's
 // anomalies are linked here, and the latency plot re-sampled if there are any.
 std::string write_run_html(const std::string& dir, const SimOptions& options,

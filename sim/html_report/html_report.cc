@@ -3,10 +3,8 @@
 #include "sim/html_report/html_report.h"
 
 #include <algorithm>
-#include <array>
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 #include <fstream>
 #include <functional>
 #include <iterator>
@@ -16,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/json_writer.h"
+#include "sim/html_report/ops_columns.h"
 #include "sim/html_report/report_assets.h"
 
 namespace eddy::sim::html_report {
@@ -86,16 +85,17 @@ std::string script_safe(const std::string& json_text) {
 
 // The two large parts (ops and messages) are written by hand, as columns:
 // nlohmann's tree of 200,000 small values costs more than the run's checker.
-// Each column is written into a buffer on the stack, a chunk at a time, and
-// appended to the page's text (reserved whole by columns_json) at once per
-// chunk: per character or per number, a string append cost more than the
-// writing, and room made in the text itself was zero-filled first.
-class ColumnWriter {
+// The ops are OpsColumns' (ops_columns.h). The messages' columns, all
+// numbers, are written into a buffer on the stack, a chunk at a time, and
+// appended to the page's text (reserved whole by columns_json) once per
+// chunk: per number, a string append cost more than the writing, and room
+// made in the text itself was zero-filled first.
+class NumberColumnWriter {
  public:
-  explicit ColumnWriter(std::string& out) : out_(out) {}
-  ColumnWriter(const ColumnWriter&) = delete;
-  ColumnWriter& operator=(const ColumnWriter&) = delete;
-  ~ColumnWriter() { flush(); }
+  explicit NumberColumnWriter(std::string& out) : out_(out) {}
+  NumberColumnWriter(const NumberColumnWriter&) = delete;
+  NumberColumnWriter& operator=(const NumberColumnWriter&) = delete;
+  ~NumberColumnWriter() { flush(); }
 
   void put(char ch) {
     if (at_ == std::end(buffer_)) flush();
@@ -105,68 +105,15 @@ class ColumnWriter {
     if (std::end(buffer_) - at_ < static_cast<std::ptrdiff_t>(core::kIntBytesMax)) flush();
     at_ = core::write_int(at_, value);
   }
-  // `text` as a JSON string, '<' escaped too (see script_safe).
-  void put_string(std::string_view text) {
-    // An escaped character takes at most 6 bytes (a control character's
-    // backslash, 'u' and four hex digits).
-    const size_t most = 6 * text.size() + 2;
-    if (most > kBytes) {  // longer than a chunk: straight into the text
-      flush();
-      const size_t start = out_.size();
-      out_.resize(start + most);
-      out_.resize(static_cast<size_t>(write_string(out_.data() + start, text) - out_.data()));
-      return;
-    }
-    if (static_cast<size_t>(std::end(buffer_) - at_) < most) flush();
-    at_ = write_string(at_, text);
-  }
 
  private:
-  static constexpr size_t kBytes = size_t{16} << 10;
-
-  // Which bytes a JSON string in the page escapes: '"', '\\', '<' and the
-  // control characters.
-  static constexpr std::array<bool, 256> kEscaped = [] {
-    std::array<bool, 256> escaped{};
-    for (size_t byte = 0; byte < 0x20; ++byte) escaped[byte] = true;
-    escaped['"'] = escaped['\\'] = escaped['<'] = true;
-    return escaped;
-  }();
-
-  static char* write_string(char* at, std::string_view text) {
-    static constexpr char kHex[] = "0123456789abcdef";
-    *at++ = '"';
-    for (size_t i = 0; i < text.size();) {
-      // A run of plain bytes at once, then one escaped.
-      size_t end = i;
-      while (end < text.size() && !kEscaped[static_cast<unsigned char>(text[end])]) ++end;
-      std::memcpy(at, text.data() + i, end - i);
-      at += end - i;
-      if (end == text.size()) break;
-      const char ch = text[end];
-      const auto byte = static_cast<unsigned char>(ch);
-      *at++ = '\\';
-      if (ch == '"' || ch == '\\') {
-        *at++ = ch;
-      } else {  // '<' and the control characters: 'u' and four hex digits
-        *at++ = 'u';
-        *at++ = '0';
-        *at++ = '0';
-        *at++ = kHex[byte >> 4];
-        *at++ = kHex[byte & 0xf];
-      }
-      i = end + 1;
-    }
-    *at++ = '"';
-    return at;
-  }
   void flush() {
     out_.append(buffer_, static_cast<size_t>(at_ - buffer_));
     at_ = buffer_;
   }
 
   std::string& out_;
-  char buffer_[kBytes];
+  char buffer_[size_t{16} << 10];
   char* at_ = buffer_;
 };
 
@@ -179,38 +126,13 @@ void append_column(std::string& out, std::string_view name, const std::vector<It
   out += name;
   out += "\":[";
   {
-    ColumnWriter column(out);
+    NumberColumnWriter column(out);
     for (size_t i = 0; i < items.size(); ++i) {
       if (i > 0) column.put(',');
-      if constexpr (std::is_same_v<decltype(get(items[i])), std::string_view>) {
-        column.put_string(get(items[i]));
-      } else {
-        column.put_int(static_cast<int64_t>(get(items[i])));
-      }
+      column.put_int(static_cast<int64_t>(get(items[i])));
     }
   }
   out += ']';
-}
-
-void append_ops(std::string& out, const ReportData& data) {
-  using Op = OpSpan;
-  out += "\"ops\":{";
-  append_column(out, "p", data.ops, [](const Op& op) { return op.process; });
-  out += ',';
-  append_column(out, "f", data.ops, [](const Op& op) { return op.f; });
-  out += ',';
-  append_column(out, "o", data.ops, [](const Op& op) { return static_cast<int>(op.outcome); });
-  out += ',';
-  append_column(out, "s", data.ops, [](const Op& op) { return op.invoke_us; });
-  out += ',';
-  append_column(out, "e", data.ops, [](const Op& op) { return op.complete_us; });
-  out += ',';
-  append_column(out, "i", data.ops, [](const Op& op) {
-    return op.invoke_index >= 0 ? op.invoke_index : op.complete_index;
-  });
-  out += ',';
-  append_column(out, "t", data.ops, [&](const Op& op) { return data.text(op); });
-  out += '}';
 }
 
 void append_diagram(std::string& out, const DiagramData* d) {
@@ -348,19 +270,34 @@ ReportData report_data_of(const checker::LinKvHistory& history, const RunCheck& 
   return data;
 }
 
-std::string columns_json(const ReportData& data, const DiagramData* diagram) {
-  // Room for the longest numbers, reserved and so never touched where the
-  // numbers are shorter: a string grown by doubling faulted in each larger
-  // copy and moved the columns again.
+namespace {
+
+// Room for the diagram's member at its longest numbers, reserved and so
+// never touched where the numbers are shorter.
+size_t diagram_room(const DiagramData* diagram) {
   constexpr size_t kNumber = core::kIntBytesMax + 1;
-  size_t room = 64 + data.texts.size() * 6 + data.ops.size() * (6 * kNumber + 8);
-  if (diagram != nullptr) {
-    room += diagram->messages.size() * 5 * kNumber + (diagram->lanes.size() + 64) * 64 +
-            diagram->types.size() * 64;
-  }
+  if (diagram == nullptr) return 16;
+  return 64 + diagram->messages.size() * 5 * kNumber + (diagram->lanes.size() + 64) * 64 +
+         diagram->types.size() * 64;
+}
+
+}  // namespace
+
+std::string columns_json(const ReportData& data, const DiagramData* diagram) {
+  OpsColumns ops;
+  ops.reserve(data.ops.size(), data.texts.size());
+  for (const OpSpan& op : data.ops) ops.add(op, data.text(op));
   std::string text;
-  text.reserve(room);
-  append_ops(text, data);
+  text.reserve(ops.bytes() + 1 + diagram_room(diagram));
+  ops.append_to(text);
+  text += ',';
+  append_diagram(text, diagram);
+  return text;
+}
+
+std::string columns_json(std::string ops_json, const DiagramData* diagram) {
+  std::string text = std::move(ops_json);
+  text.reserve(text.size() + 1 + diagram_room(diagram));
   text += ',';
   append_diagram(text, diagram);
   return text;

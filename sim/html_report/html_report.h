@@ -52,6 +52,9 @@ ReportData report_data_of(const checker::LinKvHistory& history, const RunCheck& 
 // on the other core while its checker runs (sim/report.h, PreparedReport);
 // anomalies and sampling, which do, are elsewhere in the document.
 std::string columns_json(const ReportData& data, const DiagramData* diagram);
+// The same, with the ops' member already written (`ops_json`, from
+// ReportBuilder::finish_with_ops_json).
+std::string columns_json(std::string ops_json, const DiagramData* diagram);
 
 // The embedded JSON document (report.js's input), as text.
 std::string report_json(const ReportMeta& meta, const ReportData& data, const RunCheck& check,

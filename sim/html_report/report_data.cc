@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/invariant.h"
 #include "core/json_writer.h"
 
 namespace eddy::sim::html_report {
@@ -248,7 +249,10 @@ void ReportBuilder<HistoryOp>::add(const HistoryOp& e) {
   if (e.type == OpType::kInvoke) {
     InFlight& in_flight = open_[e.process];
     // An invocation left open by the one before it is never completed.
-    if (in_flight.span >= 0) keep_text(in_flight);
+    if (in_flight.span >= 0) {
+      keep_text(in_flight);
+      settle(in_flight.span);
+    }
     in_flight.span = new_span(e);
     data_.ops[static_cast<size_t>(in_flight.span)].invoke_index = e.index;
     in_flight.text.clear();
@@ -272,6 +276,18 @@ void ReportBuilder<HistoryOp>::add(const HistoryOp& e) {
   span.complete_index = e.index;
   set_text(data_, span, e);
   data_.span_of_index.push_back(id);
+  settle(id);
+}
+
+template <class HistoryOp>
+void ReportBuilder<HistoryOp>::settle(int64_t id) {
+  if (!columns_on_) return;
+  settled_[static_cast<size_t>(id)] = 1;
+  // Spans settle about in the order they began: most wait for a few others.
+  while (columns_.size() < data_.ops.size() && settled_[columns_.size()] != 0) {
+    const OpSpan& span = data_.ops[columns_.size()];
+    columns_.add(span, data_.text(span));
+  }
 }
 
 template <class HistoryOp>
@@ -279,6 +295,10 @@ void ReportBuilder<HistoryOp>::reserve(size_t entries) {
   data_.span_of_index.reserve(entries);
   data_.ops.reserve(entries / 2 + 1);
   data_.texts.reserve(entries * 8);
+  if (columns_on_) {
+    settled_.reserve(entries / 2 + 1);
+    columns_.reserve(entries / 2 + 1, entries * 4);
+  }
 }
 
 template <class HistoryOp>
@@ -291,6 +311,7 @@ int64_t ReportBuilder<HistoryOp>::new_span(const HistoryOp& e) {
   span.f = it->second;
   span.invoke_us = e.time_us;
   data_.ops.push_back(span);
+  if (columns_on_) settled_.push_back(0);
   return static_cast<int64_t>(data_.ops.size() - 1);
 }
 
@@ -308,7 +329,10 @@ ReportData ReportBuilder<HistoryOp>::finish(const ReportOptions& options) && {
   // completion came without an invocation.
   std::set<int64_t> processes = std::move(uninvoked_processes_);
   for (const auto& [process, in_flight] : open_) {
-    if (in_flight.span >= 0) keep_text(in_flight);
+    if (in_flight.span >= 0) {
+      keep_text(in_flight);
+      settle(in_flight.span);
+    }
     processes.insert(process);
   }
   data_.processes.assign(processes.begin(), processes.end());
@@ -316,6 +340,18 @@ ReportData ReportBuilder<HistoryOp>::finish(const ReportOptions& options) && {
   data_.nemesis = nemesis_intervals(nemesis_, data_.end_us);
   sample_latency(data_, options);
   return std::move(data_);
+}
+
+template <class HistoryOp>
+FinishedReport ReportBuilder<HistoryOp>::finish_with_ops_json(const ReportOptions& options) && {
+  FinishedReport finished;
+  finished.data = std::move(*this).finish(options);
+  if (columns_on_) {
+    EDDY_INVARIANT(columns_.size() == finished.data.ops.size(),
+                   "every span is settled once the history is finished");
+    columns_.append_to(finished.ops_json);
+  }
+  return finished;
 }
 
 template class ReportBuilder<checker::Op>;

@@ -25,6 +25,7 @@
 #include "checker/linkv_checker.h"
 #include "checker/linkv_history.h"
 #include "checker/verdict.h"
+#include "sim/html_report/ops_columns.h"
 
 namespace eddy::sim::html_report {
 
@@ -137,12 +138,24 @@ struct ReportData {
 // whole history (build_report_data). `finish` pairs what is left open, bins,
 // sets the nemesis intervals and samples: everything but anomalies and keys,
 // which need the checker's result.
+// What ReportBuilder::finish_with_ops_json gives: the data, and the ops'
+// columns as written span by span (`"ops":{...}`, ops_columns.h), the same
+// text columns_json writes for the data's ops.
+struct FinishedReport {
+  ReportData data;
+  std::string ops_json;
+};
+
 template <class HistoryOp>
 class ReportBuilder {
  public:
   void reserve(size_t entries);
+  // Also writes the ops' columns as spans settle (for finish_with_ops_json):
+  // a run's builder does, on the history's thread while the run goes on.
+  void write_ops_columns() { columns_on_ = true; }
   void add(const HistoryOp& entry);
   ReportData finish(const ReportOptions& options = {}) &&;
+  FinishedReport finish_with_ops_json(const ReportOptions& options = {}) &&;
 
  private:
   // A process's op in flight: its span (-1: none) and its invocation's text,
@@ -153,12 +166,18 @@ class ReportBuilder {
   };
   int64_t new_span(const HistoryOp& entry);
   void keep_text(const InFlight& in_flight);
+  // Span `id` will not change again: its columns are written once every
+  // span before it is settled too.
+  void settle(int64_t id);
 
   ReportData data_;
   std::map<std::string_view, int> f_ids_;  // f -> index into data_.fs
   std::map<int64_t, InFlight> open_;       // by process
   std::set<int64_t> uninvoked_processes_;  // completions with no invocation
   std::vector<NemesisEntry> nemesis_;
+  bool columns_on_ = false;
+  OpsColumns columns_;            // spans [0, columns_.size()), when columns_on_
+  std::vector<uint8_t> settled_;  // by span, when columns_on_
 };
 extern template class ReportBuilder<checker::Op>;
 extern template class ReportBuilder<checker::LinKvOp>;

@@ -2,7 +2,8 @@
 // see each op as it is in the final history: what they write is
 // byte-identical to writing the final history whole, and the commit-order
 // pass fed op by op finds what it finds over the final history, and
-// report.html's data built op by op renders as the final history's does. Runs with
+// report.html's data built op by op renders as the final history's does (its
+// ops' columns, written span by span, too). Runs with
 // partitions, pauses, crashes, one-way cuts, loss and duplication, Raft and a
 // strategy whose commits go backwards (so the pass has something to find),
 // and lin-kv. The kafka checker given its fed passes gives the same result as
@@ -39,6 +40,7 @@ int64_t expect_fed_as_final(const SimOptions& options) {
   checker::detail::CommitOrderPass commit_order{checker::CheckOptions{}};
   checker::KafkaHistoryPasses passes;
   html_report::ReportBuilder<checker::Op> report;
+  report.write_ops_columns();
   HistoryReaders readers;
   readers.kafka = [&](const checker::Op& op) {
     writer.add(op);
@@ -58,9 +60,13 @@ int64_t expect_fed_as_final(const SimOptions& options) {
       checker::detail::find_nonmonotonic_commits(result.history, checker::CheckOptions{});
   EXPECT_EQ(fed.count, final.count);
   EXPECT_EQ(fed.examples, final.examples);
-  // report.html from the data built as the run went: the same page.
-  EXPECT_EQ(page_of(std::move(report).finish()),
-            page_of(html_report::build_report_data(result.history)));
+  // report.html from the data built as the run went: the same page, and
+  // the same ops' columns written span by span as over the final data.
+  html_report::FinishedReport finished = std::move(report).finish_with_ops_json();
+  const html_report::ReportData final_data = html_report::build_report_data(result.history);
+  EXPECT_EQ(page_of(finished.data), page_of(final_data));
+  EXPECT_EQ(html_report::columns_json(std::move(finished.ops_json), nullptr),
+            html_report::columns_json(final_data, nullptr));
   // The whole check, its index (with the version log), commit-order pass and
   // stats fed: the same result.
   EXPECT_EQ(checker::to_json(checker::check_kafka(result.history, std::move(passes))),
@@ -113,6 +119,7 @@ TEST(LiveHistory, LinKvUnderPartitions) {
   std::ostringstream fed_lines;
   checker::LinKvHistoryWriter writer(fed_lines);
   html_report::ReportBuilder<checker::LinKvOp> report;
+  report.write_ops_columns();
   HistoryReaders readers;
   readers.linkv = [&](const checker::LinKvOp& op) {
     writer.add(op);
@@ -125,8 +132,11 @@ TEST(LiveHistory, LinKvUnderPartitions) {
   std::ostringstream whole;
   checker::write_linkv_history(result.linkv_history, whole);
   EXPECT_EQ(fed_lines.str(), whole.str());
-  EXPECT_EQ(page_of(std::move(report).finish()),
-            page_of(html_report::build_report_data(result.linkv_history)));
+  html_report::FinishedReport finished = std::move(report).finish_with_ops_json();
+  const html_report::ReportData final_data = html_report::build_report_data(result.linkv_history);
+  EXPECT_EQ(page_of(finished.data), page_of(final_data));
+  EXPECT_EQ(html_report::columns_json(std::move(finished.ops_json), nullptr),
+            html_report::columns_json(final_data, nullptr));
 }
 
 }  // namespace
