@@ -51,12 +51,9 @@ char* write_page_string(char* at, std::string_view text) {
   return at;
 }
 
-char* OpsColumns::Column::room(size_t bytes) {
-  if (text.size() - used < bytes) {
-    // Grown by doubling, and zero-filled only when it grows.
-    text.resize(std::max(2 * text.size(), used + bytes));
-  }
-  return text.data() + used;
+void OpsColumns::Column::grow(size_t bytes) {
+  // By doubling; zero-filled only as it grows.
+  text.resize(std::max(2 * text.size(), used + bytes));
 }
 
 void OpsColumns::reserve(size_t spans, size_t text_bytes) {

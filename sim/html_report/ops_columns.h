@@ -44,7 +44,11 @@ class OpsColumns {
     std::string text;
     size_t used = 0;
     // Room for `bytes` more past `used`.
-    char* room(size_t bytes);
+    char* room(size_t bytes) {
+      if (text.size() - used < bytes) grow(bytes);
+      return text.data() + used;
+    }
+    void grow(size_t bytes);
   };
   void put_int(Column& column, int64_t value);
   void put_string(Column& column, std::string_view text);
