@@ -276,7 +276,7 @@ namespace {
 // never touched where the numbers are shorter.
 size_t diagram_room(const DiagramData* diagram) {
   constexpr size_t kNumber = core::kIntBytesMax + 1;
-  if (diagram == nullptr) return 16;
+  if (diagram == nullptr) return 16;  // ,"diagram":null
   return 64 + diagram->messages.size() * 5 * kNumber + (diagram->lanes.size() + 64) * 64 +
          diagram->types.size() * 64;
 }

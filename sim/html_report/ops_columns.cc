@@ -95,7 +95,10 @@ size_t OpsColumns::bytes() const {
 }
 
 void OpsColumns::append_to(std::string& out) const {
-  out.reserve(out.size() + bytes());
+  // With room for what follows the member on the page when no diagram does
+  // (`,"diagram":null`), which would otherwise move the whole text again.
+  constexpr size_t kFollowing = 64;
+  out.reserve(out.size() + bytes() + kFollowing);
   out += "\"ops\":{";
   for (size_t c = 0; c < kColumns; ++c) {
     if (c > 0) out += ',';
