@@ -121,8 +121,8 @@ class KafkaStatsPass;
 
 // The passes of check_kafka that read the history alone (its index with the
 // version order's log, the commit-order pass and the stats), run op by op as
-// a history is recorded
-// (sim/live_history.h); check_kafka(history, passes) then does the rest.
+// a history is recorded (sim/live_history.h); check_kafka(history, passes)
+// then does the rest.
 class KafkaHistoryPasses {
  public:
   explicit KafkaHistoryPasses(const CheckOptions& options = {});

@@ -29,9 +29,11 @@ struct KeyState {
   }
 };
 // A process's key states, sorted by key id. A process tracks a few dozen
-// keys at most; in a hash map each took a node, allocated again each time an
-// assign dropped the key and a later op took it up (17.5M instructions of
-// the partition command's walk, a third of them the allocator's).
+// keys at most; in a hash map each took a node, freed when an assign dropped
+// the key and allocated again when a later op took it up. The vector
+// allocates only as it grows: 228 times in the partition command's walk.
+// Nothing depends on the order the states are visited in (measure_lag's
+// choice among equal lags goes by key rank).
 class ProcessState {
  public:
   using Entry = std::pair<int32_t, KeyState>;

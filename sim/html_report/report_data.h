@@ -133,11 +133,6 @@ struct ReportData {
   }
 };
 
-// Builds ReportData one history entry at a time, in history order: as a
-// run records them (sim/live_history.h, on the history's feed) or from a
-// whole history (build_report_data). `finish` pairs what is left open, bins,
-// sets the nemesis intervals and samples: everything but anomalies and keys,
-// which need the checker's result.
 // What ReportBuilder::finish_with_ops_json gives: the data, and the ops'
 // columns as written span by span (`"ops":{...}`, ops_columns.h), the same
 // text columns_json writes for the data's ops.
@@ -146,12 +141,18 @@ struct FinishedReport {
   std::string ops_json;
 };
 
+// Builds ReportData one history entry at a time, in history order: as a
+// run records them (sim/live_history.h, on the history's feed) or from a
+// whole history (build_report_data). `finish` pairs what is left open, bins,
+// sets the nemesis intervals and samples: everything but anomalies and keys,
+// which need the checker's result.
 template <class HistoryOp>
 class ReportBuilder {
  public:
   void reserve(size_t entries);
   // Also writes the ops' columns as spans settle (for finish_with_ops_json):
   // a run's builder does, on the history's thread while the run goes on.
+  // Before reserve and the first add.
   void write_ops_columns() { columns_on_ = true; }
   void add(const HistoryOp& entry);
   ReportData finish(const ReportOptions& options = {}) &&;
