@@ -21,21 +21,29 @@ void Context::emit(Effect effect) {
   out_->push_back(std::move(effect));
 }
 
+void Context::emit_send(Message&& message) {
+  assert(out_ != nullptr && "effects are only emitted inside Node::step");
+  // Built in the step's effects: a message is moved once to get there, not
+  // through a SendEffect and an Effect on the way (three moves, each of two
+  // strings and a body's variant).
+  out_->emplace_back(std::in_place_type<SendEffect>, std::move(message));
+}
+
 void Context::reply(const Message& request, Body body) {
   // Before init the node has no name yet; answer as whoever the sender addressed.
   const std::string& self = initialised() ? node_id_ : request.dest;
-  emit(SendEffect{Message{self, request.src, next_msg_id(), request.msg_id, std::move(body)}});
+  emit_send(Message{self, request.src, next_msg_id(), request.msg_id, std::move(body)});
 }
 
 void Context::send(const std::string& dest, Body body) {
-  emit(SendEffect{Message{node_id_, dest, next_msg_id(), std::nullopt, std::move(body)}});
+  emit_send(Message{node_id_, dest, next_msg_id(), std::nullopt, std::move(body)});
 }
 
 int64_t Context::call(const std::string& dest, Body body, int64_t timeout_ms, RpcCallback on_done) {
   assert(on_done);
   const int64_t msg_id = next_msg_id();
   pending_.emplace(msg_id, PendingCall{dest, std::move(on_done)});
-  emit(SendEffect{Message{node_id_, dest, msg_id, std::nullopt, std::move(body)}});
+  emit_send(Message{node_id_, dest, msg_id, std::nullopt, std::move(body)});
   emit(SetTimerEffect{TimerId{TimerKind::kRpcTimeout, static_cast<uint64_t>(msg_id)},
                       now_ms_ + timeout_ms});
   return msg_id;

@@ -63,6 +63,7 @@ class Context {
   void begin_step(int64_t now_ms, std::vector<Effect>& out);
   void end_step();
   void emit(Effect effect);
+  void emit_send(Message&& message);
   int64_t next_msg_id() { return next_msg_id_++; }
   // Completes a pending call with `result`; false if no call has that id
   // (a late reply after its timeout, or a duplicate).
