@@ -9,7 +9,6 @@
 #include <functional>
 #include <iterator>
 #include <string_view>
-#include <type_traits>
 
 #include <nlohmann/json.hpp>
 
