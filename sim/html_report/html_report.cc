@@ -7,7 +7,6 @@
 #include <cstdint>
 #include <fstream>
 #include <functional>
-#include <iterator>
 #include <string_view>
 
 #include <nlohmann/json.hpp>
@@ -82,55 +81,21 @@ std::string script_safe(const std::string& json_text) {
   return out;
 }
 
-// The two large parts (ops and messages) are written by hand, as columns:
-// nlohmann's tree of 200,000 small values costs more than the run's checker.
-// The ops are OpsColumns' (ops_columns.h). The messages' columns, all
-// numbers, are written into a buffer on the stack, a chunk at a time, and
-// appended to the page's text (reserved whole by columns_json) once per
-// chunk: per number, a string append cost more than the writing, and room
-// made in the text itself was zero-filled first.
-class NumberColumnWriter {
- public:
-  explicit NumberColumnWriter(std::string& out) : out_(out) {}
-  NumberColumnWriter(const NumberColumnWriter&) = delete;
-  NumberColumnWriter& operator=(const NumberColumnWriter&) = delete;
-  ~NumberColumnWriter() { flush(); }
-
-  void put(char ch) {
-    if (at_ == std::end(buffer_)) flush();
-    *at_++ = ch;
-  }
-  void put_int(int64_t value) {
-    if (std::end(buffer_) - at_ < static_cast<std::ptrdiff_t>(core::kIntBytesMax)) flush();
-    at_ = core::write_int(at_, value);
-  }
-
- private:
-  void flush() {
-    out_.append(buffer_, static_cast<size_t>(at_ - buffer_));
-    at_ = buffer_;
-  }
-
-  std::string& out_;
-  char buffer_[size_t{16} << 10];
-  char* at_ = buffer_;
-};
-
+// The two large parts (ops and messages) are written by hand, as columns
+// (JsonColumn, ops_columns.h): nlohmann's tree of 200,000 small values costs
+// more than the run's checker.
 using Put = std::function<void(std::string_view)>;
 
 template <class Item, class Get>
 void append_column(std::string& out, std::string_view name, const std::vector<Item>& items,
                    Get get) {
+  JsonColumn column;
+  column.reserve(8 * items.size());
+  for (const Item& item : items) column.put_int(static_cast<int64_t>(get(item)));
   out += '"';
   out += name;
   out += "\":[";
-  {
-    NumberColumnWriter column(out);
-    for (size_t i = 0; i < items.size(); ++i) {
-      if (i > 0) column.put(',');
-      column.put_int(static_cast<int64_t>(get(items[i])));
-    }
-  }
+  out += column.view();
   out += ']';
 }
 
@@ -289,9 +254,7 @@ std::string columns_json(const ReportData& data, const DiagramData* diagram) {
   std::string text;
   text.reserve(ops.bytes() + 1 + diagram_room(diagram));
   ops.append_to(text);
-  text += ',';
-  append_diagram(text, diagram);
-  return text;
+  return columns_json(std::move(text), diagram);
 }
 
 std::string columns_json(std::string ops_json, const DiagramData* diagram) {

@@ -51,46 +51,44 @@ char* write_page_string(char* at, std::string_view text) {
   return at;
 }
 
-void OpsColumns::Column::grow(size_t bytes) {
+void JsonColumn::grow(size_t bytes) {
   // By doubling; zero-filled only as it grows.
-  text.resize(std::max(2 * text.size(), used + bytes));
+  text_.resize(std::max(2 * text_.size(), used_ + bytes));
+}
+
+void JsonColumn::put_int(int64_t value) {
+  char* at = room_for_element(core::kIntBytesMax);
+  used_ = static_cast<size_t>(core::write_int(at, value) - text_.data());
+}
+
+void JsonColumn::put_string(std::string_view text) {
+  // An escaped byte takes at most 6 (a control character's backslash, 'u'
+  // and four hex digits); the quotes 2 more.
+  char* at = room_for_element(6 * text.size() + 2);
+  used_ = static_cast<size_t>(write_page_string(at, text) - text_.data());
 }
 
 void OpsColumns::reserve(size_t spans, size_t text_bytes) {
   // A number and its comma take a few bytes; the largest, 21.
   for (size_t c = 0; c < kColumns; ++c) {
-    columns_[c].text.reserve(c == kText ? text_bytes + 3 * spans : 8 * spans);
+    columns_[c].reserve(c == kText ? text_bytes + 3 * spans : 8 * spans);
   }
 }
 
-void OpsColumns::put_int(Column& column, int64_t value) {
-  char* at = column.room(core::kIntBytesMax + 1);
-  if (spans_ > 0) *at++ = ',';
-  column.used = static_cast<size_t>(core::write_int(at, value) - column.text.data());
-}
-
-void OpsColumns::put_string(Column& column, std::string_view text) {
-  // An escaped byte takes at most 6 (a control character's backslash, 'u'
-  // and four hex digits); the quotes and a comma 3 more.
-  char* at = column.room(6 * text.size() + 3);
-  if (spans_ > 0) *at++ = ',';
-  column.used = static_cast<size_t>(write_page_string(at, text) - column.text.data());
-}
-
 void OpsColumns::add(const OpSpan& span, std::string_view text) {
-  put_int(columns_[0], span.process);
-  put_int(columns_[1], span.f);
-  put_int(columns_[2], static_cast<int>(span.outcome));
-  put_int(columns_[3], span.invoke_us);
-  put_int(columns_[4], span.complete_us);
-  put_int(columns_[5], span.invoke_index >= 0 ? span.invoke_index : span.complete_index);
-  put_string(columns_[kText], text);
+  columns_[0].put_int(span.process);
+  columns_[1].put_int(span.f);
+  columns_[2].put_int(static_cast<int>(span.outcome));
+  columns_[3].put_int(span.invoke_us);
+  columns_[4].put_int(span.complete_us);
+  columns_[5].put_int(span.invoke_index >= 0 ? span.invoke_index : span.complete_index);
+  columns_[kText].put_string(text);
   ++spans_;
 }
 
 size_t OpsColumns::bytes() const {
   size_t bytes = 8;  // "ops":{}
-  for (size_t c = 0; c < kColumns; ++c) bytes += kNames[c].size() + 6 + columns_[c].used;
+  for (size_t c = 0; c < kColumns; ++c) bytes += kNames[c].size() + 6 + columns_[c].view().size();
   return bytes;
 }
 
@@ -105,7 +103,7 @@ void OpsColumns::append_to(std::string& out) const {
     out += '"';
     out += kNames[c];
     out += "\":[";
-    out.append(columns_[c].text.data(), columns_[c].used);
+    out += columns_[c].view();
     out += ']';
   }
   out += '}';

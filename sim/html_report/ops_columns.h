@@ -27,6 +27,31 @@ namespace eddy::sim::html_report {
 
 struct OpSpan;  // report_data.h, which holds an OpsColumns in its builder
 
+// One column of the page's JSON: its elements, comma-separated, without the
+// brackets. Grown at its end, a number or a text written in place; the ops'
+// columns and the diagram's (html_report.cc) are written with it.
+class JsonColumn {
+ public:
+  void reserve(size_t bytes) { text_.reserve(bytes); }
+  void put_int(int64_t value);
+  void put_string(std::string_view text);  // escaped as above
+  std::string_view view() const { return {text_.data(), used_}; }
+
+ private:
+  // Room for `bytes` more past `used_`, a comma first unless it is the first
+  // element (every element writes at least one byte).
+  char* room_for_element(size_t bytes) {
+    if (text_.size() - used_ < bytes + 1) grow(bytes + 1);
+    char* at = text_.data() + used_;
+    if (used_ > 0) *at++ = ',';
+    return at;
+  }
+  void grow(size_t bytes);
+
+  std::string text_;  // [0, used_) written
+  size_t used_ = 0;
+};
+
 class OpsColumns {
  public:
   // Room for about `spans` spans' numbers and `text_bytes` bytes of texts.
@@ -39,22 +64,8 @@ class OpsColumns {
   void append_to(std::string& out) const;
 
  private:
-  // One column's text, grown at its end; `used` bytes of `text` are written.
-  struct Column {
-    std::string text;
-    size_t used = 0;
-    // Room for `bytes` more past `used`.
-    char* room(size_t bytes) {
-      if (text.size() - used < bytes) grow(bytes);
-      return text.data() + used;
-    }
-    void grow(size_t bytes);
-  };
-  void put_int(Column& column, int64_t value);
-  void put_string(Column& column, std::string_view text);
-
   static constexpr size_t kColumns = 7;
-  std::array<Column, kColumns> columns_;
+  std::array<JsonColumn, kColumns> columns_;
   size_t spans_ = 0;
 };
 
