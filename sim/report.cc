@@ -309,19 +309,18 @@ std::string write_run_folder(const std::string& dir, const SimOptions& o, const 
 
 PreparedReport prepare_run_html(const SimOptions& o, const SimResult& result,
                                 html_report::ReportData data) {
-  std::optional<html_report::DiagramData> diagram;
-  if (o.journal) diagram = html_report::build_diagram(html_report::journal_lines(result.journal));
-  std::string columns = html_report::columns_json(data, diagram ? &*diagram : nullptr);
-  return PreparedReport{std::move(data), std::move(columns)};
+  return prepare_run_html(o, result, html_report::FinishedReport{std::move(data), {}});
 }
 
 PreparedReport prepare_run_html(const SimOptions& o, const SimResult& result,
                                 html_report::FinishedReport finished) {
-  if (finished.ops_json.empty()) return prepare_run_html(o, result, std::move(finished.data));
   std::optional<html_report::DiagramData> diagram;
   if (o.journal) diagram = html_report::build_diagram(html_report::journal_lines(result.journal));
-  std::string columns =
-      html_report::columns_json(std::move(finished.ops_json), diagram ? &*diagram : nullptr);
+  const html_report::DiagramData* shown = diagram ? &*diagram : nullptr;
+  // The ops' member as a run's builder wrote it, or written now.
+  std::string columns = finished.ops_json.empty()
+                            ? html_report::columns_json(finished.data, shown)
+                            : html_report::columns_json(std::move(finished.ops_json), shown);
   return PreparedReport{std::move(finished.data), std::move(columns)};
 }
 
