@@ -4,7 +4,7 @@
 // state is wrong, so no further step may run and no effect may be trusted to
 // reach a driver. The process aborts; the one line it writes to stderr on the
 // way is its crash report, the only I/O core/ does (see invariant.h).
-#include <cstdio>  // the crash report's one line to stderr, on the way to abort()
+#include <cstdio>  // not an effect: once state is broken, no effect can be trusted (above)
 #include <cstdlib>
 
 namespace eddy::core {
