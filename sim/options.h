@@ -107,10 +107,11 @@ struct SimOptions {
   // Write report.html into the run folder (--no-report turns it off, for
   // benchmarks; the fuzz campaign writes no run folder at all).
   bool html_report = true;
-  // Leave out the agenda events that would do nothing (a delivery loop's
-  // wake-up with nothing queued: Network::elide_idle_dequeues). The same run
-  // either way, in less time; off only for the test that says so.
-  bool elide_idle_dequeues = true;
+  // Leave out the agenda events that would do nothing: a delivery loop's
+  // wake-up with nothing queued (Network::elide_idle_dequeues), an answered
+  // call's timeout (ClientTimeouts). The same run either way, in less time;
+  // off only for the test that says so.
+  bool elide_no_op_events = true;
 };
 
 // The client timeout a run uses: the option if set, else the workload's:

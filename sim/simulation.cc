@@ -162,8 +162,12 @@ std::string Simulation::Impl::build() {
     services.emplace(endpoint, make_service(name));
   }
   // In virtual time the network leaves out wake-ups that would find nothing
-  // to do, until a node runs Raft (run_event).
-  if (processes.empty() && options.elide_idle_dequeues) world.network.elide_idle_dequeues();
+  // to do, and the clients the timeouts of answered calls, until a node runs
+  // Raft (run_event).
+  if (processes.empty() && options.elide_no_op_events) {
+    world.network.elide_idle_dequeues();
+    world.client_timeouts.elide();
+  }
   nemesis = std::make_unique<Nemesis>(world, root.stream("nemesis"), hosts);
   if (options.workload == "lin-kv") {
     auto linkv =
@@ -255,10 +259,10 @@ bool Simulation::Impl::run_event(SimResult& result) {
   if (nemesis->awaiting_leader()) nemesis->observe();
   ++result.events;
   if (!world.raft_state_seen) return true;  // check_raft's glance, before any call
-  if (world.network.eliding_idle_dequeues()) {
+  if (world.network.eliding_idle_dequeues() || world.client_timeouts.eliding()) {
     // From here on the count spaces Raft's checks: it must be the count of
-    // every event, the wake-ups left out so far included.
-    result.events += world.network.stop_eliding();
+    // every event, those left out so far included.
+    result.events += world.network.stop_eliding() + world.client_timeouts.stop_eliding();
   }
   const int64_t every = std::max<int64_t>(1, options.invariant_check_every_steps);
   const auto depth =
@@ -360,8 +364,14 @@ SimResult Simulation::run(const ProgressFn& progress, const HistoryReaders& read
         progress(s.world.now_us, s.workload->history_entries());
       }
     }
-    // The wake-ups left out count as the events they would have been.
-    result.events += s.world.network.elided_events(s.world.agenda.empty());
+    // The events left out count as the events they would have been; on a
+    // drained agenda they would all have run, the clock with them.
+    const bool drained = s.world.agenda.empty();
+    result.events +=
+        s.world.network.elided_events(drained) + s.world.client_timeouts.elided_events(drained);
+    if (const auto due_us = s.world.client_timeouts.latest_unpassed_due_us(); drained && due_us) {
+      s.world.now_us = std::max(s.world.now_us, *due_us);
+    }
   }
   std::string& invariant_violation = s.invariant_violation;
   if (invariant_violation.empty() && !s.check_raft(RaftInvariants::Depth::kFull)) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include "core/random.h"
+#include "sim/client_timeouts.h"
 #include "sim/event_queue.h"
 #include "sim/network.h"
 #include "sim/options.h"
@@ -17,6 +18,7 @@ struct World {
   const SimOptions& options;
   Agenda agenda;
   Network network;
+  ClientTimeouts client_timeouts{agenda};
   TimeUs now_us = 0;
   // True once some node has shown a Raft or put anything on its disk, and
   // from then on (NodeHost sets it after each step and each completed
@@ -27,10 +29,6 @@ struct World {
 
   int64_t now_ms() const { return now_us / 1000; }
   void at(TimeUs due_us, SimEvent event) { agenda.push(due_us, event); }
-  // For events a fixed delay from now (EventQueue::push_in_order).
-  void after_fixed_delay(TimeUs delay_us, SimEvent event) {
-    agenda.push_in_order(now_us + delay_us, event);
-  }
 };
 
 }  // namespace eddy::sim

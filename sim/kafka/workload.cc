@@ -278,8 +278,7 @@ void KafkaWorkload::call(Worker& worker, Step step, core::Body body) {
       world_.now_us,
       core::Message{worker.client, worker.node, worker.awaiting, std::nullopt, std::move(body)},
       worker.endpoint, worker.node_endpoint);
-  world_.after_fixed_delay(timeout_ms_ * 1000,
-                           ClientTimeoutEvent{worker.index, worker.call_serial});
+  world_.client_timeouts.arm(world_.now_us, timeout_ms_ * 1000, worker.index, worker.call_serial);
 }
 
 void KafkaWorkload::complete(Worker& worker, checker::OpType type, std::string error) {
@@ -323,9 +322,11 @@ void KafkaWorkload::on_client_timeout(const ClientTimeoutEvent& event) {
     return;
   }
   Worker& worker = workers_[static_cast<size_t>(event.worker)];
-  if (worker.step == Step::kIdle || worker.call_serial != event.call_serial) return;
-  complete(worker, checker::OpType::kInfo,
-           "indeterminate: timed out after " + std::to_string(timeout_ms_) + " ms");
+  if (worker.step != Step::kIdle && worker.call_serial == event.call_serial) {
+    complete(worker, checker::OpType::kInfo,
+             "indeterminate: timed out after " + std::to_string(timeout_ms_) + " ms");
+  }
+  world_.client_timeouts.ran(worker.index, worker.step != Step::kIdle ? worker.call_serial : 0);
 }
 
 void KafkaWorkload::on_client_message(EndpointId client, core::Message&& message) {

@@ -154,8 +154,7 @@ void LinKvWorkload::start_op(Worker& worker, const LinKvRequest& request) {
                       core::Message{worker.client, worker.node, worker.awaiting, std::nullopt,
                                     request_body(request)},
                       worker.endpoint, worker.node_endpoint);
-  world_.after_fixed_delay(timeout_ms_ * 1000,
-                           ClientTimeoutEvent{worker.index, worker.call_serial});
+  world_.client_timeouts.arm(world_.now_us, timeout_ms_ * 1000, worker.index, worker.call_serial);
 }
 
 void LinKvWorkload::complete(Worker& worker, checker::OpType type, std::string error,
@@ -183,11 +182,13 @@ void LinKvWorkload::on_client_timeout(const ClientTimeoutEvent& event) {
     return;
   }
   Worker& worker = workers_[static_cast<size_t>(event.worker)];
-  if (!worker.busy || worker.call_serial != event.call_serial) return;
-  // client.clj with-errors: a timeout fails an idempotent op (read) and
-  // leaves the others indeterminate. Maelstrom writes :error :net-timeout.
-  const bool read = worker.op.f == checker::LinKvF::kRead;
-  complete(worker, read ? checker::OpType::kFail : checker::OpType::kInfo, "net-timeout");
+  if (worker.busy && worker.call_serial == event.call_serial) {
+    // client.clj with-errors: a timeout fails an idempotent op (read) and
+    // leaves the others indeterminate. Maelstrom writes :error :net-timeout.
+    const bool read = worker.op.f == checker::LinKvF::kRead;
+    complete(worker, read ? checker::OpType::kFail : checker::OpType::kInfo, "net-timeout");
+  }
+  world_.client_timeouts.ran(worker.index, worker.busy ? worker.call_serial : 0);
 }
 
 void LinKvWorkload::on_client_message(EndpointId client, core::Message&& message) {
