@@ -161,10 +161,14 @@ class RecordedHistory {
     move_storage([&] { entries_.reserve(count); });
   }
   // Has the room past the last entry faulted in on another thread while the
-  // run fills it (PrefaultBeside, sim/huge_pages.h).
-  void prefault_room() {
+  // run fills it (PrefaultBeside, sim/huge_pages.h), and with it up to
+  // `heap_ahead_bytes` of the heap past the storage's end, where the run's
+  // next allocations come from when the storage was cut from the heap's top.
+  void prefault_room(size_t heap_ahead_bytes = 0) {
+    char* const end = reinterpret_cast<char*>(entries_.data() + entries_.capacity());
     prefault_ = PrefaultBeside(entries_.data() + entries_.size(),
-                               (entries_.capacity() - entries_.size()) * sizeof(Entry));
+                               (entries_.capacity() - entries_.size()) * sizeof(Entry), end,
+                               heap_room_after(end, heap_ahead_bytes));
   }
   size_t size() const { return entries_.size(); }
   const std::vector<Entry>& entries() const { return entries_; }

@@ -15,6 +15,10 @@
 #include <unistd.h>
 #endif
 
+#if defined(__linux__) && defined(__GLIBC__)
+extern "C" char end;  // the end of the program's data: the heap lies above (end(3))
+#endif
+
 namespace eddy::sim {
 
 #if defined(__linux__)
@@ -152,14 +156,44 @@ void advise_thread_heap(size_t grow_bytes) {
 #endif
 }
 
-PrefaultBeside::PrefaultBeside(void* data, size_t bytes) {
+size_t heap_room_after(const void* at, size_t wanted) {
+#if defined(__linux__) && defined(__GLIBC__)
+  if (kAddressSanitized || wanted == 0) return 0;
+  const auto from = reinterpret_cast<uintptr_t>(at);
+  const auto brk = reinterpret_cast<uintptr_t>(sbrk(0));
+  if (from < reinterpret_cast<uintptr_t>(&end) || from >= brk) return 0;
+  return static_cast<size_t>(std::min<uintptr_t>(wanted, brk - from));
+#else
+  (void)at;
+  (void)wanted;
+  return 0;
+#endif
+}
+
+PrefaultBeside::PrefaultBeside(void* data, size_t bytes)
+    : PrefaultBeside(data, bytes, nullptr, 0) {}
+
+PrefaultBeside::PrefaultBeside(void* data, size_t bytes, void* also, size_t also_bytes) {
 #if defined(__linux__) && defined(MADV_POPULATE_WRITE)
   const PageRange pages = whole_pages(data, bytes);
-  if (pages.end <= pages.begin) return;
+  const PageRange also_pages = also != nullptr ? whole_pages(also, also_bytes) : PageRange{0, 0};
+  if (pages.end <= pages.begin && also_pages.end <= also_pages.begin) return;
   try {
-    thread_ = std::thread([pages] {
-      (void)madvise(reinterpret_cast<void*>(pages.begin), pages.end - pages.begin,
-                    MADV_POPULATE_WRITE);
+    thread_ = std::thread([pages, also_pages] {
+      constexpr uintptr_t kSlices = 32;
+      const auto populate = [](const PageRange& range, uintptr_t slice) {
+        if (range.end <= range.begin) return;
+        const uintptr_t length = range.end - range.begin;
+        const uintptr_t from = range.begin + (length * slice / kSlices & ~(kPage - 1));
+        const uintptr_t to = slice + 1 == kSlices
+                                 ? range.end
+                                 : range.begin + (length * (slice + 1) / kSlices & ~(kPage - 1));
+        if (to > from) (void)madvise(reinterpret_cast<void*>(from), to - from, MADV_POPULATE_WRITE);
+      };
+      for (uintptr_t slice = 0; slice < kSlices; ++slice) {
+        populate(pages, slice);
+        populate(also_pages, slice);
+      }
     });
   } catch (const std::system_error&) {
     // No thread: the pages fault in as they are written, as before.

@@ -61,10 +61,24 @@ void advise_thread_heap(size_t grow_bytes = size_t{48} << 20);
 // 37.8 -> 33.2 ms back to back (docs/performance.md). Best effort: without
 // the call or a thread, nothing happens. Waited for by wait() and the
 // destructor, so that the buffer outlives it.
+//
+// A second range (the heap the run grows into, RecordedHistory::
+// prefault_room) is faulted in beside the first, a thirty-second of each in
+// turn, so that both stay ahead of a run that uses both from its start. On a
+// virtual machine whose page faults cost 12-14 us each (bench/page_faults.cc),
+// populating costs about half as much a page, and off the run's thread.
+// Of the `wanted` bytes from `at` on, how many lie in the main heap, below
+// the program break (glibc grows it M_TOP_PAD ahead, prepare_heap): 0 where
+// `at` is not in it (a block mapped apart, another allocator's).
+size_t heap_room_after(const void* at, size_t wanted);
+
 class PrefaultBeside {
  public:
   PrefaultBeside() = default;
   PrefaultBeside(void* data, size_t bytes);
+  // Two buffers used at the same pace: both fronts advance by the same share
+  // of their sizes.
+  PrefaultBeside(void* data, size_t bytes, void* also, size_t also_bytes);
   PrefaultBeside(PrefaultBeside&& other) noexcept = default;
   PrefaultBeside& operator=(PrefaultBeside&& other) noexcept {
     wait();

@@ -29,16 +29,27 @@ size_t expected_history_entries(const SimOptions& options) {
   return static_cast<size_t>(std::clamp(expected, 0.0, kEntriesMax));
 }
 
+// The heap a run's own thread grows into past its history, per history
+// entry and node, and at most: what the nodes' logs, the messages in flight
+// and the history's polled records take as the run goes on. Measured as the
+// run thread's page faults outside the history: about 50 bytes per entry on
+// seed 001's command (1 node), 230 on the partition command (5 nodes).
+inline constexpr size_t kHeapBytesPerEntryAndNode = 48;
+inline constexpr size_t kHeapAheadMax = size_t{64} << 20;
+
 // Reserves a run's history when the main phase begins. A kafka entry is a
 // couple of hundred bytes; growing the history by doubling moved each entry
 // about twice and faulted in twice the memory. Faulted in on the other core
-// while the run fills it, and backed by huge pages when asked for and Linux
-// allows (sim/huge_pages.h).
+// while the run fills it, together with the heap the run grows into past it
+// (RecordedHistory::prefault_room), and backed by huge pages when asked for
+// and Linux allows (sim/huge_pages.h).
 template <class Entry>
 void reserve_history(RecordedHistory<Entry>& history, const SimOptions& options) {
   history.reserve(expected_history_entries<Entry>(options));
   advise_huge_pages(history.data(), history.capacity() * sizeof(Entry));
-  history.prefault_room();
+  const size_t nodes = static_cast<size_t>(std::max(1, options.node_count));
+  history.prefault_room(
+      std::min(kHeapAheadMax, history.capacity() * nodes * kHeapBytesPerEntryAndNode));
 }
 
 class Workload {

@@ -13,7 +13,9 @@
 // binary for the one test): it checks how a fresh process's heaps grow,
 // which the other tests of a whole-binary run would have grown already.
 // PrefaultBeside: a buffer's pages are resident once it is done, and its
-// bytes unchanged.
+// bytes unchanged; so are a second buffer's, faulted in beside the first.
+// heap_room_after: the room from a heap block to the program break, none
+// from a block mapped apart or the stack.
 #include <gtest/gtest.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -26,6 +28,7 @@
 #include <sstream>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "sim/huge_pages.h"
@@ -211,6 +214,82 @@ TEST(PrefaultBeside, FaultsTheBuffersPagesInAndLeavesItsBytes) {
   munmap(mapped, kBytes);
 #else
   GTEST_SKIP() << "Linux 5.14's MADV_POPULATE_WRITE only";
+#endif
+}
+
+#if defined(__linux__) && defined(MADV_POPULATE_WRITE)
+// How many of [data, data + bytes)'s pages are resident.
+size_t resident_pages(unsigned char* data, size_t bytes) {
+  std::vector<unsigned char> resident(bytes / 4096);
+  EXPECT_EQ(mincore(data, bytes, resident.data()), 0);
+  return static_cast<size_t>(
+      std::count_if(resident.begin(), resident.end(), [](unsigned char r) { return r & 1; }));
+}
+#endif
+
+TEST(PrefaultBeside, FaultsTwoBuffersInSideBySide) {
+#if defined(__linux__) && defined(MADV_POPULATE_WRITE)
+  constexpr size_t kPage = 4096;
+  // Sizes that do not divide into the slices evenly, one under a slice a page.
+  for (const auto& [first_pages, second_pages] :
+       std::vector<std::pair<size_t, size_t>>{{256, 37}, {1, 300}, {45, 0}, {0, 33}}) {
+    const size_t total = (first_pages + second_pages + 1) * kPage;
+    void* const mapped =
+        mmap(nullptr, total, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    ASSERT_NE(mapped, MAP_FAILED);
+    auto* const first = static_cast<unsigned char*>(mapped);
+    // A page between the two that neither covers.
+    unsigned char* const second = first + (first_pages + 1) * kPage;
+    void* const scratch =
+        mmap(nullptr, kPage, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    ASSERT_NE(scratch, MAP_FAILED);
+    const bool supported = madvise(scratch, kPage, MADV_POPULATE_WRITE) == 0;
+    munmap(scratch, kPage);
+    if (!supported) {
+      munmap(mapped, total);
+      GTEST_SKIP() << "MADV_POPULATE_WRITE refused (Linux before 5.14?)";
+    }
+    ASSERT_EQ(resident_pages(first, total), 0u) << "a page was resident before the prefault";
+    if (second_pages > 0) second[second_pages * kPage - 1] = 9;
+    { PrefaultBeside prefault(first, first_pages * kPage, second, second_pages * kPage); }
+    EXPECT_EQ(resident_pages(first, first_pages * kPage), first_pages) << first_pages;
+    EXPECT_EQ(resident_pages(second, second_pages * kPage), second_pages) << second_pages;
+    EXPECT_EQ(resident_pages(first + first_pages * kPage, kPage), 0u) << "the page between";
+    if (second_pages > 0) {
+      EXPECT_EQ(second[second_pages * kPage - 1], 9);
+    }
+    munmap(mapped, total);
+  }
+#else
+  GTEST_SKIP() << "Linux 5.14's MADV_POPULATE_WRITE only";
+#endif
+}
+
+TEST(HeapRoomAfter, FromAHeapBlockToTheBreakOnly) {
+  if (!kGlibcMalloc) {
+    int on_stack = 0;
+    EXPECT_EQ(heap_room_after(&on_stack, 4096), 0u);
+    GTEST_SKIP() << "glibc's heap only";
+  }
+#if defined(__linux__) && defined(__GLIBC__)
+  // A small block from this (the main) thread comes from the main heap.
+  void* const block = std::malloc(64);
+  ASSERT_NE(block, nullptr);
+  const auto brk = reinterpret_cast<uintptr_t>(sbrk(0));
+  const auto at = reinterpret_cast<uintptr_t>(block);
+  ASSERT_LT(at, brk);
+  EXPECT_EQ(heap_room_after(block, 4096), std::min<size_t>(4096, brk - at));
+  EXPECT_EQ(heap_room_after(block, size_t{1} << 40), brk - at) << "capped at the break";
+  EXPECT_EQ(heap_room_after(block, 0), 0u);
+  std::free(block);
+  // A mapping of its own, and the stack, are not the heap.
+  void* const mapped =
+      mmap(nullptr, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  ASSERT_NE(mapped, MAP_FAILED);
+  EXPECT_EQ(heap_room_after(mapped, 4096), 0u);
+  munmap(mapped, 4096);
+  int on_stack = 0;
+  EXPECT_EQ(heap_room_after(&on_stack, 4096), 0u);
 #endif
 }
 
