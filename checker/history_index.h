@@ -141,7 +141,8 @@ class HistoryIndexer {
   ~HistoryIndexer();
   HistoryIndexer(HistoryIndexer&&) noexcept;
   HistoryIndexer& operator=(HistoryIndexer&&) = delete;
-  // Room for `ops` ops in the per-op tables.
+  // Room for `ops` ops in the per-op tables, and a guess at what their
+  // completions bring.
   void reserve(size_t ops);
   void add(const Op& op);
   HistoryIndex finish() &&;

@@ -33,6 +33,10 @@ class ValueTable {
   }
 
   int32_t size() const { return static_cast<int32_t>(keys_.size()); }
+  void reserve(size_t ids) {
+    keys_.reserve(ids);
+    values_.reserve(ids);
+  }
   int32_t key_of(int32_t id) const { return keys_[static_cast<size_t>(id)]; }
   int64_t value_of(int32_t id) const { return values_[static_cast<size_t>(id)]; }
 

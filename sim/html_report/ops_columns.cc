@@ -52,8 +52,12 @@ char* write_page_string(char* at, std::string_view text) {
 }
 
 void JsonColumn::grow(size_t bytes) {
-  // By doubling; zero-filled only as it grows.
-  text_.resize(std::max(2 * text_.size(), used_ + bytes));
+  // A step at a time inside the reserved room: resize zero-fills what it
+  // adds, and a page's first write backs it, so a column grown by doubling
+  // backed up to twice the pages it used. Past the room, std::string
+  // reallocates by doubling.
+  constexpr size_t kStep = size_t{16} << 10;
+  text_.resize(used_ + std::max(bytes, kStep));
 }
 
 void JsonColumn::put_int(int64_t value) {
@@ -69,9 +73,12 @@ void JsonColumn::put_string(std::string_view text) {
 }
 
 void OpsColumns::reserve(size_t spans, size_t text_bytes) {
-  // A number and its comma take a few bytes; the largest, 21.
+  // A number and its comma take up to 21 bytes. Room never written costs
+  // address space only, so every column is reserved for the longest numbers
+  // (a time in microseconds past 10 s takes 9 with its comma, and the
+  // columns had to be copied into twice the room).
   for (size_t c = 0; c < kColumns; ++c) {
-    columns_[c].reserve(c == kText ? text_bytes + 3 * spans : 8 * spans);
+    columns_[c].reserve(c == kText ? text_bytes + 3 * spans : (core::kIntBytesMax + 1) * spans);
   }
 }
 

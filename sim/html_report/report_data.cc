@@ -297,7 +297,7 @@ void ReportBuilder<HistoryOp>::reserve(size_t entries) {
   data_.texts.reserve(entries * 8);
   if (columns_on_) {
     settled_.reserve(entries / 2 + 1);
-    columns_.reserve(entries / 2 + 1, entries * 4);
+    columns_.reserve(entries / 2 + 1, entries * 8);
   }
 }
 
