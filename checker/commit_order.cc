@@ -1,7 +1,6 @@
 #include "checker/commit_order.h"
 
 #include <algorithm>
-#include <map>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -39,32 +38,63 @@ void CommitOrderPass::add(const Op& op) {
   }
   if (op.f != OpF::kAssign || op.seek_to_beginning) return;
   if (op.type == OpType::kInvoke) {
-    std::map<std::string, Known>& expected = expected_by_process_[op.process];
-    expected.clear();
+    Floors& floors = expected_by_process_[op.process];
+    floors.clear();
     for (const std::string& key : op.keys) {
-      if (const auto it = known.find(key); it != known.end()) expected.emplace(key, it->second);
+      if (const auto it = known.find(key); it != known.end()) floors.emplace_back(key, it->second);
     }
+    // Key order, each key once (a key assigned twice has one floor).
+    const auto by_key = [](const auto& a, const auto& b) { return a.first < b.first; };
+    std::sort(floors.begin(), floors.end(), by_key);
+    floors.erase(std::unique(floors.begin(), floors.end(),
+                             [](const auto& a, const auto& b) { return a.first == b.first; }),
+                 floors.end());
     return;
   }
   // Only where the history records what the list answered.
   if (op.type != OpType::kOk || !op.committed) return;
-  const std::map<std::string, int64_t> listed(op.committed->begin(), op.committed->end());
-  for (const auto& [key, floor] : expected_by_process_[op.process]) {
-    const auto got = listed.find(key);
-    if (got != listed.end() && got->second >= floor.offset) continue;
+  const auto& listed = listed_in_order(*op.committed, listed_scratch_);
+  check_listed(op, expected_by_process_[op.process], listed);
+  for (const auto& [key, offset] : listed) raise(known, key, offset, op.index);
+}
+
+const std::vector<std::pair<std::string, int64_t>>& CommitOrderPass::listed_in_order(
+    const std::vector<std::pair<std::string, int64_t>>& committed,
+    std::vector<std::pair<std::string, int64_t>>& scratch) {
+  const auto key_before = [](const auto& a, const auto& b) { return a.first < b.first; };
+  const auto same_key = [](const auto& a, const auto& b) { return a.first == b.first; };
+  const bool strictly_sorted =
+      std::adjacent_find(committed.begin(), committed.end(), [](const auto& a, const auto& b) {
+        return !(a.first < b.first);
+      }) == committed.end();
+  if (strictly_sorted) return committed;
+  // The first of each key, as a map built from the list would keep.
+  scratch = committed;
+  std::stable_sort(scratch.begin(), scratch.end(), key_before);
+  scratch.erase(std::unique(scratch.begin(), scratch.end(), same_key), scratch.end());
+  return scratch;
+}
+
+void CommitOrderPass::check_listed(const Op& op, const Floors& floors,
+                                   const std::vector<std::pair<std::string, int64_t>>& listed) {
+  // Both in key order: one merge.
+  auto got = listed.begin();
+  for (const auto& [key, floor] : floors) {
+    while (got != listed.end() && got->first < key) ++got;
+    const bool found = got != listed.end() && got->first == key;
+    if (found && got->second >= floor.offset) continue;
     ++anomaly_.count;
     if (anomaly_.examples.size() < examples_max_) {
       nlohmann::json example{
           {"node", op.node},
           {"key", key},
-          {"listed", got == listed.end() ? nlohmann::json(nullptr) : nlohmann::json(got->second)},
+          {"listed", found ? nlohmann::json(got->second) : nlohmann::json(nullptr)},
           {"expected_at_least", floor.offset},
           {"known_from_op", floor.op_index},
           {"list_op", op.index}};
       anomaly_.examples.push_back(example.dump());
     }
   }
-  for (const auto& [key, offset] : listed) raise(known, key, offset, op.index);
 }
 
 Anomaly CommitOrderPass::finish() && { return std::move(anomaly_); }
