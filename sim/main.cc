@@ -396,11 +396,12 @@ int run_test(TestArgs& args) {
   const double virtual_s = static_cast<double>(result.end_us) / 1e6;
   std::fprintf(
       stderr,
-      "[eddy-sim] %.1f s of virtual time in %.3f s of wall time (simulation %.3f s, "
-      "checker and history.jsonl %.3f s, rest of the run folder %.3f s of which report.html "
-      "%.3f s): %.0fx real time; "
+      "[eddy-sim] %.1f s of virtual time in %.3f s of wall time (simulation %.3f s of which "
+      "%.3f s waiting for the history's thread, checker and history.jsonl %.3f s, rest of the "
+      "run folder %.3f s of which report.html %.3f s): %.0fx real time; "
       "run folder %s\n",
-      virtual_s, total_wall + folder_wall, sim_wall, total_wall - sim_wall, folder_wall, html_wall,
+      virtual_s, total_wall + folder_wall, sim_wall, result.history_wait_s, total_wall - sim_wall,
+      folder_wall, html_wall,
       total_wall + folder_wall > 0 ? virtual_s / (total_wall + folder_wall) : 0.0,
       args.out.c_str());
   if (!args.options.bin.empty()) {

@@ -394,11 +394,14 @@ SimResult Simulation::run(const ProgressFn& progress, const HistoryReaders& read
   result.end_us = s.world.now_us;
   result.leader_recoveries = s.nemesis->leader_recoveries();
   result.leader_faults_unrecovered = s.nemesis->leader_faults_unrecovered();
+  const auto waiting_since = std::chrono::steady_clock::now();
   if (s.kafka_workload != nullptr) {
     result.final_read_to_end = s.kafka_workload->final_read_to_end();
     result.history = s.kafka_workload->take_history();
   }
   if (s.linkv_workload != nullptr) result.linkv_history = s.linkv_workload->take_history();
+  result.history_wait_s =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - waiting_since).count();
   result.net = s.world.network.stats();
   result.journal = s.world.network.journal();
   return result;

@@ -55,6 +55,10 @@ struct SimResult {
   // Process mode: the most messages ever in flight at once (sent, neither
   // received nor dropped), which backpressure bounds.
   int64_t max_in_flight = 0;
+  // Wall time the run waited after its last event for the history's thread
+  // (sim/history_feed.h) to read every entry: how far behind the run that
+  // thread was. For eddy-sim's timing line only; never in a run's output.
+  double history_wait_s = 0;
 };
 
 // Called now and then (every few thousand events) with the virtual time and
