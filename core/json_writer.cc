@@ -39,7 +39,7 @@ int digit_count(uint64_t value) {
 
 }  // namespace
 
-char* write_int(char* at, int64_t value) {
+char* write_int_any(char* at, int64_t value) {
   auto magnitude = static_cast<uint64_t>(value);
   if (value < 0) {
     *at++ = '-';

@@ -13,9 +13,25 @@ namespace eddy::core {
 // (one resize for the whole body instead of a capacity check per token).
 inline constexpr size_t kIntBytesMax = 20;  // "-9223372036854775808"
 
+// write_int's general case, out of line.
+char* write_int_any(char* at, int64_t value);
+
 // Writes `value` in decimal, as std::to_chars does (in fewer instructions:
 // histories and poll replies are mostly integers); room for kIntBytesMax.
-char* write_int(char* at, int64_t value);
+// Values under 100 (most offsets, messages and processes in a history) are
+// written in line: the call cost more than writing them.
+inline char* write_int(char* at, int64_t value) {
+  if (static_cast<uint64_t>(value) < 10) {
+    *at = static_cast<char>('0' + value);
+    return at + 1;
+  }
+  if (static_cast<uint64_t>(value) < 100) {
+    at[0] = static_cast<char>('0' + value / 10);
+    at[1] = static_cast<char>('0' + value % 10);
+    return at + 2;
+  }
+  return write_int_any(at, value);
+}
 
 // At most this many bytes for `text` written as a JSON string literal.
 inline size_t string_bytes_max(std::string_view text) { return 6 * text.size() + 2; }

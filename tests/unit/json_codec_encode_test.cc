@@ -183,6 +183,7 @@ TEST(JsonWriter, WriteIntMatchesToChars) {
   constexpr int64_t kMin = std::numeric_limits<int64_t>::min();
   constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
   std::vector<int64_t> values = {0, kMin, kMin + 1, kMax, kMax - 1};
+  for (int64_t value = -1000; value <= 1000; ++value) values.push_back(value);  // the in-line cases
   for (int64_t power = 1;; power *= 10) {
     for (const int64_t value : {power - 1, power, power + 1}) {
       values.push_back(value);
