@@ -5,11 +5,13 @@
 
 This machine's speed drifts by a fifth within an hour, so a figure means
 something only beside another taken at the same time. Each round runs every
-command RUNS times with one build, then RUNS times with the other; a run is a
-whole process (start-up, run, checker, run folder with report.html), timed
-from its fork to its exit. Prints, per command and build, the best and the
-median wall time and what they are in real-time speed (Maelstrom time over
-wall time), and the two builds' ratios.
+command RUNS times with each build, the builds taking turns run by run (old
+first, then new first, and so on), so that a drift within the round weighs
+on both alike; a run is a whole process (start-up, run, checker, run folder
+with report.html), timed from its fork to its exit. Prints, per command and
+build, the best and the median wall time and what they are in real-time
+speed (Maelstrom time over wall time), the two builds' ratios, and the median
+of the ratios of runs taken side by side.
 
 GAP_S seconds of idle before each run measure what a user running one command
 meets: on a virtual machine memory the guest left free for a few seconds may
@@ -46,14 +48,15 @@ def main():
     with tempfile.TemporaryDirectory() as scratch:
         for _ in range(rounds):
             for number, (name, args, _) in enumerate(COMMANDS):
-                for build, spec in builds.items():
-                    path, *assignments = spec.split("|")
-                    env = dict(os.environ, **dict(a.split("=", 1) for a in assignments))
-                    # Each build and command into its own folder, as a user's
-                    # repeated command goes into its previous run's.
-                    out = f"{scratch}/{build}-{number}"
-                    argv = [path, "test", *args.split(), "--seed", "1", "-q", "--out", out]
-                    for _ in range(runs):
+                for run in range(runs):
+                    order = list(builds.items()) if run % 2 == 0 else list(builds.items())[::-1]
+                    for build, spec in order:
+                        path, *assignments = spec.split("|")
+                        env = dict(os.environ, **dict(a.split("=", 1) for a in assignments))
+                        # Each build and command into its own folder, as a user's
+                        # repeated command goes into its previous run's.
+                        out = f"{scratch}/{build}-{number}"
+                        argv = [path, "test", *args.split(), "--seed", "1", "-q", "--out", out]
                         time.sleep(gap_s)
                         start = time.perf_counter()
                         subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -69,8 +72,10 @@ def main():
         old, new = times[(name, "old")], times[(name, "new")]
         ratio_best = min(old) / min(new)
         ratio_median = statistics.median(old) / statistics.median(new)
+        ratio_paired = statistics.median(o / n for o, n in zip(old, new))
         print(f"{name}: " + "; ".join(cells) +
-              f"; new/old speed: best {ratio_best:.2f}x, median {ratio_median:.2f}x")
+              f"; new/old speed: best {ratio_best:.2f}x, median {ratio_median:.2f}x, "
+              f"median of side-by-side runs {ratio_paired:.2f}x")
 
 
 if __name__ == "__main__":
