@@ -19,8 +19,9 @@
 // and at the same time as with every timeout scheduled, and the same holds
 // for what a live timeout does. A timeout left out counts as an event once
 // the agenda has passed its place (elided_events), so the run's event count
-// is the same too. tests/sim/idle_dequeue_test.cc compares runs with and
-// without eliding.
+// is the same too. tests/sim/client_timeouts_test.cc holds it against the
+// agenda with every timeout kept; tests/sim/elided_events_test.cc compares
+// whole runs with and without eliding.
 //
 // Raft's invariant checks are spaced by the event count, so, as the
 // network's idle wake-ups, the leaving out stops when a node first shows
