@@ -8,6 +8,13 @@
 #include <nlohmann/json.hpp>
 
 namespace eddy::checker::detail {
+namespace {
+
+// (key, ...) pairs by key alone.
+constexpr auto kKeyBefore = [](const auto& a, const auto& b) { return a.first < b.first; };
+constexpr auto kSameKey = [](const auto& a, const auto& b) { return a.first == b.first; };
+
+}  // namespace
 
 CommitOrderPass::CommitOrderPass(const CheckOptions& options)
     : examples_max_(options.examples_max) {
@@ -44,11 +51,8 @@ void CommitOrderPass::add(const Op& op) {
       if (const auto it = known.find(key); it != known.end()) floors.emplace_back(key, it->second);
     }
     // Key order, each key once (a key assigned twice has one floor).
-    const auto by_key = [](const auto& a, const auto& b) { return a.first < b.first; };
-    std::sort(floors.begin(), floors.end(), by_key);
-    floors.erase(std::unique(floors.begin(), floors.end(),
-                             [](const auto& a, const auto& b) { return a.first == b.first; }),
-                 floors.end());
+    std::sort(floors.begin(), floors.end(), kKeyBefore);
+    floors.erase(std::unique(floors.begin(), floors.end(), kSameKey), floors.end());
     return;
   }
   // Only where the history records what the list answered.
@@ -61,17 +65,15 @@ void CommitOrderPass::add(const Op& op) {
 const std::vector<std::pair<std::string, int64_t>>& CommitOrderPass::listed_in_order(
     const std::vector<std::pair<std::string, int64_t>>& committed,
     std::vector<std::pair<std::string, int64_t>>& scratch) {
-  const auto key_before = [](const auto& a, const auto& b) { return a.first < b.first; };
-  const auto same_key = [](const auto& a, const auto& b) { return a.first == b.first; };
   const bool strictly_sorted =
       std::adjacent_find(committed.begin(), committed.end(), [](const auto& a, const auto& b) {
-        return !(a.first < b.first);
+        return !kKeyBefore(a, b);
       }) == committed.end();
   if (strictly_sorted) return committed;
   // The first of each key, as a map built from the list would keep.
   scratch = committed;
-  std::stable_sort(scratch.begin(), scratch.end(), key_before);
-  scratch.erase(std::unique(scratch.begin(), scratch.end(), same_key), scratch.end());
+  std::stable_sort(scratch.begin(), scratch.end(), kKeyBefore);
+  scratch.erase(std::unique(scratch.begin(), scratch.end(), kSameKey), scratch.end());
   return scratch;
 }
 

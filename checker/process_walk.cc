@@ -39,13 +39,12 @@ class ProcessState {
   using Entry = std::pair<int32_t, KeyState>;
 
   KeyState& operator[](int32_t key) {
-    auto it = lower_bound(key);
+    auto it = lower_bound(entries_, key);
     if (it == entries_.end() || it->first != key) it = entries_.insert(it, Entry{key, KeyState{}});
     return it->second;
   }
   const KeyState* find(int32_t key) const {
-    const auto it = std::lower_bound(entries_.begin(), entries_.end(), key,
-                                     [](const Entry& e, int32_t k) { return e.first < k; });
+    const auto it = lower_bound(entries_, key);
     return it != entries_.end() && it->first == key ? &it->second : nullptr;
   }
   // Calls update(key, state) on each entry, then drops those left empty.
@@ -62,8 +61,10 @@ class ProcessState {
   auto end() const { return entries_.end(); }
 
  private:
-  std::vector<Entry>::iterator lower_bound(int32_t key) {
-    return std::lower_bound(entries_.begin(), entries_.end(), key,
+  // The first entry whose key is not below `key`, in `entries` (const or not).
+  template <class Entries>
+  static auto lower_bound(Entries& entries, int32_t key) -> decltype(entries.begin()) {
+    return std::lower_bound(entries.begin(), entries.end(), key,
                             [](const Entry& e, int32_t k) { return e.first < k; });
   }
 
