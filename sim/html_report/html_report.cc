@@ -89,8 +89,10 @@ using Put = std::function<void(std::string_view)>;
 template <class Item, class Get>
 void append_column(std::string& out, std::string_view name, const std::vector<Item>& items,
                    Get get) {
+  // Room never written costs address space only (OpsColumns::reserve): for
+  // the longest numbers, so that a column of times is never moved.
   JsonColumn column;
-  column.reserve(8 * items.size());
+  column.reserve(JsonColumn::kNumberBytesMax * items.size());
   for (const Item& item : items) column.put_int(static_cast<int64_t>(get(item)));
   out += '"';
   out += name;
@@ -239,7 +241,7 @@ namespace {
 // Room for the diagram's member at its longest numbers, reserved and so
 // never touched where the numbers are shorter.
 size_t diagram_room(const DiagramData* diagram) {
-  constexpr size_t kNumber = core::kIntBytesMax + 1;
+  constexpr size_t kNumber = JsonColumn::kNumberBytesMax;
   if (diagram == nullptr) return 16;  // ,"diagram":null
   return 64 + diagram->messages.size() * 5 * kNumber + (diagram->lanes.size() + 64) * 64 +
          diagram->types.size() * 64;

@@ -73,12 +73,12 @@ void JsonColumn::put_string(std::string_view text) {
 }
 
 void OpsColumns::reserve(size_t spans, size_t text_bytes) {
-  // A number and its comma take up to 21 bytes. Room never written costs
+  // A number and its comma take up to kNumberBytesMax. Room never written costs
   // address space only, so every column is reserved for the longest numbers
   // (a time in microseconds past 10 s takes 9 with its comma, and the
   // columns had to be copied into twice the room).
   for (size_t c = 0; c < kColumns; ++c) {
-    columns_[c].reserve(c == kText ? text_bytes + 3 * spans : (core::kIntBytesMax + 1) * spans);
+    columns_[c].reserve(c == kText ? text_bytes + 3 * spans : JsonColumn::kNumberBytesMax * spans);
   }
 }
 

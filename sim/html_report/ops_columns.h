@@ -23,6 +23,8 @@
 #include <string>
 #include <string_view>
 
+#include "core/json_writer.h"
+
 namespace eddy::sim::html_report {
 
 struct OpSpan;  // report_data.h, which holds an OpsColumns in its builder
@@ -32,6 +34,9 @@ struct OpSpan;  // report_data.h, which holds an OpsColumns in its builder
 // columns and the diagram's (html_report.cc) are written with it.
 class JsonColumn {
  public:
+  // A number and its comma take at most this many bytes.
+  static constexpr size_t kNumberBytesMax = core::kIntBytesMax + 1;
+
   void reserve(size_t bytes) { text_.reserve(bytes); }
   void put_int(int64_t value);
   void put_string(std::string_view text);  // escaped as above
